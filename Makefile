@@ -1,0 +1,38 @@
+# Stable entry points. Each target first brings what is missing (Debian packages,
+# Node 24 and pnpm in .tools/, dependencies), then calls the pnpm script behind it.
+SHELL := /bin/bash
+export PATH := $(CURDIR)/.tools/bin:$(PATH)
+STAGE ?= 1
+URL ?= http://127.0.0.1:8080
+
+.PHONY: bootstrap test demo up down ps logs conformance bench drill seed
+
+bootstrap:
+	@./scripts/bootstrap.sh
+
+test: bootstrap
+	pnpm ci
+
+demo: bootstrap
+	node scripts/demo.ts
+
+up: bootstrap
+	pnpm stack up $(STAGE)
+
+down: bootstrap
+	pnpm stack down $(STAGE)
+
+ps: bootstrap
+	pnpm stack ps $(STAGE)
+
+logs: bootstrap
+	pnpm stack logs $(STAGE)
+
+conformance: bootstrap
+	pnpm conformance $(URL)
+
+bench: bootstrap
+	pnpm bench $(STAGE)
+
+drill: bootstrap
+	pnpm drill $(STAGE) $(DRILL)

@@ -1,0 +1,1 @@
+export { initCluster, type PostgresCluster, postgresCommand, startChildPostgres, superuserUrl, waitForPostgres } from './postgres.ts';

