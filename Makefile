@@ -14,7 +14,7 @@ test: bootstrap
 	pnpm ci
 
 demo: bootstrap
-	node scripts/demo.ts
+	pnpm demo
 
 up: bootstrap
 	pnpm stack up $(STAGE)
