@@ -1,0 +1,1 @@
+export { type FolderResult, listFolders, runConformance, totals } from './run.ts';
