@@ -1,0 +1,8 @@
+import type { JobHandlers } from '../types.ts';
+import { notifyFollowers } from './notify-followers.ts';
+import { recomputePopularTags } from './recompute-popular-tags.ts';
+
+export const jobHandlers: JobHandlers = {
+  'notify-followers': notifyFollowers,
+  'recompute-popular-tags': recomputePopularTags,
+};

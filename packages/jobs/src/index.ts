@@ -1,0 +1,18 @@
+export { articlePublished } from './article-published.ts';
+export { exponentialBackoff } from './backoff.ts';
+export { defaultMaxAttempts, type EnqueueOptions, enqueue } from './enqueue.ts';
+export { jobHandlers } from './handlers/index.ts';
+export { notifyFollowers } from './handlers/notify-followers.ts';
+export { recomputePopularTags } from './handlers/recompute-popular-tags.ts';
+export { type JobsPluginOptions, jobsPlugin } from './plugin.ts';
+export type {
+  ClaimedJob,
+  JobContext,
+  JobHandler,
+  JobHandlers,
+  JobKind,
+  JobLogger,
+  JobPayloads,
+  PayloadMap,
+} from './types.ts';
+export { createWorker, type Worker, type WorkerOptions } from './worker.ts';

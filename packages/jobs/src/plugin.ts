@@ -1,0 +1,29 @@
+import fp from 'fastify-plugin';
+import { jobHandlers } from './handlers/index.ts';
+import type { JobHandlers } from './types.ts';
+import { createWorker } from './worker.ts';
+
+export interface JobsPluginOptions {
+  concurrency?: number;
+  pollIntervalMs?: number;
+  /** False when a separate worker process runs the jobs (stage 2 on): the app then only enqueues. */
+  enabled?: boolean;
+  handlers?: JobHandlers;
+}
+
+/** Runs the job worker inside the API process (stage 1): it starts once the app is ready and drains on close. */
+export const jobsPlugin = fp<JobsPluginOptions>(
+  async (app, options) => {
+    if (options.enabled === false) return;
+    const worker = createWorker({
+      pool: app.pg,
+      handlers: options.handlers ?? jobHandlers,
+      concurrency: options.concurrency,
+      pollIntervalMs: options.pollIntervalMs,
+      logger: app.log.child({ module: 'jobs' }),
+    });
+    app.addHook('onReady', async () => worker.start());
+    app.addHook('onClose', async () => worker.stop());
+  },
+  { name: 'jobs', dependencies: ['postgres'], fastify: '5.x' },
+);

@@ -1,0 +1,40 @@
+import type pg from 'pg';
+
+/** Each job kind and the payload it carries; the worker's handler map is typed from it so a payload always matches its kind. */
+export type JobPayloads = {
+  'notify-followers': { articleId: number; authorId: number };
+  'recompute-popular-tags': Record<string, never>;
+};
+
+export type JobKind = keyof JobPayloads;
+
+/** Any kind-to-payload map; tests and later stages can run a worker over kinds of their own. */
+export type PayloadMap = Record<string, unknown>;
+
+export interface ClaimedJob {
+  id: number;
+  kind: string;
+  payload: unknown;
+  /** Counts this run: 1 on the first attempt. */
+  attempts: number;
+  maxAttempts: number;
+}
+
+export interface JobLogger {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface JobContext {
+  pool: pg.Pool;
+  job: ClaimedJob;
+  logger: JobLogger;
+}
+
+/** Runs may repeat (retries, expired leases), so every handler must be idempotent. */
+export type JobHandler<Payload> = (payload: Payload, context: JobContext) => Promise<void>;
+
+export type JobHandlers<Payloads extends PayloadMap = JobPayloads> = {
+  [Kind in keyof Payloads & string]: JobHandler<Payloads[Kind]>;
+};
