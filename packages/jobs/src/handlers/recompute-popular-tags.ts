@@ -11,7 +11,7 @@ export const recomputePopularTags: JobHandler<JobPayloads['recompute-popular-tag
 ) => {
   await withTransaction(pool, async (client) => {
     // Two recomputes at once would both delete and then collide inserting the same tags: one at a time.
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [job.kind]);
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('popular_tags'))");
     // Every article published so far is counted below, so the recomputes queued for them are done as well: this keeps
     // a burst of publishing from piling up one full recount per article.
     await client.query(
