@@ -6,6 +6,7 @@ export { notifyFollowers } from './handlers/notify-followers.ts';
 export { recomputePopularTags } from './handlers/recompute-popular-tags.ts';
 export { type JobsPluginOptions, jobsPlugin } from './plugin.ts';
 export type {
+  AnyJobHandlers,
   ClaimedJob,
   JobContext,
   JobHandler,

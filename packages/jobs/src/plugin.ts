@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import { jobHandlers } from './handlers/index.ts';
-import type { JobHandlers } from './types.ts';
+import type { AnyJobHandlers } from './types.ts';
 import { createWorker } from './worker.ts';
 
 export interface JobsPluginOptions {
@@ -8,16 +8,18 @@ export interface JobsPluginOptions {
   pollIntervalMs?: number;
   /** False when a separate worker process runs the jobs (stage 2 on): the app then only enqueues. */
   enabled?: boolean;
-  handlers?: JobHandlers;
+  /** The kinds this worker runs; every kind in jobHandlers when omitted. */
+  handlers?: AnyJobHandlers;
 }
 
 /** Runs the job worker inside the API process (stage 1): it starts once the app is ready and drains on close. */
 export const jobsPlugin = fp<JobsPluginOptions>(
   async (app, options) => {
     if (options.enabled === false) return;
+    const handlers: AnyJobHandlers = options.handlers ?? jobHandlers;
     const worker = createWorker({
       pool: app.pg,
-      handlers: options.handlers ?? jobHandlers,
+      handlers,
       concurrency: options.concurrency,
       pollIntervalMs: options.pollIntervalMs,
       logger: app.log.child({ module: 'jobs' }),

@@ -38,3 +38,6 @@ export type JobHandler<Payload> = (payload: Payload, context: JobContext) => Pro
 export type JobHandlers<Payloads extends PayloadMap = JobPayloads> = {
   [Kind in keyof Payloads & string]: JobHandler<Payloads[Kind]>;
 };
+
+/** A handler map over any payload map, for callers that pick kinds of their own (a dedicated worker, tests). */
+export type AnyJobHandlers = Record<string, JobHandler<never>>;
