@@ -2,7 +2,9 @@ import { runMigrations } from './index.ts';
 
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
-  console.error('DATABASE_URL is not set: point it at PostgreSQL directly (never through PgBouncer) and run again.');
+  console.error(
+    'DATABASE_URL is not set: point it at PostgreSQL directly (never through PgBouncer) and run again.',
+  );
   process.exit(2);
 }
 console.error('Running migrations...');

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+/** The spec's exact words; the official suite compares them verbatim. */
+export const errorMessages = {
+  blank: "can't be blank",
+  taken: 'has already been taken',
+  notFound: 'not found',
+  forbidden: 'forbidden',
+  missing: 'is missing',
+  invalid: 'is invalid',
+} as const;
+
+/** Every error response: `{ errors: { <field or resource>: [messages] } }`. */
+export const errorBodySchema = z.object({
+  errors: z.record(z.string(), z.array(z.string())),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** 204 No Content: a successful delete has no body. */
+export const noContentSchema = z.null().describe('No content');

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+export const profileSchema = z.object({
+  username: z.string(),
+  bio: z.string().nullable(),
+  image: z.string().nullable(),
+  following: z.boolean(),
+});
+export type Profile = z.infer<typeof profileSchema>;
+
+export const profileResponseSchema = z.object({ profile: profileSchema });
+
+export const usernameParamsSchema = z.object({ username: z.string() });

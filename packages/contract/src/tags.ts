@@ -1,0 +1,3 @@
+import { z } from 'zod';
+
+export const tagsResponseSchema = z.object({ tags: z.array(z.string()) });

@@ -1,0 +1,3 @@
+export { migrationsDir, runMigrations } from './migrate.ts';
+export { type PostgresPluginOptions, postgresPlugin } from './postgres-plugin.ts';
+export { type Queryable, withTransaction } from './transaction.ts';

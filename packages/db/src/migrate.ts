@@ -1,0 +1,34 @@
+import { fileURLToPath } from 'node:url';
+import { runner } from 'node-pg-migrate';
+import pg from 'pg';
+
+export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
+
+// Any constant works as long as every caller agrees on it; it is "conduit" in ASCII.
+const migrationLockKey = 0x636f6e64756974;
+
+/**
+ * Applies every pending SQL migration; safe to call on every boot and from several processes at once.
+ * node-pg-migrate's own lock fails fast when another runner holds it, so callers instead queue on a
+ * blocking session-level advisory lock and the late ones find nothing left to do.
+ */
+export async function runMigrations(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [migrationLockKey]);
+    await runner({
+      dbClient: client,
+      dir: migrationsDir,
+      direction: 'up',
+      migrationsTable: 'pgmigrations',
+      count: Number.POSITIVE_INFINITY,
+      noLock: true,
+      checkOrder: true,
+      log: () => {},
+    });
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [migrationLockKey]).catch(() => {});
+    await client.end();
+  }
+}

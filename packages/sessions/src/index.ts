@@ -1,0 +1,3 @@
+export { createMemorySessionStore } from './memory-session-store.ts';
+export type { SessionStore } from './session-store.ts';
+export { generateSessionToken } from './token.ts';
