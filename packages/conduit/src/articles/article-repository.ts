@@ -1,0 +1,244 @@
+import type { Article, ArticleListItem } from '@scaling/contract';
+import type { Queryable } from '@scaling/db';
+import { withUniqueSuffix } from '../domain/slug.ts';
+
+export interface ArticleFilter {
+  tag?: string | undefined;
+  author?: string | undefined;
+  favoritedBy?: string | undefined;
+  /** The feed: only articles whose authors this user follows. */
+  followedBy?: number | undefined;
+}
+
+export interface ArticlePage {
+  articles: ArticleListItem[];
+  articlesCount: number;
+}
+
+interface ArticleRow {
+  id: number;
+  slug: string;
+  title: string;
+  description: string;
+  body?: string;
+  tag_list: string[];
+  created_at: Date;
+  updated_at: Date;
+  favorites_count: number;
+  favorited: boolean;
+  author_username: string;
+  author_bio: string | null;
+  author_image: string | null;
+  following: boolean;
+}
+
+/**
+ * Everything an article response needs, in one statement: author by join, tags, favorited and following
+ * by correlated subqueries evaluated inside Postgres. A page of N articles therefore costs one round trip,
+ * not 1 + N. `viewer` is the SQL parameter holding the viewer's id (NULL when anonymous: EXISTS is false).
+ */
+function articleColumns(viewer: string, includeBody: boolean): string {
+  return `a.id::float8 AS id, a.slug, a.title, a.description, ${includeBody ? 'a.body,' : ''}
+    a.created_at, a.updated_at, a.favorites_count,
+    coalesce((SELECT array_agg(t.name ORDER BY t.name) FROM article_tags at JOIN tags t ON t.id = at.tag_id
+               WHERE at.article_id = a.id), '{}') AS tag_list,
+    EXISTS (SELECT 1 FROM favorites f WHERE f.article_id = a.id AND f.user_id = ${viewer}) AS favorited,
+    u.username AS author_username, u.bio AS author_bio, u.image AS author_image,
+    EXISTS (SELECT 1 FROM follows fo WHERE fo.follower_id = ${viewer} AND fo.followee_id = a.author_id) AS following`;
+}
+
+function toListItem(row: ArticleRow): ArticleListItem {
+  return {
+    slug: row.slug,
+    title: row.title,
+    description: row.description,
+    tagList: row.tag_list,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    favorited: row.favorited,
+    favoritesCount: row.favorites_count,
+    author: {
+      username: row.author_username,
+      bio: row.author_bio,
+      image: row.author_image,
+      following: row.following,
+    },
+  };
+}
+
+function toArticle(row: ArticleRow): Article {
+  return { ...toListItem(row), body: row.body ?? '' };
+}
+
+/** WHERE clause over `articles a`, appending its values to params. */
+function whereClause(filter: ArticleFilter, params: unknown[]): string {
+  const conditions: string[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  if (filter.author !== undefined) {
+    conditions.push(`a.author_id = (SELECT id FROM users WHERE username = ${param(filter.author)})`);
+  }
+  if (filter.tag !== undefined) {
+    conditions.push(`EXISTS (SELECT 1 FROM article_tags at JOIN tags t ON t.id = at.tag_id
+                              WHERE at.article_id = a.id AND t.name = ${param(filter.tag)})`);
+  }
+  if (filter.favoritedBy !== undefined) {
+    conditions.push(`EXISTS (SELECT 1 FROM favorites f JOIN users fu ON fu.id = f.user_id
+                              WHERE f.article_id = a.id AND fu.username = ${param(filter.favoritedBy)})`);
+  }
+  if (filter.followedBy !== undefined) {
+    conditions.push(
+      `a.author_id IN (SELECT followee_id FROM follows WHERE follower_id = ${param(filter.followedBy)})`,
+    );
+  }
+  return conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
+}
+
+export function createArticleRepository(db: Queryable) {
+  async function findOne(
+    condition: string,
+    value: unknown,
+    viewerId: number | null,
+  ): Promise<Article | null> {
+    const { rows } = await db.query<ArticleRow>(
+      `SELECT ${articleColumns('$2::bigint', true)} FROM articles a JOIN users u ON u.id = a.author_id
+        WHERE ${condition} = $1`,
+      [value, viewerId],
+    );
+    return rows[0] ? toArticle(rows[0]) : null;
+  }
+
+  return {
+    findBySlug: (slug: string, viewerId: number | null) => findOne('a.slug', slug, viewerId),
+
+    findById: (id: number, viewerId: number | null) => findOne('a.id', id, viewerId),
+
+    /** Just enough to authorize a change: the id and the author. */
+    async findOwnership(slug: string): Promise<{ id: number; authorId: number } | null> {
+      const { rows } = await db.query<{ id: number; authorId: number }>(
+        'SELECT id::float8 AS id, author_id::float8 AS "authorId" FROM articles WHERE slug = $1',
+        [slug],
+      );
+      return rows[0] ?? null;
+    },
+
+    /** Newest first, ties broken by id; exactly two queries (page and count) whatever the page size. */
+    async list(
+      filter: ArticleFilter,
+      page: { limit: number; offset: number },
+      viewerId: number | null,
+    ): Promise<ArticlePage> {
+      const pageParams: unknown[] = [viewerId];
+      const pageWhere = whereClause(filter, pageParams);
+      pageParams.push(page.limit, page.offset);
+      const countParams: unknown[] = [];
+      const countWhere = whereClause(filter, countParams);
+      const [pageResult, countResult] = await Promise.all([
+        db.query<ArticleRow>(
+          `SELECT ${articleColumns('$1::bigint', false)} FROM articles a JOIN users u ON u.id = a.author_id
+           ${pageWhere}
+           ORDER BY a.created_at DESC, a.id DESC
+           LIMIT $${pageParams.length - 1} OFFSET $${pageParams.length}`,
+          pageParams,
+        ),
+        db.query<{ count: number }>(
+          `SELECT count(*)::int AS count FROM articles a ${countWhere}`,
+          countParams,
+        ),
+      ]);
+      return { articles: pageResult.rows.map(toListItem), articlesCount: countResult.rows[0]?.count ?? 0 };
+    },
+
+    /** Tries the base slug first; on a clash with another article's slug, retries with a random suffix. */
+    async insert(article: {
+      baseSlug: string;
+      title: string;
+      description: string;
+      body: string;
+      authorId: number;
+    }): Promise<{ id: number; slug: string }> {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const slug = attempt === 0 ? article.baseSlug : withUniqueSuffix(article.baseSlug);
+        // ON CONFLICT DO NOTHING instead of catching 23505: a unique violation would abort the transaction.
+        const { rows } = await db.query<{ id: number }>(
+          `INSERT INTO articles (slug, title, description, body, author_id) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (slug) DO NOTHING RETURNING id::float8 AS id`,
+          [slug, article.title, article.description, article.body, article.authorId],
+        );
+        if (rows[0]) return { id: rows[0].id, slug };
+      }
+      throw new Error(`No free slug found for "${article.baseSlug}" after 5 attempts.`);
+    },
+
+    async slugIsFree(slug: string): Promise<boolean> {
+      const { rowCount } = await db.query('SELECT 1 FROM articles WHERE slug = $1', [slug]);
+      return rowCount === 0;
+    },
+
+    /**
+     * updated_at moves at least 1 ms past its previous value: responses carry millisecond timestamps,
+     * and an update landing in the same millisecond as the create must still show a later updatedAt.
+     */
+    async update(
+      id: number,
+      changes: { slug?: string; title?: string; description?: string; body?: string },
+    ): Promise<void> {
+      await db.query(
+        `UPDATE articles
+            SET slug = coalesce($2, slug), title = coalesce($3, title),
+                description = coalesce($4, description), body = coalesce($5, body),
+                updated_at = greatest(now(), updated_at + interval '1 millisecond')
+          WHERE id = $1`,
+        [id, changes.slug ?? null, changes.title ?? null, changes.description ?? null, changes.body ?? null],
+      );
+    },
+
+    /**
+     * Replaces the article's tags. Two statements on purpose: when a concurrent transaction inserts the same
+     * new tag, the first statement waits for it, and the second one's fresh snapshot then sees its row.
+     */
+    async replaceTags(articleId: number, tags: readonly string[]): Promise<void> {
+      await db.query('DELETE FROM article_tags WHERE article_id = $1', [articleId]);
+      if (tags.length === 0) return;
+      await db.query('INSERT INTO tags (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING', [
+        tags,
+      ]);
+      await db.query(
+        'INSERT INTO article_tags (article_id, tag_id) SELECT $1, id FROM tags WHERE name = ANY($2::text[])',
+        [articleId, tags],
+      );
+    },
+
+    async delete(id: number): Promise<void> {
+      await db.query('DELETE FROM articles WHERE id = $1', [id]);
+    },
+
+    /** Inserting the favorite and bumping the counter is one statement, so the counter cannot drift. */
+    async favorite(userId: number, articleId: number): Promise<void> {
+      await db.query(
+        `WITH added AS (
+           INSERT INTO favorites (user_id, article_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING article_id
+         )
+         UPDATE articles SET favorites_count = favorites_count + 1 WHERE id IN (SELECT article_id FROM added)`,
+        [userId, articleId],
+      );
+    },
+
+    async unfavorite(userId: number, articleId: number): Promise<void> {
+      await db.query(
+        `WITH removed AS (DELETE FROM favorites WHERE user_id = $1 AND article_id = $2 RETURNING article_id)
+         UPDATE articles SET favorites_count = favorites_count - 1 WHERE id IN (SELECT article_id FROM removed)`,
+        [userId, articleId],
+      );
+    },
+
+    async allTagNames(): Promise<string[]> {
+      const { rows } = await db.query<{ name: string }>('SELECT name FROM tags ORDER BY name');
+      return rows.map((row) => row.name);
+    },
+  };
+}
+
+export type ArticleRepository = ReturnType<typeof createArticleRepository>;

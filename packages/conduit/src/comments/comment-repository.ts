@@ -1,0 +1,73 @@
+import type { Comment } from '@scaling/contract';
+import type { Queryable } from '@scaling/db';
+
+interface CommentRow {
+  id: number;
+  body: string;
+  created_at: Date;
+  updated_at: Date;
+  author_username: string;
+  author_bio: string | null;
+  author_image: string | null;
+  following: boolean;
+}
+
+/** Columns over `comments c JOIN users u`; `viewer` is the parameter with the viewer's id or NULL. */
+function commentColumns(viewer: string): string {
+  return `c.id::float8 AS id, c.body, c.created_at, c.updated_at,
+    u.username AS author_username, u.bio AS author_bio, u.image AS author_image,
+    EXISTS (SELECT 1 FROM follows fo WHERE fo.follower_id = ${viewer} AND fo.followee_id = c.author_id) AS following`;
+}
+
+function toComment(row: CommentRow): Comment {
+  return {
+    id: row.id,
+    body: row.body,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    author: {
+      username: row.author_username,
+      bio: row.author_bio,
+      image: row.author_image,
+      following: row.following,
+    },
+  };
+}
+
+export function createCommentRepository(db: Queryable) {
+  return {
+    /** Newest first, ties broken by id: one query whatever the number of comments. */
+    async listForArticle(articleId: number, viewerId: number | null): Promise<Comment[]> {
+      const { rows } = await db.query<CommentRow>(
+        `SELECT ${commentColumns('$2::bigint')} FROM comments c JOIN users u ON u.id = c.author_id
+          WHERE c.article_id = $1
+          ORDER BY c.created_at DESC, c.id DESC`,
+        [articleId, viewerId],
+      );
+      return rows.map(toComment);
+    },
+
+    async insert(comment: { articleId: number; authorId: number; body: string }): Promise<Comment> {
+      const { rows } = await db.query<CommentRow>(
+        `WITH c AS (
+           INSERT INTO comments (article_id, author_id, body) VALUES ($1, $2, $3) RETURNING *
+         )
+         SELECT ${commentColumns('$2::bigint')} FROM c JOIN users u ON u.id = c.author_id`,
+        [comment.articleId, comment.authorId, comment.body],
+      );
+      return toComment(rows[0] as CommentRow);
+    },
+
+    async findAuthorId(articleId: number, commentId: number): Promise<number | null> {
+      const { rows } = await db.query<{ authorId: number }>(
+        'SELECT author_id::float8 AS "authorId" FROM comments WHERE id = $1 AND article_id = $2',
+        [commentId, articleId],
+      );
+      return rows[0]?.authorId ?? null;
+    },
+
+    async delete(commentId: number): Promise<void> {
+      await db.query('DELETE FROM comments WHERE id = $1', [commentId]);
+    },
+  };
+}

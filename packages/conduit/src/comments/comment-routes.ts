@@ -1,0 +1,85 @@
+import {
+  commentParamsSchema,
+  multipleCommentsResponseSchema,
+  newCommentRequestSchema,
+  noContentSchema,
+  singleCommentResponseSchema,
+  slugParamsSchema,
+} from '@scaling/contract';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { createArticleRepository } from '../articles/article-repository.ts';
+import { requireViewer, viewerId } from '../http/authentication.ts';
+import { forbidden, notFound } from '../http/http-error.ts';
+import { errorResponses, tokenSecurity } from '../http/route-schemas.ts';
+import { createCommentRepository } from './comment-repository.ts';
+
+export const commentRoutes: FastifyPluginAsyncZod = async (app) => {
+  const articles = createArticleRepository(app.pg);
+  const comments = createCommentRepository(app.pg);
+
+  async function findArticleId(slug: string): Promise<number> {
+    const article = await articles.findOwnership(slug);
+    if (!article) throw notFound('article');
+    return article.id;
+  }
+
+  app.get(
+    '/articles/:slug/comments',
+    {
+      config: { auth: 'optional' },
+      schema: {
+        tags: ['Comments'],
+        summary: "An article's comments, newest first",
+        params: slugParamsSchema,
+        response: { 200: multipleCommentsResponseSchema, ...errorResponses(401, 404) },
+      },
+    },
+    async (request) => ({
+      comments: await comments.listForArticle(await findArticleId(request.params.slug), viewerId(request)),
+    }),
+  );
+
+  app.post(
+    '/articles/:slug/comments',
+    {
+      config: { auth: 'required' },
+      schema: {
+        tags: ['Comments'],
+        summary: 'Comment on an article',
+        security: tokenSecurity,
+        params: slugParamsSchema,
+        body: newCommentRequestSchema,
+        response: { 201: singleCommentResponseSchema, ...errorResponses(401, 404, 422) },
+      },
+    },
+    async (request, reply) => {
+      const { userId } = requireViewer(request);
+      const articleId = await findArticleId(request.params.slug);
+      const comment = await comments.insert({ articleId, authorId: userId, body: request.body.comment.body });
+      return reply.code(201).send({ comment });
+    },
+  );
+
+  app.delete(
+    '/articles/:slug/comments/:id',
+    {
+      config: { auth: 'required' },
+      schema: {
+        tags: ['Comments'],
+        summary: 'Delete your comment',
+        security: tokenSecurity,
+        params: commentParamsSchema,
+        response: { 204: noContentSchema, ...errorResponses(401, 403, 404, 422) },
+      },
+    },
+    async (request, reply) => {
+      const { userId } = requireViewer(request);
+      const articleId = await findArticleId(request.params.slug);
+      const authorId = await comments.findAuthorId(articleId, request.params.id);
+      if (authorId === null) throw notFound('comment');
+      if (authorId !== userId) throw forbidden('comment');
+      await comments.delete(request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+};

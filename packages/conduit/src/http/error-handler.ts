@@ -1,0 +1,66 @@
+import type { ErrorBody } from '@scaling/contract';
+import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
+import { HttpError } from './http-error.ts';
+
+const serverErrorBody: ErrorBody = {
+  errors: {
+    server: ['The server could not handle this request. Try again later; the error has been logged.'],
+  },
+};
+
+/** Keys each message by the field it concerns: `/article/tagList/1` -> `tagList`, a whole missing body -> `body`. */
+export function validationErrors(
+  issues: readonly FastifySchemaValidationError[],
+  context = 'body',
+): ErrorBody {
+  const errors: Record<string, string[]> = {};
+  for (const issue of issues) {
+    const segments = issue.instancePath
+      .split('/')
+      .filter((segment) => segment !== '' && !/^\d+$/.test(segment));
+    const field = segments.at(-1) ?? context;
+    const messages = errors[field] ?? [];
+    const message = issue.message ?? 'is invalid';
+    if (!messages.includes(message)) messages.push(message);
+    errors[field] = messages;
+  }
+  return { errors };
+}
+
+/** Fastify's own client errors, in the RealWorld shape and with words that say what to change. */
+function clientErrorBody(error: FastifyError): ErrorBody {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { errors: { body: ['must be sent with Content-Type: application/json'] } };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { errors: { body: ['is too large; send at most 1 MiB'] } };
+    default:
+      return { errors: { request: [error.message] } };
+  }
+}
+
+/** The one error handler: expected errors keep their 4xx status; anything else is logged and hidden behind a 500. */
+export function errorHandler(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  if (error instanceof HttpError) {
+    return reply.code(error.statusCode).send({ errors: error.errors });
+  }
+  if (error.validation) {
+    return reply.code(422).send(validationErrors(error.validation, error.validationContext));
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    return reply.code(status).send(clientErrorBody(error));
+  }
+  request.log.error({ err: error }, 'The request failed with an unexpected error.');
+  return reply.code(500).send(serverErrorBody);
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return reply
+    .code(404)
+    .send({ errors: { route: [`${request.method} ${request.url.split('?')[0]} does not exist`] } });
+}

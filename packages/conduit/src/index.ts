@@ -1,0 +1,3 @@
+export type { Viewer } from './http/authentication.ts';
+export type { ConduitHooks, ConduitOptions } from './options.ts';
+export { conduit } from './plugin.ts';

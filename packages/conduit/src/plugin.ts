@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { articleRoutes } from './articles/article-routes.ts';
+import { commentRoutes } from './comments/comment-routes.ts';
+import { authenticate } from './http/authentication.ts';
+import { errorHandler, notFoundHandler } from './http/error-handler.ts';
+import { healthRoutes } from './http/health-routes.ts';
+import { useJsonBodyParser } from './http/json-body-parser.ts';
+import { openApiDocumentRoute, registerOpenApi } from './http/openapi.ts';
+import type { ConduitOptions } from './options.ts';
+import { profileRoutes } from './profiles/profile-routes.ts';
+import { tagRoutes } from './tags/tag-routes.ts';
+import { userRoutes } from './users/user-routes.ts';
+
+/** Everything under /api lives in its own context: the zod compilers and the JSON parser stay out of the rest of the app. */
+async function api(app: FastifyInstance, { sessions, hooks }: ConduitOptions): Promise<void> {
+  // Only the conduit options travel on: the register options of this context also carry its prefix.
+  const options: ConduitOptions = hooks ? { sessions, hooks } : { sessions };
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  useJsonBodyParser(app);
+  app.addHook('onRequest', authenticate(sessions));
+  await app.register(healthRoutes);
+  await app.register(openApiDocumentRoute);
+  await app.register(userRoutes, options);
+  await app.register(profileRoutes);
+  await app.register(articleRoutes, options);
+  await app.register(commentRoutes);
+  await app.register(tagRoutes);
+}
+
+/**
+ * The RealWorld API under /api. Sets the app-wide error and not-found handlers (RealWorld error shape,
+ * 5xx details hidden), the OpenAPI document (/api/openapi.json) and its docs page (/api/docs).
+ */
+async function conduitPlugin(app: FastifyInstance, options: ConduitOptions): Promise<void> {
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.decorateRequest('viewer', null);
+  await registerOpenApi(app);
+  await app.register(api, { ...options, prefix: '/api' });
+}
+
+export const conduit = fp(conduitPlugin, { name: 'conduit', fastify: '5.x', dependencies: ['postgres'] });

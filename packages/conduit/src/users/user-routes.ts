@@ -1,0 +1,129 @@
+import {
+  loginRequestSchema,
+  registerRequestSchema,
+  updateUserRequestSchema,
+  userResponseSchema,
+} from '@scaling/contract';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { emptyToNull, normalizeEmail } from '../domain/normalize.ts';
+import { hashPassword, unknownUserPasswordHash, verifyPassword } from '../domain/password.ts';
+import { requireViewer } from '../http/authentication.ts';
+import { invalidCredentials, taken, unauthorized } from '../http/http-error.ts';
+import { errorResponses, tokenSecurity } from '../http/route-schemas.ts';
+import type { ConduitOptions } from '../options.ts';
+import { createUserRepository, takenFieldOf, type UserRecord } from './user-repository.ts';
+
+const toUserBody = (user: UserRecord, token: string) => ({
+  user: { email: user.email, token, username: user.username, bio: user.bio, image: user.image },
+});
+
+/** A unique violation that slipped past the pre-check (two registrations racing) is still a 409. */
+function rethrowAsTaken(error: unknown): never {
+  const field = takenFieldOf(error);
+  throw field ? taken([field]) : error;
+}
+
+export const userRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, { sessions }) => {
+  const users = createUserRepository(app.pg);
+
+  app.post(
+    '/users',
+    {
+      schema: {
+        tags: ['User and Authentication'],
+        summary: 'Register a new user',
+        body: registerRequestSchema,
+        response: { 201: userResponseSchema, ...errorResponses(409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const username = request.body.user.username.trim();
+      const email = normalizeEmail(request.body.user.email);
+      const takenFields = await users.findTakenFields({ username, email }, null);
+      if (takenFields.length > 0) throw taken(takenFields);
+      const passwordHash = await hashPassword(request.body.user.password);
+      const user = await users.insert({ username, email, passwordHash }).catch(rethrowAsTaken);
+      const token = await sessions.create(user.id);
+      return reply.code(201).send(toUserBody(user, token));
+    },
+  );
+
+  app.post(
+    '/users/login',
+    {
+      schema: {
+        tags: ['User and Authentication'],
+        summary: 'Log in an existing user',
+        body: loginRequestSchema,
+        response: { 200: userResponseSchema, ...errorResponses(401, 422) },
+      },
+    },
+    async (request) => {
+      const credentials = await users.findCredentials(normalizeEmail(request.body.user.email));
+      const passwordMatches = await verifyPassword(
+        request.body.user.password,
+        credentials?.passwordHash ?? (await unknownUserPasswordHash),
+      );
+      if (!credentials || !passwordMatches) throw invalidCredentials();
+      const user = await users.findById(credentials.id);
+      if (!user) throw invalidCredentials();
+      return toUserBody(user, await sessions.create(user.id));
+    },
+  );
+
+  app.get(
+    '/user',
+    {
+      config: { auth: 'required' },
+      schema: {
+        tags: ['User and Authentication'],
+        summary: 'Get the current user',
+        security: tokenSecurity,
+        response: { 200: userResponseSchema, ...errorResponses(401) },
+      },
+    },
+    async (request) => {
+      const viewer = requireViewer(request);
+      const user = await users.findById(viewer.userId);
+      // The session outlived its user (deleted since): the token no longer means anything.
+      if (!user) throw unauthorized('is invalid');
+      return toUserBody(user, viewer.token);
+    },
+  );
+
+  app.put(
+    '/user',
+    {
+      config: { auth: 'required' },
+      schema: {
+        tags: ['User and Authentication'],
+        summary: 'Update the current user',
+        security: tokenSecurity,
+        body: updateUserRequestSchema,
+        response: { 200: userResponseSchema, ...errorResponses(401, 409, 422) },
+      },
+    },
+    async (request) => {
+      const viewer = requireViewer(request);
+      const changes = request.body.user;
+      const username = changes.username?.trim();
+      const email = changes.email === undefined ? undefined : normalizeEmail(changes.email);
+      if (username !== undefined || email !== undefined) {
+        const takenFields = await users.findTakenFields({ username, email }, viewer.userId);
+        if (takenFields.length > 0) throw taken(takenFields);
+      }
+      const passwordHash = changes.password === undefined ? undefined : await hashPassword(changes.password);
+      const user = await users
+        .update(viewer.userId, {
+          username,
+          email,
+          passwordHash,
+          bio: emptyToNull(changes.bio),
+          image: emptyToNull(changes.image),
+        })
+        .catch(rethrowAsTaken);
+      if (!user) throw unauthorized('is invalid');
+      return toUserBody(user, viewer.token);
+    },
+  );
+};

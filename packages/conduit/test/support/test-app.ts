@@ -1,0 +1,79 @@
+import { postgresPlugin } from '@scaling/db';
+import { createMemorySessionStore } from '@scaling/sessions';
+import { type ArticleInput, buildArticle, buildComment, buildUser, type UserInput } from '@scaling/testing';
+import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
+import { expect, inject } from 'vitest';
+import { type ConduitHooks, conduit } from '../../src/index.ts';
+
+/** The app as a stage wires it: Fastify + postgresPlugin + conduit with in-memory sessions, on the test database. */
+export async function buildTestApp(hooks?: ConduitHooks): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false });
+  await app.register(postgresPlugin, { connectionString: inject('databaseUrl'), max: 4 });
+  await app.register(conduit, { sessions: createMemorySessionStore(), ...(hooks ? { hooks } : {}) });
+  await app.ready();
+  return app;
+}
+
+export const tokenHeader = (token: string) => ({ authorization: `Token ${token}` });
+
+export interface RegisteredUser extends UserInput {
+  token: string;
+}
+
+export async function registerUser(
+  app: FastifyInstance,
+  overrides: Partial<UserInput> = {},
+): Promise<RegisteredUser> {
+  const user = buildUser(overrides);
+  const response = await app.inject({ method: 'POST', url: '/api/users', payload: { user } });
+  expect(response.statusCode, response.body).toBe(201);
+  return { ...user, token: response.json().user.token };
+}
+
+export async function createArticle(
+  app: FastifyInstance,
+  token: string,
+  overrides: Partial<ArticleInput> = {},
+): Promise<{ slug: string; title: string; createdAt: string; updatedAt: string; tagList: string[] }> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/articles',
+    headers: tokenHeader(token),
+    payload: { article: buildArticle(overrides) },
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json().article;
+}
+
+export async function createComment(
+  app: FastifyInstance,
+  token: string,
+  slug: string,
+): Promise<{ id: number }> {
+  const response = await app.inject({
+    method: 'POST',
+    url: `/api/articles/${slug}/comments`,
+    headers: tokenHeader(token),
+    payload: { comment: buildComment() },
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json().comment;
+}
+
+export async function follow(app: FastifyInstance, token: string, username: string): Promise<void> {
+  const response = await app.inject({
+    method: 'POST',
+    url: `/api/profiles/${username}/follow`,
+    headers: tokenHeader(token),
+  });
+  expect(response.statusCode, response.body).toBe(200);
+}
+
+/** Asserts the exact status and RealWorld error body. */
+export function expectError(
+  response: LightMyRequestResponse,
+  status: number,
+  errors: Record<string, string[]>,
+): void {
+  expect({ status: response.statusCode, body: response.json() }).toEqual({ status, body: { errors } });
+}
