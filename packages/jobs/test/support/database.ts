@@ -1,14 +1,6 @@
 import pg from 'pg';
 import { inject } from 'vitest';
 
-// The same declaration as packages/testing's global setup: that package resolves another copy of vitest (a different
-// @types/node peer), so its augmentation does not reach this one. Identical declarations merge without conflict.
-declare module 'vitest' {
-  export interface ProvidedContext {
-    databaseUrl: string;
-  }
-}
-
 /** A pool on the run's shared test database; each test file ends its own pool. */
 export function createTestPool(): pg.Pool {
   return new pg.Pool({ connectionString: inject('databaseUrl'), max: 6 });
