@@ -1,1 +1,22 @@
-export { initCluster, type PostgresCluster, postgresCommand, startChildPostgres, superuserUrl, waitForPostgres } from './postgres.ts';
+export { type ComposeFile, type ComposeService, loadCompose, parseCompose } from './compose.ts';
+export { type DownOptions, stackDown } from './down.ts';
+export { composeEnvironment, rewriteAddresses } from './environment.ts';
+export { serviceKinds } from './kinds/index.ts';
+export { httpPortFromEnvironment, loadPlan, type StackOptions, type StageInput } from './load.ts';
+export { type LogsOptions, stackLogs } from './logs.ts';
+export { defaultHttpPort, type PlanOptions, planStack, type StackPlan } from './plan.ts';
+export { type PortMapping, parsePorts } from './ports.ts';
+export {
+  ensureDatabase,
+  initCluster,
+  type PostgresCluster,
+  postgresCommand,
+  startChildPostgres,
+  superuserUrl,
+  waitForPostgres,
+} from './postgres.ts';
+export { validateComposeDocument, validateComposeText } from './schema.ts';
+export { repoRoot, resolveStage, type StageRef } from './stage.ts';
+export { type StackStatus, stackStatus } from './status.ts';
+export type { PlannedService, ReadinessProbe, ServiceKind } from './types.ts';
+export { stackUp, type UpOptions, type UpResult } from './up.ts';

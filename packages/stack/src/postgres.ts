@@ -70,22 +70,31 @@ export function superuserUrl(cluster: PostgresCluster, database = 'postgres'): s
   return `postgres://${encodeURIComponent(cluster.user)}:${encodeURIComponent(cluster.password)}@127.0.0.1:${cluster.port}/${database}`;
 }
 
+/** One attempt: connects as the superuser and creates the application database if it is missing (as the image does). */
+export async function ensureDatabase(cluster: PostgresCluster): Promise<void> {
+  const client = new pg.Client({ connectionString: superuserUrl(cluster), connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+      cluster.database,
+    ]);
+    if (rowCount === 0) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(cluster.database)}`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 /** Waits until the server accepts connections, then creates the application database if it is missing. */
 export async function waitForPostgres(cluster: PostgresCluster, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    const client = new pg.Client({ connectionString: superuserUrl(cluster) });
     try {
-      await client.connect();
-      const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [cluster.database]);
-      if (rowCount === 0) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(cluster.database)}`);
+      await ensureDatabase(cluster);
       return;
     } catch (error) {
       lastError = error;
       await new Promise((resolve) => setTimeout(resolve, 200));
-    } finally {
-      await client.end().catch(() => {});
     }
   }
   throw new Error(`PostgreSQL on port ${cluster.port} did not become ready within ${timeoutMs} ms.`, {

@@ -12,5 +12,12 @@ export function unprivilegedUser(): { uid: number; gid: number } | null {
 
 export function asUnprivileged(argv: string[]): string[] {
   if (process.getuid?.() !== 0) return argv;
-  return ['setpriv', `--reuid=${serviceAccount}`, `--regid=${serviceAccount}`, '--init-groups', '--', ...argv];
+  return [
+    'setpriv',
+    `--reuid=${serviceAccount}`,
+    `--regid=${serviceAccount}`,
+    '--init-groups',
+    '--',
+    ...argv,
+  ];
 }

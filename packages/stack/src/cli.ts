@@ -1,0 +1,85 @@
+import { parseArgs } from 'node:util';
+import { stackDown } from './down.ts';
+import { stackLogs } from './logs.ts';
+import { stackStatus } from './status.ts';
+import { stackUp } from './up.ts';
+
+const usage = `Usage: pnpm stack <command> <stage> [options]
+
+Runs a stage's docker-compose.yml as native processes on 127.0.0.1.
+<stage> is a number (1) or a folder name (01-single-server).
+
+  up <stage>                 start every service in dependency order (running ones are kept)
+  down <stage> [--volumes]   stop every service; --volumes also deletes the data
+  ps <stage>                 show each process: pid, state, ports
+  logs <stage> [service] [-f]  print the logs; -f follows them
+
+STACK_HTTP_PORT=<port> moves the API from 8080.`;
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      volumes: { type: 'boolean', default: false },
+      follow: { type: 'boolean', short: 'f', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, stage, service] = positionals;
+  if (values.help || !command) {
+    console.log(usage);
+    return;
+  }
+  if (!stage)
+    throw new Error(`Say which stage: pnpm stack ${command} <stage>, e.g. pnpm stack ${command} 1.`);
+  switch (command) {
+    case 'up':
+      await stackUp(stage);
+      return;
+    case 'down':
+      await stackDown(stage, { volumes: values.volumes });
+      return;
+    case 'ps':
+      printTable(await stackStatus(stage));
+      return;
+    case 'logs': {
+      const controller = new AbortController();
+      process.once('SIGINT', () => controller.abort());
+      await stackLogs(stage, {
+        follow: values.follow,
+        signal: controller.signal,
+        ...(service ? { service } : {}),
+      });
+      return;
+    }
+    default:
+      throw new Error(`Unknown command "${command}".\n\n${usage}`);
+  }
+}
+
+function printTable(rows: Awaited<ReturnType<typeof stackStatus>>): void {
+  const table = [
+    ['SERVICE', 'PID', 'STATE', 'PORTS'],
+    ...rows.map((row) => [
+      row.instance,
+      row.pid === null ? '-' : String(row.pid),
+      row.state === 'exited' ? `exited (${row.exitCode})` : row.state,
+      row.ports.map((port) => `127.0.0.1:${port}`).join(', ') || '-',
+    ]),
+  ];
+  const widths =
+    table[0]?.map((_, column) => Math.max(...table.map((row) => (row[column] ?? '').length))) ?? [];
+  for (const row of table)
+    console.log(
+      row
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    );
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+});

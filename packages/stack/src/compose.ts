@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+
+/** The part of the Compose specification the native runner reads; the JSON schema test covers the rest. */
+export interface ComposeFile {
+  name?: string;
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+}
+
+export type DependencyCondition = 'service_started' | 'service_healthy' | 'service_completed_successfully';
+
+export interface ComposeService {
+  image?: string;
+  build?: string | { context?: string; dockerfile?: string; args?: Record<string, string> | string[] };
+  command?: string | string[] | null;
+  environment?: Record<string, string | number | boolean | null> | string[];
+  ports?: (string | number | { target: number | string; published?: number | string })[];
+  depends_on?: string[] | Record<string, { condition: DependencyCondition }>;
+  healthcheck?: { test?: string | string[]; disable?: boolean | string };
+  volumes?: (string | { type: string; source?: string; target?: string })[];
+  deploy?: { replicas?: number | string } | null;
+  scale?: number | string;
+  cpuset?: string;
+  restart?: string;
+  stop_signal?: string;
+  stop_grace_period?: string;
+}
+
+export function parseCompose(text: string): ComposeFile {
+  // Compose files share settings through YAML anchors and merge keys (`<<: *app`).
+  const document = parse(text, { merge: true }) as ComposeFile | null;
+  if (!document || typeof document !== 'object' || !document.services) {
+    throw new Error('The compose file defines no services: add a top-level "services:" map.');
+  }
+  return document;
+}
+
+export function loadCompose(file: string): ComposeFile {
+  return parseCompose(readFileSync(file, 'utf8'));
+}

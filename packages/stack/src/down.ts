@@ -1,0 +1,44 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadPlan, outputOf, type StackOptions, type StageInput } from './load.ts';
+import { stopProcess } from './processes.ts';
+import { isRunning, readRecord, recordedInstances, removeRecord } from './state.ts';
+
+export interface DownOptions extends StackOptions {
+  /** Also delete the data directories (the compose named volumes). */
+  volumes?: boolean;
+}
+
+/** Stops the stage's processes in reverse dependency order; data stays unless `volumes` is set. */
+export async function stackDown(stage: StageInput, options: DownOptions = {}): Promise<void> {
+  const plan = loadPlan(stage, options);
+  const output = outputOf(options);
+  const { stateDir } = plan.stage;
+  const planned = plan.services.flatMap((service) =>
+    service.instances.map((instance) => ({ instance, service })),
+  );
+  const stops = planned.reverse().map(({ instance, service }) => ({
+    instance,
+    signal: service.stopSignal,
+    timeoutMs: service.stopTimeoutMs,
+  }));
+  // Processes of services since removed from the compose file are stopped too.
+  for (const instance of recordedInstances(stateDir)) {
+    if (!stops.some((stop) => stop.instance === instance)) {
+      stops.unshift({ instance, signal: 'SIGTERM', timeoutMs: 10_000 });
+    }
+  }
+  for (const stop of stops) {
+    const record = readRecord(stateDir, stop.instance);
+    if (isRunning(record)) {
+      output(`${stop.instance}: stopping (pid ${record.pid})...`);
+      const how = await stopProcess(record, stop.signal, stop.timeoutMs);
+      output(`${stop.instance}: ${how === 'killed' ? `killed after ${stop.timeoutMs} ms` : 'stopped'}`);
+    }
+    removeRecord(stateDir, stop.instance);
+  }
+  if (options.volumes) {
+    rmSync(join(stateDir, 'volumes'), { recursive: true, force: true });
+    output('volumes: removed');
+  }
+}

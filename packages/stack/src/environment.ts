@@ -1,0 +1,43 @@
+import type { ComposeService } from './compose.ts';
+import type { PortMapping } from './ports.ts';
+
+export function composeEnvironment(service: ComposeService): Record<string, string> {
+  const entries = Array.isArray(service.environment)
+    ? service.environment.map((line) => {
+        const at = line.indexOf('=');
+        return at === -1 ? [line, ''] : [line.slice(0, at), line.slice(at + 1)];
+      })
+    : Object.entries(service.environment ?? {}).map(([key, value]) => [
+        key,
+        value === null ? '' : String(value),
+      ]);
+  return Object.fromEntries(entries);
+}
+
+/**
+ * Rewrites every `<service>:<containerPort>` (as in `postgres://u:p@postgres:5432/db` or `http://app:8080`) to
+ * `127.0.0.1:<published port>`, because native processes reach each other through the host's published ports.
+ */
+export function rewriteAddresses(
+  value: string,
+  publishedPorts: Map<string, PortMapping[]>,
+  referrer: string,
+): string {
+  const names = [...publishedPorts.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  if (names.length === 0) return value;
+  // Not preceded by a name character, and the digits not followed by "@" (that would be a user:password).
+  const pattern = new RegExp(`(?<![\\w.-])(${names.join('|')}):(\\d{1,5})(?![\\d@])`, 'g');
+  return value.replace(pattern, (_match, service: string, port: string) => {
+    const mapping = publishedPorts.get(service)?.find((candidate) => candidate.container === Number(port));
+    if (!mapping) {
+      throw new Error(
+        `Service "${referrer}" reaches ${service}:${port}, but "${service}" does not publish port ${port}: add ports: ["<host>:${port}"] to it.`,
+      );
+    }
+    return `127.0.0.1:${mapping.host}`;
+  });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+}

@@ -1,0 +1,17 @@
+import type { ComposeService } from '../compose.ts';
+import type { ServiceKind } from '../types.ts';
+import { nodeKind } from './node.ts';
+import { postgresKind } from './postgres.ts';
+
+/** Checked in order; a later stage adds pgbouncer, redis, nginx, kafka here. */
+export const serviceKinds: ServiceKind[] = [postgresKind, nodeKind];
+
+export function kindOf(name: string, service: ComposeService): ServiceKind {
+  const kind = serviceKinds.find((candidate) => candidate.matches(service));
+  if (!kind) {
+    throw new Error(
+      `Service "${name}" (${service.image ?? 'no image'}) has no native launcher: add one to packages/stack/src/kinds/ or use "build:".`,
+    );
+  }
+  return kind;
+}

@@ -1,0 +1,38 @@
+import { ensureDatabase } from './postgres.ts';
+import type { ReadinessProbe } from './types.ts';
+
+/** One readiness check; `up` repeats it until it passes, the process dies, or the time is up. */
+export async function probeOnce(probe: ReadinessProbe): Promise<boolean> {
+  switch (probe.type) {
+    case 'postgres':
+      return ensureDatabase(probe.cluster).then(
+        () => true,
+        () => false,
+      );
+    case 'http':
+      return fetch(probe.url, { signal: AbortSignal.timeout(2000) }).then(
+        async (response) => {
+          await response.body?.cancel();
+          return response.ok;
+        },
+        () => false,
+      );
+    case 'started':
+      return true;
+    case 'exit':
+      return false;
+  }
+}
+
+export function describeProbe(probe: ReadinessProbe): string {
+  switch (probe.type) {
+    case 'postgres':
+      return `accept connections on port ${probe.cluster.port}`;
+    case 'http':
+      return `answer GET ${probe.url} with 2xx`;
+    case 'started':
+      return 'start';
+    case 'exit':
+      return 'exit with code 0';
+  }
+}

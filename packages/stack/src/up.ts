@@ -1,0 +1,117 @@
+import { createServer } from 'node:net';
+import { relative } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadPlan, outputOf, type StackOptions, type StageInput } from './load.ts';
+import type { StackPlan } from './plan.ts';
+import { initCluster } from './postgres.ts';
+import { describeProbe, probeOnce } from './probes.ts';
+import { runToCompletion, startDetached } from './processes.ts';
+import { isRunning, logFile, prepareStateDir, readRecord, tail, writeRecord } from './state.ts';
+import { type StackStatus, stackStatus } from './status.ts';
+import type { PlannedService } from './types.ts';
+
+export interface UpOptions extends StackOptions {
+  /** How long one service may take to become ready. */
+  readyTimeoutMs?: number;
+}
+
+export interface UpResult {
+  apiUrl: string | null;
+  services: StackStatus[];
+}
+
+/** Starts the stage's services in dependency order, keeping those already running and ready. */
+export async function stackUp(stage: StageInput, options: UpOptions = {}): Promise<UpResult> {
+  const plan = loadPlan(stage, options);
+  const output = outputOf(options);
+  prepareStateDir(plan.stage.stateDir);
+  for (const service of plan.services) {
+    for (const instance of service.instances) {
+      await bringUp(plan, service, instance, output, options.readyTimeoutMs ?? 120_000);
+    }
+  }
+  const publishesApi = plan.services.some((service) =>
+    service.ports.some((port) => port.host === plan.httpPort),
+  );
+  const apiUrl = publishesApi ? `http://127.0.0.1:${plan.httpPort}/api` : null;
+  if (apiUrl) output(`API: ${apiUrl}`);
+  return { apiUrl, services: await stackStatus(plan.stage, options) };
+}
+
+async function bringUp(
+  plan: StackPlan,
+  service: PlannedService,
+  instance: string,
+  output: (line: string) => void,
+  timeoutMs: number,
+): Promise<void> {
+  const { stateDir } = plan.stage;
+  const started = Date.now();
+  if (service.oneShot) {
+    output(`${instance}: running...`);
+    const exitCode = await runToCompletion(service, instance, stateDir);
+    writeRecord(stateDir, {
+      service: service.name,
+      instance,
+      pid: 0,
+      startTime: '',
+      argv: service.argv,
+      startedAt: new Date(started).toISOString(),
+      exitCode,
+    });
+    if (exitCode !== 0) throw failure(plan, instance, `exited with code ${exitCode}`);
+    output(`${instance}: done in ${Date.now() - started} ms`);
+    return;
+  }
+  let record = readRecord(stateDir, instance);
+  if (isRunning(record)) {
+    if (await probeOnce(service.probe)) {
+      output(`${instance}: already running (pid ${record.pid})`);
+      return;
+    }
+    output(`${instance}: running (pid ${record.pid}), waiting until it is ready...`);
+  } else {
+    for (const port of service.ports) await assertPortFree(port.host, instance);
+    if (service.postgres) initCluster(service.postgres);
+    output(`${instance}: starting...`);
+    record = await startDetached(service, instance, stateDir);
+    writeRecord(stateDir, record);
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probeOnce(service.probe))) {
+    if (!isRunning(record)) throw failure(plan, instance, 'exited during start-up');
+    if (Date.now() > deadline) {
+      throw failure(plan, instance, `did not ${describeProbe(service.probe)} within ${timeoutMs} ms`);
+    }
+    await sleep(200);
+  }
+  output(`${instance}: ready in ${Date.now() - started} ms`);
+}
+
+function failure(plan: StackPlan, instance: string, what: string): Error {
+  const log = logFile(plan.stage.stateDir, instance);
+  const shownLog = relative(process.cwd(), log) || log;
+  return new Error(
+    [
+      `${instance} ${what}. The end of its log (${shownLog}):`,
+      tail(log),
+      '',
+      `Fix the cause, then run "pnpm stack up ${plan.stage.name}" again (services already running are kept),`,
+      `or stop everything with "pnpm stack down ${plan.stage.name}".`,
+    ].join('\n'),
+  );
+}
+
+/** A port held by something else would make the service fail later with a less helpful message. */
+async function assertPortFree(port: number, instance: string): Promise<void> {
+  const free = await new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)));
+  });
+  if (!free) {
+    throw new Error(
+      `${instance} needs port ${port}, but another process (not started by this stack) holds it: stop that process${port === 8080 ? ', or move the API with STACK_HTTP_PORT=<port>' : ''}.`,
+    );
+  }
+}
