@@ -1,0 +1,38 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot, validateComposeText } from '../src/index.ts';
+
+const stageComposeFiles = readdirSync(join(repoRoot, 'stages'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => join(repoRoot, 'stages', entry.name, 'docker-compose.yml'))
+  .filter((file) => {
+    try {
+      readFileSync(file);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+const fixture = join(import.meta.dirname, 'fixtures', 'docker-compose.yml');
+
+describe('compose files against the Compose specification schema', () => {
+  it('When the repository is scanned, then stage 1 has a compose file to check', () => {
+    expect(stageComposeFiles.map((file) => file.split('/').at(-2))).toContain('01-single-server');
+  });
+
+  it.each([...stageComposeFiles, fixture].map((file) => [file.replace(`${repoRoot}/`, ''), file]))(
+    'When %s is validated, then it has no schema errors',
+    (_name, file) => {
+      expect(validateComposeText(readFileSync(file, 'utf8'))).toEqual([]);
+    },
+  );
+
+  it('When a service sets cpuset as a number and an unknown key, then both are reported', () => {
+    const errors = validateComposeText(
+      'services:\n  app:\n    image: node:24\n    cpuset: 0\n    cpu_set: "0"\n',
+    );
+    expect(errors).toContain('/services/app/cpuset must be string');
+    expect(errors).toContain('/services/app must NOT have additional properties');
+  });
+});
