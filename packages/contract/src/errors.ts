@@ -8,6 +8,7 @@ export const errorMessages = {
   forbidden: 'forbidden',
   missing: 'is missing',
   invalid: 'is invalid',
+  credentials: 'invalid',
 } as const;
 
 /** Every error response: `{ errors: { <field or resource>: [messages] } }`. */

@@ -1,6 +1,7 @@
 import type { ErrorBody } from '@scaling/contract';
 import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
 import { HttpError } from './http-error.ts';
+import { jsonBodyLimit } from './json-body-parser.ts';
 
 const serverErrorBody: ErrorBody = {
   errors: {
@@ -33,7 +34,7 @@ function clientErrorBody(error: FastifyError): ErrorBody {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return { errors: { body: ['must be sent with Content-Type: application/json'] } };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { errors: { body: ['is too large; send at most 1 MiB'] } };
+      return { errors: { body: [`is too large; send at most ${jsonBodyLimit} bytes`] } };
     default:
       return { errors: { request: [error.message] } };
   }

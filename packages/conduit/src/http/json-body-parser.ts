@@ -5,12 +5,13 @@ import { HttpError } from './http-error.ts';
 export const jsonBodyLimit = 1024 * 1024;
 
 /**
- * Replaces fastify's JSON parser so that an empty body (a bodiless POST that still says application/json)
+ * Replaces fastify's parsers with one JSON parser, so that an empty body (a bodiless POST that still says application/json)
  * counts as no body, and malformed JSON gets the RealWorld error shape. JSON.parse keeps a "__proto__"
  * key as plain data, and the zod schemas copy only known fields, so prototype poisoning cannot reach handlers.
  */
 export function useJsonBodyParser(app: FastifyInstance): void {
-  app.removeContentTypeParser('application/json');
+  // The API speaks JSON only: any other media type (fastify also parses text/plain) gets a 415.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     'application/json',
     { parseAs: 'string', bodyLimit: jsonBodyLimit },

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { emptyToNull, normalizeEmail, normalizeTags } from '../src/domain/normalize.ts';
+import { hashPassword, verifyPassword } from '../src/domain/password.ts';
+import { slugify, withUniqueSuffix } from '../src/domain/slug.ts';
+
+describe('slugify', () => {
+  it('When a title has capitals, punctuation and spaces, then the slug is lower-case words joined by dashes', () => {
+    expect(slugify('  Hello, World! How are   you?  ')).toBe('hello-world-how-are-you');
+  });
+
+  it('When a title has accents, then they are folded to ASCII', () => {
+    expect(slugify('Crème brûlée à Noël')).toBe('creme-brulee-a-noel');
+  });
+
+  it('When a title has no letters or digits, then the slug falls back to "article"', () => {
+    expect(slugify('!!! ???')).toBe('article');
+    expect(slugify('日本語')).toBe('article');
+  });
+
+  it('When a title is very long, then the slug is cut to 80 characters without a trailing dash', () => {
+    const slug = slugify(`${'word '.repeat(40)}end`);
+    expect(slug.length).toBeLessThanOrEqual(80);
+    expect(slug).not.toMatch(/-$/);
+  });
+
+  it('When a unique suffix is added, then the base is kept and two suffixes differ', () => {
+    const first = withUniqueSuffix('my-title');
+    const second = withUniqueSuffix('my-title');
+    expect(first).toMatch(/^my-title-[0-9a-f]{8}$/);
+    expect(first).not.toBe(second);
+  });
+});
+
+describe('password hashing', () => {
+  it('When a password is hashed, then the hash verifies it and rejects another password', async () => {
+    const hash = await hashPassword('correct horse battery');
+    expect(await verifyPassword('correct horse battery', hash)).toBe(true);
+    expect(await verifyPassword('correct horse battery!', hash)).toBe(false);
+  });
+
+  it('When the same password is hashed twice, then the random salt makes the hashes differ', async () => {
+    const [first, second] = await Promise.all([hashPassword('same password'), hashPassword('same password')]);
+    expect(first).not.toBe(second);
+    expect(first).toMatch(/^scrypt\$16384\$8\$1\$[\w-]+\$[\w-]+$/);
+  });
+
+  it('When the stored hash is not an scrypt hash, then verification fails instead of throwing', async () => {
+    expect(await verifyPassword('anything', 'plain-text')).toBe(false);
+  });
+});
+
+describe('normalisation', () => {
+  it('When bio or image is an empty or blank string, then it becomes null', () => {
+    expect(emptyToNull('')).toBeNull();
+    expect(emptyToNull('   ')).toBeNull();
+  });
+
+  it('When bio or image has content, is null or is absent, then it is kept as is', () => {
+    expect(emptyToNull('I write code')).toBe('I write code');
+    expect(emptyToNull(null)).toBeNull();
+    expect(emptyToNull(undefined)).toBeUndefined();
+  });
+
+  it('When an email has capitals and spaces, then it is trimmed and lower-cased', () => {
+    expect(normalizeEmail('  Jane.Doe@Example.COM ')).toBe('jane.doe@example.com');
+  });
+
+  it('When tags repeat or carry spaces, then they are trimmed and de-duplicated in order', () => {
+    expect(normalizeTags(['b', ' a ', 'b', 'a'])).toEqual(['b', 'a']);
+  });
+});
