@@ -1,0 +1,99 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+
+export interface RunMetadata {
+  commit: string;
+  /** Uncommitted changes were present: the commit alone does not reproduce the run. */
+  dirty: boolean;
+  startedAt: string;
+  machine: { cores: number; memoryGiB: number; cpuModel: string; platform: string };
+  nodeVersion: string;
+  autocannonVersion: string;
+  baseUrl: string;
+  data: { scale: number; seed: number };
+  loadGenerator: LoadGeneratorPlacement;
+}
+
+export interface LoadGeneratorPlacement {
+  /** The CPUs the load generator may run on, as the kernel reports them (e.g. "1" or "0-1"). */
+  cpus: string;
+  /** The CPUs of the system under test, when known. */
+  systemUnderTestCpus: string | undefined;
+  /** True only when both CPU sets are known and share no CPU. */
+  apartFromSystemUnderTest: boolean;
+}
+
+export function collectMetadata(input: {
+  baseUrl: string;
+  scale: number;
+  seed: number;
+  systemUnderTestCpus?: string;
+}): RunMetadata {
+  const cpusAllowed = currentCpus();
+  return {
+    commit: git(['rev-parse', 'HEAD']) ?? 'unknown',
+    dirty: (git(['status', '--porcelain']) ?? '') !== '',
+    startedAt: new Date().toISOString(),
+    machine: {
+      cores: availableParallelism(),
+      memoryGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      platform: `${process.platform}-${process.arch}`,
+    },
+    nodeVersion: process.version,
+    autocannonVersion: autocannonVersion(),
+    baseUrl: input.baseUrl,
+    data: { scale: input.scale, seed: input.seed },
+    loadGenerator: {
+      cpus: cpusAllowed,
+      systemUnderTestCpus: input.systemUnderTestCpus,
+      apartFromSystemUnderTest: input.systemUnderTestCpus
+        ? disjoint(parseCpuList(cpusAllowed), parseCpuList(input.systemUnderTestCpus))
+        : false,
+    },
+  };
+}
+
+/** The CPU list this process may run on (Linux), e.g. "0-1". */
+export function currentCpus(): string {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    return /^Cpus_allowed_list:\s*(\S+)/m.exec(status)?.[1] ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Expands "0-2,5" into [0, 1, 2, 5]. */
+export function parseCpuList(list: string): number[] {
+  return list
+    .split(',')
+    .filter(Boolean)
+    .flatMap((part) => {
+      const [from, to] = part.split('-').map(Number) as [number, number | undefined];
+      if (Number.isNaN(from) || (to !== undefined && Number.isNaN(to))) return [];
+      return Array.from({ length: (to ?? from) - from + 1 }, (_, offset) => from + offset);
+    });
+}
+
+function disjoint(a: number[], b: number[]): boolean {
+  return a.length > 0 && b.length > 0 && !a.some((cpu) => b.includes(cpu));
+}
+
+function git(args: string[]): string | undefined {
+  try {
+    return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function autocannonVersion(): string {
+  try {
+    const url = import.meta.resolve('autocannon/package.json');
+    return (JSON.parse(readFileSync(new URL(url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,87 @@
+import type { RequestTemplate } from '@scaling/loadtests/scenarios/types.ts';
+import { mulberry32 } from '@scaling/seed';
+import { describe, expect, it } from 'vitest';
+import { createMix, type Fixtures } from '../src/mix.ts';
+
+function buildFixtures(overrides: Partial<Fixtures> = {}): Fixtures {
+  return {
+    tokens: ['token-a', 'token-b'],
+    slugs: Array.from({ length: 1_000 }, (_, i) => `article-${i}`),
+    usernames: Array.from({ length: 100 }, (_, i) => `user${i}`),
+    tags: ['javascript', 'c++', 'node'],
+    ...overrides,
+  };
+}
+
+function buildRequest(overrides: Partial<RequestTemplate> = {}): RequestTemplate {
+  return { name: 'get', weight: 1, method: 'GET', path: '/api/articles/{slug}', auth: 'none', ...overrides };
+}
+
+describe('createMix', () => {
+  it('When requests have weights 1:3:6, then they are drawn in about that proportion', () => {
+    const requests = [
+      buildRequest({ name: 'a', weight: 1 }),
+      buildRequest({ name: 'b', weight: 3 }),
+      buildRequest({ name: 'c', weight: 6 }),
+    ];
+    const mix = createMix(requests, buildFixtures(), mulberry32(1));
+    const counts: Record<string, number> = { a: 0, b: 0, c: 0 };
+    for (let i = 0; i < 20_000; i++) (counts[mix.pick().name] as number)++;
+    expect((counts.a as number) / 20_000).toBeCloseTo(0.1, 1);
+    expect((counts.b as number) / 20_000).toBeCloseTo(0.3, 1);
+    expect((counts.c as number) / 20_000).toBeCloseTo(0.6, 1);
+  });
+
+  it('When slugs are drawn, then the most popular 20% get most of the reads', () => {
+    const fixtures = buildFixtures();
+    const mix = createMix([buildRequest()], fixtures, mulberry32(2));
+    const hot = new Set(fixtures.slugs.slice(0, 200).map((slug) => `/api/articles/${slug}`));
+    let hits = 0;
+    for (let i = 0; i < 10_000; i++) if (hot.has(mix.next().path)) hits++;
+    expect(hits / 10_000).toBeGreaterThan(0.7);
+  });
+
+  it('When a template has placeholders, then the path is URL-encoded and the JSON body filled', () => {
+    const mix = createMix(
+      [
+        buildRequest({
+          method: 'POST',
+          path: '/api/articles?tag={tag}&offset={offset}&author={username}',
+          auth: 'required',
+          body: { comment: { body: '{text}' } },
+        }),
+      ],
+      buildFixtures({ tags: ['c++'] }),
+      mulberry32(3),
+    );
+    const request = mix.next();
+    expect(request.path).toMatch(/^\/api\/articles\?tag=c%2B%2B&offset=\d+&author=user\d+$/);
+    expect(request.headers.authorization).toMatch(/^Token token-[ab]$/);
+    expect(request.headers['content-type']).toBe('application/json');
+    const body = JSON.parse(request.body as string);
+    expect(body.comment.body).toMatch(/^[A-Z][a-z ]+\.$/);
+  });
+
+  it('When auth is none or optional, then tokens go on none or on some of the requests', () => {
+    const fixtures = buildFixtures();
+    const none = createMix([buildRequest({ auth: 'none' })], fixtures, mulberry32(4));
+    const optional = createMix([buildRequest({ auth: 'optional' })], fixtures, mulberry32(4));
+    let withToken = 0;
+    for (let i = 0; i < 1_000; i++) {
+      expect(none.next().headers.authorization).toBeUndefined();
+      if (optional.next().headers.authorization) withToken++;
+    }
+    expect(withToken).toBeGreaterThan(350);
+    expect(withToken).toBeLessThan(650);
+  });
+
+  it('When the fixtures or weights are unusable, then creating the mix fails with a clear message', () => {
+    expect(() => createMix([buildRequest()], buildFixtures({ tokens: [] }), mulberry32(1))).toThrow(
+      /seed the database/,
+    );
+    expect(() => createMix([buildRequest({ weight: 0 })], buildFixtures(), mulberry32(1))).toThrow(
+      /positive weight/,
+    );
+    expect(() => createMix([], buildFixtures(), mulberry32(1))).toThrow(/at least one request/);
+  });
+});
