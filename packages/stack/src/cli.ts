@@ -79,6 +79,12 @@ function printTable(rows: Awaited<ReturnType<typeof stackStatus>>): void {
     );
 }
 
+// `pnpm stack logs 1 | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 main(process.argv.slice(2)).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));
   process.exitCode = 1;

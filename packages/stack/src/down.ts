@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadPlan, outputOf, type StackOptions, type StageInput } from './load.ts';
+import { clearSettings, loadPlan, outputOf, type StackOptions, type StageInput } from './load.ts';
 import { stopProcess } from './processes.ts';
 import { isRunning, readRecord, recordedInstances, removeRecord } from './state.ts';
 
@@ -37,6 +37,7 @@ export async function stackDown(stage: StageInput, options: DownOptions = {}): P
     }
     removeRecord(stateDir, stop.instance);
   }
+  clearSettings(stateDir);
   if (options.volumes) {
     rmSync(join(stateDir, 'volumes'), { recursive: true, force: true });
     output('volumes: removed');

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadPlan, outputOf, type StackOptions, type StageInput } from './load.ts';
+import { loadPlan, outputOf, type StackOptions, type StageInput, saveSettings } from './load.ts';
 import type { StackPlan } from './plan.ts';
 import { initCluster } from './postgres.ts';
 import { describeProbe, probeOnce } from './probes.ts';
@@ -25,6 +25,7 @@ export async function stackUp(stage: StageInput, options: UpOptions = {}): Promi
   const plan = loadPlan(stage, options);
   const output = outputOf(options);
   prepareStateDir(plan.stage.stateDir);
+  saveSettings(plan.stage.stateDir, { httpPort: plan.httpPort });
   for (const service of plan.services) {
     for (const instance of service.instances) {
       await bringUp(plan, service, instance, output, options.readyTimeoutMs ?? 120_000);

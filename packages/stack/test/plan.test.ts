@@ -1,9 +1,11 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   composeEnvironment,
   loadCompose,
+  loadPlan,
   parseCompose,
   parsePorts,
   planStack,
@@ -12,6 +14,7 @@ import {
   rewriteAddresses,
   type StageRef,
 } from '../src/index.ts';
+import { saveSettings } from '../src/load.ts';
 
 const stage1 = resolveStage(1);
 const nodePath = '/opt/node24/bin/node';
@@ -126,6 +129,25 @@ describe('the stage-1 plan', () => {
     expect(app?.ports).toEqual([{ container: 8080, host: 18123 }]);
     expect(app?.env.PORT).toBe('18123');
     expect(app?.probe).toEqual({ type: 'http', url: 'http://127.0.0.1:18123/api/health' });
+  });
+});
+
+describe('the HTTP port of a running stack', () => {
+  it('When a stack was started on another HTTP port, then later commands plan with that port', () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'stack-settings-'));
+    // The variable, when set, takes precedence by design.
+    vi.stubEnv('STACK_HTTP_PORT', '');
+    try {
+      saveSettings(stateDir, { httpPort: 18124 });
+      const plan = loadPlan({ ...stage1, stateDir });
+      expect(plan.httpPort).toBe(18124);
+      expect(plan.services.find((service) => service.name === 'app')?.ports).toEqual([
+        { container: 8080, host: 18124 },
+      ]);
+    } finally {
+      vi.unstubAllEnvs();
+      rmSync(stateDir, { recursive: true, force: true });
+    }
   });
 });
 
