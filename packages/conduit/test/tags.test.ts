@@ -1,0 +1,34 @@
+import { uniqueSuffix } from '@scaling/testing';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, createArticle, registerUser, tokenHeader } from './support/test-app.ts';
+
+let app: FastifyInstance;
+beforeAll(async () => {
+  app = await buildTestApp();
+});
+afterAll(async () => {
+  await app.close();
+});
+
+describe('GET /api/tags', () => {
+  it('When articles carry tags, then every tag is listed once', async () => {
+    const user = await registerUser(app);
+    const [first, second] = [`h_${uniqueSuffix()}`, `t_${uniqueSuffix()}`];
+    await createArticle(app, user.token, { tagList: [first, second] });
+    await createArticle(app, user.token, { tagList: [first] });
+    const response = await app.inject({ url: '/api/tags' });
+    expect(response.statusCode).toBe(200);
+    const tags: string[] = response.json().tags;
+    expect(tags).toEqual(expect.arrayContaining([first, second]));
+    expect(tags.filter((tag) => tag === first)).toHaveLength(1);
+  });
+
+  it('When the only article with a tag is deleted, then the tag is still listed', async () => {
+    const user = await registerUser(app);
+    const tag = `kept_${uniqueSuffix()}`;
+    const article = await createArticle(app, user.token, { tagList: [tag] });
+    await app.inject({ method: 'DELETE', url: `/api/articles/${article.slug}`, headers: tokenHeader(user.token) });
+    expect((await app.inject({ url: '/api/tags' })).json().tags).toContain(tag);
+  });
+});
