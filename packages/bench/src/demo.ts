@@ -93,6 +93,10 @@ try {
     signal: interrupted.signal,
   });
 
+  if (interrupted.signal.aborted) {
+    step(`Interrupted: the results below cover only the first ${result.durationSeconds.toFixed(1)} s.`);
+    process.exitCode = 130;
+  }
   const label = `stage ${stage}, ${readHeavy.name}`;
   step('Results:');
   console.log(`\n${renderResultsTable([{ label, result }])}\n\n${renderRequestTable(result)}`);

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { cpus, totalmem } from 'node:os';
 
 export interface RunMetadata {
   commit: string;
@@ -36,7 +36,8 @@ export function collectMetadata(input: {
     dirty: (git(['status', '--porcelain']) ?? '') !== '',
     startedAt: new Date().toISOString(),
     machine: {
-      cores: availableParallelism(),
+      // Not availableParallelism(): that follows this process's affinity, which pinning has narrowed.
+      cores: cpus().length,
       memoryGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
       cpuModel: cpus()[0]?.model ?? 'unknown',
       platform: `${process.platform}-${process.arch}`,

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { cpus as onlineCpus } from 'node:os';
 import { currentCpus } from './metadata.ts';
 
 /**
@@ -7,7 +7,7 @@ import { currentCpus } from './metadata.ts';
  * CPU time from the system under test. Returns false (and changes nothing) when that is impossible here.
  */
 export function pinProcess(cpus: string): boolean {
-  if (process.platform !== 'linux' || availableParallelism() < 2) return false;
+  if (process.platform !== 'linux' || onlineCpus().length < 2) return false;
   try {
     execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', cpus, String(process.pid)], {
       stdio: 'ignore',

@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { cpus } from 'node:os';
 import { loadPlan, type StageInput } from '@scaling/stack';
 import { parseCpuList } from './metadata.ts';
 
@@ -14,7 +14,7 @@ export function stageCpus(stage: StageInput): string | undefined {
 export function freeCpu(systemUnderTestCpus: string | undefined): string | undefined {
   if (systemUnderTestCpus === undefined) return undefined;
   const taken = parseCpuList(systemUnderTestCpus);
-  for (let cpu = 0; cpu < availableParallelism(); cpu++) if (!taken.includes(cpu)) return String(cpu);
+  for (let cpu = 0; cpu < cpus().length; cpu++) if (!taken.includes(cpu)) return String(cpu);
   return undefined;
 }
 
