@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { ensureDatabase } from './postgres.ts';
 import type { ReadinessProbe } from './types.ts';
 
@@ -17,6 +18,17 @@ export async function probeOnce(probe: ReadinessProbe): Promise<boolean> {
         },
         () => false,
       );
+    case 'tcp':
+      return new Promise((resolve) => {
+        const socket = connect({ port: probe.port, host: '127.0.0.1', timeout: 1000 });
+        const settle = (listening: boolean) => {
+          socket.destroy();
+          resolve(listening);
+        };
+        socket.once('connect', () => settle(true));
+        socket.once('error', () => settle(false));
+        socket.once('timeout', () => settle(false));
+      });
     case 'started':
       return true;
     case 'exit':
@@ -30,8 +42,10 @@ export function describeProbe(probe: ReadinessProbe): string {
       return `accept connections on port ${probe.cluster.port}`;
     case 'http':
       return `answer GET ${probe.url} with 2xx`;
+    case 'tcp':
+      return `listen on port ${probe.port}`;
     case 'started':
-      return 'start';
+      return 'keep running';
     case 'exit':
       return 'exit with code 0';
   }

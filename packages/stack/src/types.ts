@@ -6,6 +6,7 @@ import type { PostgresCluster } from './postgres.ts';
 export type ReadinessProbe =
   | { type: 'postgres'; cluster: PostgresCluster }
   | { type: 'http'; url: string }
+  | { type: 'tcp'; port: number }
   | { type: 'exit' }
   | { type: 'started' };
 

@@ -86,6 +86,11 @@ async function bringUp(
     }
     await sleep(200);
   }
+  // A process with nothing to probe counts as ready once it survives its first moments.
+  if (service.probe.type === 'started') {
+    await sleep(500);
+    if (!isRunning(record)) throw failure(plan, instance, 'exited during start-up');
+  }
   output(`${instance}: ready in ${Date.now() - started} ms`);
 }
 

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,4 +80,30 @@ describe('stackUp and stackDown of the fixture stack', () => {
       ['web', 'stopped'],
     ]);
   }, 60_000);
+});
+
+describe('stackUp of a service that crashes', () => {
+  it('When a service exits during start-up, then up fails with the end of its log and what to do', async () => {
+    const stage = fixtureStage();
+    const composeFile = join(stage.stateDir, 'docker-compose.yml');
+    writeFileSync(
+      composeFile,
+      [
+        'services:',
+        '  broken:',
+        '    build: .',
+        '    command: ["node", "-e", "console.error(\'config is missing\'); process.exit(3)"]',
+        '    ports: ["18091:8080"]',
+      ].join('\n'),
+    );
+    try {
+      const up = stackUp({ ...stage, composeFile }, { output: () => {}, readyTimeoutMs: 10_000 });
+      await expect(up).rejects.toThrow(
+        /broken exited during start-up[\s\S]*config is missing[\s\S]*pnpm stack down/,
+      );
+    } finally {
+      await stackDown({ ...stage, composeFile }, { output: () => {} });
+      rmSync(stage.stateDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -5,7 +5,10 @@ import type { KindPlan, PlanContext, ReadinessProbe, ServiceKind } from '../type
 function probeFor(context: PlanContext): ReadinessProbe {
   if (context.oneShot) return { type: 'exit' };
   const url = healthcheckUrl(context.service.healthcheck?.test);
-  if (!url) return { type: 'started' };
+  if (!url) {
+    const [published] = context.ports;
+    return published ? { type: 'tcp', port: published.host } : { type: 'started' };
+  }
   // The healthcheck runs inside the container, against the container port; natively the process owns the host port.
   const containerPort = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   const mapping = context.ports.find((port) => port.container === containerPort);
