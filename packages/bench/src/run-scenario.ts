@@ -41,8 +41,9 @@ export interface ScenarioResult {
   requests: number;
   requestsPerSecond: number;
   latencyMs: LatencySummary;
-  /** Connection errors and timeouts: requests that got no HTTP answer at all. */
+  /** Requests that got no HTTP answer at all: connection errors and timeouts. */
   errors: number;
+  /** The part of `errors` that timed out. */
   timeouts: number;
   non2xx: number;
   statusCodes: Record<string, number>;

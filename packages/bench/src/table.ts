@@ -15,7 +15,7 @@ export function renderResultsTable(rows: TableRow[]): string {
     formatNumber(result.latencyMs.p95, 1),
     formatNumber(result.latencyMs.p99, 1),
     formatNumber(result.requests, 0),
-    formatNumber(result.errors + result.timeouts, 0),
+    formatNumber(result.errors, 0),
     formatNumber(result.non2xx, 0),
   ]);
   return markdownTable(header, lines);
