@@ -1,6 +1,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { clearSettings, loadPlan, outputOf, type StackOptions, type StageInput } from './load.ts';
+import { withStageLock } from './lock.ts';
+import type { StackPlan } from './plan.ts';
 import { stopProcess } from './processes.ts';
 import { isRunning, readRecord, recordedInstances, removeRecord } from './state.ts';
 
@@ -12,6 +14,10 @@ export interface DownOptions extends StackOptions {
 /** Stops the stage's processes in reverse dependency order; data stays unless `volumes` is set. */
 export async function stackDown(stage: StageInput, options: DownOptions = {}): Promise<void> {
   const plan = loadPlan(stage, options);
+  await withStageLock(plan.stage.stateDir, () => stopAll(plan, options));
+}
+
+async function stopAll(plan: StackPlan, options: DownOptions): Promise<void> {
   const output = outputOf(options);
   const { stateDir } = plan.stage;
   const planned = plan.services.flatMap((service) =>

@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadPlan, outputOf, type StackOptions, type StageInput, saveSettings } from './load.ts';
+import { withStageLock } from './lock.ts';
 import type { StackPlan } from './plan.ts';
 import { initCluster } from './postgres.ts';
 import { describeProbe, probeOnce } from './probes.ts';
@@ -23,6 +24,10 @@ export interface UpResult {
 /** Starts the stage's services in dependency order, keeping those already running and ready. */
 export async function stackUp(stage: StageInput, options: UpOptions = {}): Promise<UpResult> {
   const plan = loadPlan(stage, options);
+  return withStageLock(plan.stage.stateDir, () => bringUpAll(plan, options));
+}
+
+async function bringUpAll(plan: StackPlan, options: UpOptions): Promise<UpResult> {
   const output = outputOf(options);
   prepareStateDir(plan.stage.stateDir);
   saveSettings(plan.stage.stateDir, { httpPort: plan.httpPort });

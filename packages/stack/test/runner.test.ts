@@ -107,3 +107,19 @@ describe('stackUp of a service that crashes', () => {
     }
   });
 });
+
+describe('two runs on one stage', () => {
+  it('When another live run holds the stage lock, then up refuses and starts nothing', async () => {
+    const stage = fixtureStage();
+    try {
+      // The parent of this test worker is alive for the whole run: it stands in for a concurrent `pnpm stack up`.
+      writeFileSync(join(stage.stateDir, 'lock'), String(process.ppid));
+      await expect(stackUp(stage, { output: () => {} })).rejects.toThrow(
+        /Another "pnpm stack" run \(pid \d+\)/,
+      );
+      expect((await stackStatus(stage)).every((row) => row.state === 'stopped')).toBe(true);
+    } finally {
+      rmSync(stage.stateDir, { recursive: true, force: true });
+    }
+  });
+});
