@@ -1,7 +1,14 @@
 import { buildArticle, uniqueSuffix } from '@scaling/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, createArticle, expectError, follow, registerUser, tokenHeader } from './support/test-app.ts';
+import {
+  buildTestApp,
+  createArticle,
+  expectError,
+  follow,
+  registerUser,
+  tokenHeader,
+} from './support/test-app.ts';
 
 let app: FastifyInstance;
 beforeAll(async () => {
@@ -12,7 +19,12 @@ afterAll(async () => {
 });
 
 const updateArticle = (token: string, slug: string, article: Record<string, unknown>) =>
-  app.inject({ method: 'PUT', url: `/api/articles/${slug}`, headers: tokenHeader(token), payload: { article } });
+  app.inject({
+    method: 'PUT',
+    url: `/api/articles/${slug}`,
+    headers: tokenHeader(token),
+    payload: { article },
+  });
 
 describe('POST /api/articles', () => {
   it('When an author creates an article, then 201 returns it with a slug from the title and sorted tags', async () => {
@@ -91,7 +103,10 @@ describe('GET /api/articles/:slug', () => {
     const reader = await registerUser(app);
     await follow(app, reader.token, author.username);
     const created = await createArticle(app, author.token);
-    const response = await app.inject({ url: `/api/articles/${created.slug}`, headers: tokenHeader(reader.token) });
+    const response = await app.inject({
+      url: `/api/articles/${created.slug}`,
+      headers: tokenHeader(reader.token),
+    });
     expect(response.json().article.author.following).toBe(true);
   });
 
@@ -146,11 +161,18 @@ describe('GET /api/articles', () => {
     const fan = await registerUser(app);
     const liked = await createArticle(app, author.token);
     await createArticle(app, author.token);
-    await app.inject({ method: 'POST', url: `/api/articles/${liked.slug}/favorite`, headers: tokenHeader(fan.token) });
+    await app.inject({
+      method: 'POST',
+      url: `/api/articles/${liked.slug}/favorite`,
+      headers: tokenHeader(fan.token),
+    });
     const body = (await app.inject({ url: `/api/articles?favorited=${fan.username}` })).json();
     expect(body.articlesCount).toBe(1);
     expect(body.articles[0]).toMatchObject({ slug: liked.slug, favoritesCount: 1, favorited: false });
-    const asFan = await app.inject({ url: `/api/articles?favorited=${fan.username}`, headers: tokenHeader(fan.token) });
+    const asFan = await app.inject({
+      url: `/api/articles?favorited=${fan.username}`,
+      headers: tokenHeader(fan.token),
+    });
     expect(asFan.json().articles[0].favorited).toBe(true);
   });
 
@@ -190,7 +212,9 @@ describe('GET /api/articles/feed', () => {
     const reader = await registerUser(app);
     const followed = await registerUser(app);
     const ignored = await registerUser(app);
-    expect((await app.inject({ url: '/api/articles/feed', headers: tokenHeader(reader.token) })).json()).toEqual({
+    expect(
+      (await app.inject({ url: '/api/articles/feed', headers: tokenHeader(reader.token) })).json(),
+    ).toEqual({
       articles: [],
       articlesCount: 0,
     });
@@ -203,7 +227,10 @@ describe('GET /api/articles/feed', () => {
     expect(feed.articles.map((article: { slug: string }) => article.slug)).toEqual([newer.slug, older.slug]);
     expect(feed.articles[0]).not.toHaveProperty('body');
     expect(feed.articles[0].author).toMatchObject({ username: followed.username, following: true });
-    const page = await app.inject({ url: '/api/articles/feed?limit=1&offset=1', headers: tokenHeader(reader.token) });
+    const page = await app.inject({
+      url: '/api/articles/feed?limit=1&offset=1',
+      headers: tokenHeader(reader.token),
+    });
     expect(page.json()).toMatchObject({ articlesCount: 2, articles: [{ slug: older.slug }] });
   });
 
@@ -230,7 +257,10 @@ describe('PUT /api/articles/:slug', () => {
     const created = await createArticle(app, author.token);
     const suffix = uniqueSuffix();
     const response = await updateArticle(author.token, created.slug, { title: `Brand New ${suffix}` });
-    expect(response.json().article).toMatchObject({ title: `Brand New ${suffix}`, slug: `brand-new-${suffix}` });
+    expect(response.json().article).toMatchObject({
+      title: `Brand New ${suffix}`,
+      slug: `brand-new-${suffix}`,
+    });
     expect((await app.inject({ url: `/api/articles/brand-new-${suffix}` })).statusCode).toBe(200);
     expect((await app.inject({ url: `/api/articles/${created.slug}` })).statusCode).toBe(404);
   });
@@ -247,7 +277,9 @@ describe('PUT /api/articles/:slug', () => {
   it('When tagList is an empty array, then all tags are removed; when it is null, then 422', async () => {
     const author = await registerUser(app);
     const created = await createArticle(app, author.token, { tagList: [`x_${uniqueSuffix()}`] });
-    expect((await updateArticle(author.token, created.slug, { tagList: [] })).json().article.tagList).toEqual([]);
+    expect((await updateArticle(author.token, created.slug, { tagList: [] })).json().article.tagList).toEqual(
+      [],
+    );
     expect((await app.inject({ url: `/api/articles/${created.slug}` })).json().article.tagList).toEqual([]);
     expect((await updateArticle(author.token, created.slug, { tagList: null })).statusCode).toBe(422);
   });
@@ -259,7 +291,9 @@ describe('PUT /api/articles/:slug', () => {
     expectError(await updateArticle(intruder.token, created.slug, { body: 'hijacked' }), 403, {
       article: ['forbidden'],
     });
-    expect((await app.inject({ url: `/api/articles/${created.slug}` })).json().article.body).not.toBe('hijacked');
+    expect((await app.inject({ url: `/api/articles/${created.slug}` })).json().article.body).not.toBe(
+      'hijacked',
+    );
   });
 
   it('When the slug is unknown, then 404', async () => {
@@ -272,7 +306,9 @@ describe('PUT /api/articles/:slug', () => {
   it('When a field is set to an empty string, then 422', async () => {
     const author = await registerUser(app);
     const created = await createArticle(app, author.token);
-    expectError(await updateArticle(author.token, created.slug, { title: '' }), 422, { title: ["can't be blank"] });
+    expectError(await updateArticle(author.token, created.slug, { title: '' }), 422, {
+      title: ["can't be blank"],
+    });
   });
 
   it('When there is no token, then 401 comes before any lookup', async () => {

@@ -81,7 +81,9 @@ describe('comments', () => {
     const intruder = await registerUser(app);
     const article = await createArticle(app, author.token);
     const comment = await createComment(app, author.token, article.slug);
-    expectError(await deleteComment(article.slug, comment.id, intruder.token), 403, { comment: ['forbidden'] });
+    expectError(await deleteComment(article.slug, comment.id, intruder.token), 403, {
+      comment: ['forbidden'],
+    });
     const list = (await app.inject({ url: `/api/articles/${article.slug}/comments` })).json();
     expect(list.comments).toHaveLength(1);
   });
@@ -91,7 +93,9 @@ describe('comments', () => {
     const article = await createArticle(app, author.token);
     const elsewhere = await createArticle(app, author.token);
     const comment = await createComment(app, author.token, elsewhere.slug);
-    expectError(await deleteComment(article.slug, 999_999_999, author.token), 404, { comment: ['not found'] });
+    expectError(await deleteComment(article.slug, 999_999_999, author.token), 404, {
+      comment: ['not found'],
+    });
     expectError(await deleteComment(article.slug, comment.id, author.token), 404, { comment: ['not found'] });
   });
 

@@ -12,7 +12,11 @@ afterAll(async () => {
 });
 
 const favorite = (method: 'POST' | 'DELETE', slug: string, token?: string) =>
-  app.inject({ method, url: `/api/articles/${slug}/favorite`, ...(token ? { headers: tokenHeader(token) } : {}) });
+  app.inject({
+    method,
+    url: `/api/articles/${slug}/favorite`,
+    ...(token ? { headers: tokenHeader(token) } : {}),
+  });
 
 describe('favorites', () => {
   it('When a user favorites an article, then it is favorited for them and the count goes up', async () => {
@@ -22,7 +26,10 @@ describe('favorites', () => {
     const response = await favorite('POST', article.slug, fan.token);
     expect(response.statusCode).toBe(200);
     expect(response.json().article).toMatchObject({ slug: article.slug, favorited: true, favoritesCount: 1 });
-    const seenByAuthor = await app.inject({ url: `/api/articles/${article.slug}`, headers: tokenHeader(author.token) });
+    const seenByAuthor = await app.inject({
+      url: `/api/articles/${article.slug}`,
+      headers: tokenHeader(author.token),
+    });
     expect(seenByAuthor.json().article).toMatchObject({ favorited: false, favoritesCount: 1 });
   });
 

@@ -16,7 +16,9 @@ describe('profiles', () => {
     const celeb = await registerUser(app);
     const response = await app.inject({ url: `/api/profiles/${celeb.username}` });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ profile: { username: celeb.username, bio: null, image: null, following: false } });
+    expect(response.json()).toEqual({
+      profile: { username: celeb.username, bio: null, image: null, following: false },
+    });
   });
 
   it('When a user follows someone, then the profile says following for that user only', async () => {
@@ -30,7 +32,10 @@ describe('profiles', () => {
     });
     expect(response.statusCode).toBe(200);
     expect(response.json().profile).toMatchObject({ username: celeb.username, following: true });
-    const seenByFan = await app.inject({ url: `/api/profiles/${celeb.username}`, headers: tokenHeader(fan.token) });
+    const seenByFan = await app.inject({
+      url: `/api/profiles/${celeb.username}`,
+      headers: tokenHeader(fan.token),
+    });
     expect(seenByFan.json().profile.following).toBe(true);
     const seenByOther = await app.inject({
       url: `/api/profiles/${celeb.username}`,
@@ -50,7 +55,10 @@ describe('profiles', () => {
       headers: tokenHeader(fan.token),
     });
     expect(response.json().profile.following).toBe(false);
-    const reread = await app.inject({ url: `/api/profiles/${celeb.username}`, headers: tokenHeader(fan.token) });
+    const reread = await app.inject({
+      url: `/api/profiles/${celeb.username}`,
+      headers: tokenHeader(fan.token),
+    });
     expect(reread.json().profile.following).toBe(false);
   });
 

@@ -28,7 +28,11 @@ describe('GET /api/tags', () => {
     const user = await registerUser(app);
     const tag = `kept_${uniqueSuffix()}`;
     const article = await createArticle(app, user.token, { tagList: [tag] });
-    await app.inject({ method: 'DELETE', url: `/api/articles/${article.slug}`, headers: tokenHeader(user.token) });
+    await app.inject({
+      method: 'DELETE',
+      url: `/api/articles/${article.slug}`,
+      headers: tokenHeader(user.token),
+    });
     expect((await app.inject({ url: '/api/tags' })).json().tags).toContain(tag);
   });
 });

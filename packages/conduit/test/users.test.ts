@@ -84,7 +84,11 @@ describe('POST /api/users', () => {
 
   it('When a field is missing, then 422 says it cannot be blank', async () => {
     const { username, email } = buildUser();
-    const response = await app.inject({ method: 'POST', url: '/api/users', payload: { user: { username, email } } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/users',
+      payload: { user: { username, email } },
+    });
     expectError(response, 422, { password: ["can't be blank"] });
   });
 
@@ -174,9 +178,16 @@ describe('PUT /api/user', () => {
   it('When username and email change, then the same token keeps working and shows the new values', async () => {
     const user = await registerUser(app);
     const next = buildUser();
-    const response = await updateUser(user.token, { username: next.username, email: next.email.toUpperCase() });
+    const response = await updateUser(user.token, {
+      username: next.username,
+      email: next.email.toUpperCase(),
+    });
     expect(response.statusCode).toBe(200);
-    expect(response.json().user).toMatchObject({ username: next.username, email: next.email, token: user.token });
+    expect(response.json().user).toMatchObject({
+      username: next.username,
+      email: next.email,
+      token: user.token,
+    });
     const reread = await app.inject({ url: '/api/user', headers: tokenHeader(user.token) });
     expect(reread.json().user).toMatchObject({ username: next.username, email: next.email });
   });
@@ -185,7 +196,11 @@ describe('PUT /api/user', () => {
     const user = await registerUser(app);
     expect((await updateUser(user.token, { password: 'a'.repeat(64) })).statusCode).toBe(200);
     const login = (password: string) =>
-      app.inject({ method: 'POST', url: '/api/users/login', payload: { user: { email: user.email, password } } });
+      app.inject({
+        method: 'POST',
+        url: '/api/users/login',
+        payload: { user: { email: user.email, password } },
+      });
     expect((await login(user.password)).statusCode).toBe(401);
     expect((await login('a'.repeat(64))).statusCode).toBe(200);
   });
