@@ -24,6 +24,8 @@ if (
   sum.passedRequests !== sum.totalRequests ||
   sum.passedAssertions !== sum.totalAssertions
 ) {
-  console.error('Fix the first failure of each folder first: later requests in a folder depend on its setup requests.');
+  console.error(
+    'Fix the first failure of each folder first: later requests in a folder depend on its setup requests.',
+  );
   process.exitCode = 1;
 }

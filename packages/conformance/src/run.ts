@@ -85,14 +85,26 @@ export async function runConformance(
       // bru exits non-zero when a request fails; the JSON report is the verdict either way.
       await run(
         process.execPath,
-        [brunoBin(), 'run', folder, '--env', 'local', '--env-var', `host=${origin}`, '--reporter-json', reportFile],
+        [
+          brunoBin(),
+          'run',
+          folder,
+          '--env',
+          'local',
+          '--env-var',
+          `host=${origin}`,
+          '--reporter-json',
+          reportFile,
+        ],
         { cwd: collectionDir, maxBuffer: 64 * 1024 * 1024 },
       ).catch(() => undefined);
       let report: BrunoReport;
       try {
         [report] = JSON.parse(readFileSync(reportFile, 'utf8')) as [BrunoReport];
       } catch {
-        throw new Error(`The Bruno CLI wrote no report for folder "${folder}". Run it by hand from ${collectionDir} to see why.`);
+        throw new Error(
+          `The Bruno CLI wrote no report for folder "${folder}". Run it by hand from ${collectionDir} to see why.`,
+        );
       }
       const result = summarise(folder, report);
       results.push(result);

@@ -16,13 +16,16 @@ export default async function setup(project: TestProject) {
   const root = mkdtempSync(join(tmpdir(), 'conduit-test-pg-'));
   // mkdtemp makes the folder private to root; the server runs as an unprivileged account.
   chmodSync(root, 0o755);
-  const server = await startChildPostgres({
-    dataDir: join(root, 'data'),
-    port: Number(process.env.TEST_POSTGRES_PORT ?? 25432),
-    user: 'conduit',
-    password: 'conduit',
-    database: 'conduit_test',
-  }, ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']);
+  const server = await startChildPostgres(
+    {
+      dataDir: join(root, 'data'),
+      port: Number(process.env.TEST_POSTGRES_PORT ?? 25432),
+      user: 'conduit',
+      password: 'conduit',
+      database: 'conduit_test',
+    },
+    ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+  );
   await runMigrations(server.url());
   project.provide('databaseUrl', server.url());
   return async () => {

@@ -10,8 +10,14 @@ export async function buildApp(config: Config) {
   const app = Fastify({
     logger: { level: config.LOG_LEVEL, redact: ['req.headers.authorization'] },
   });
-  await app.register(postgresPlugin, { connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_MAX });
-  await app.register(jobsPlugin, { concurrency: config.JOBS_CONCURRENCY, enabled: config.JOBS_CONCURRENCY > 0 });
+  await app.register(postgresPlugin, {
+    connectionString: config.DATABASE_URL,
+    max: config.DATABASE_POOL_MAX,
+  });
+  await app.register(jobsPlugin, {
+    concurrency: config.JOBS_CONCURRENCY,
+    enabled: config.JOBS_CONCURRENCY > 0,
+  });
   await app.register(conduit, { sessions: createMemorySessionStore(), hooks: { articlePublished } });
   return app;
 }
