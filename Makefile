@@ -11,7 +11,7 @@ bootstrap:
 	@./scripts/bootstrap.sh
 
 test: bootstrap
-	pnpm ci
+	pnpm run ci
 
 demo: bootstrap
 	pnpm demo
