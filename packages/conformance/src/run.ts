@@ -7,8 +7,8 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** The official RealWorld collection, shipped read-only beside the repository. */
-export const defaultCollectionDir = resolve(import.meta.dirname, '../../../../shared/realworld/bruno');
+/** The official RealWorld collection (spec v2.0.0), vendored unchanged with its MIT licence. */
+export const defaultCollectionDir = resolve(import.meta.dirname, '../vendor/realworld/bruno');
 
 export interface FolderResult {
   folder: string;
