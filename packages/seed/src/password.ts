@@ -1,23 +1,25 @@
 import { randomBytes, scrypt } from 'node:crypto';
-import { promisify } from 'node:util';
 import { seedPassword } from './plan.ts';
 
-// TEMPORARY until @scaling/conduit exports its password hashing.
-const scryptAsync = promisify(scrypt) as (
-  password: string,
-  salt: Buffer,
-  keylen: number,
-  options: object,
-) => Promise<Buffer>;
+// Interim: @scaling/conduit does not export its hashPassword yet. This writes the same format with the same cost
+// (`scrypt$N$r$p$salt$hash`, base64url), and should become a call to conduit's hashPassword once it is exported.
+const cost = { N: 16_384, r: 8, p: 1 };
 
 let cached: Promise<string> | undefined;
 
 /** Every seeded user shares one password, so its (deliberately slow) hash is computed once per process. */
 export function seedPasswordHash(): Promise<string> {
-  cached ??= (async () => {
+  cached ??= new Promise((resolve, reject) => {
     const salt = randomBytes(16);
-    const hash = await scryptAsync(seedPassword, salt, 64, { N: 16384, r: 8, p: 1 });
-    return `scrypt$16384$8$1$${salt.toString('base64')}$${hash.toString('base64')}`;
-  })();
+    scrypt(seedPassword.normalize('NFKC'), salt, 64, cost, (error, key) =>
+      error
+        ? reject(error)
+        : resolve(
+            ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64url'), key.toString('base64url')].join(
+              '$',
+            ),
+          ),
+    );
+  });
   return cached;
 }
