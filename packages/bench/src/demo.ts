@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { readHeavy } from '@scaling/loadtests/scenarios/read-heavy.ts';
+import { readHeavy } from '@scaling/loadtests/scenarios/read-heavy';
 import { progressBar, seed } from '@scaling/seed';
 import { stackDown, stackUp } from '@scaling/stack';
 import { prepareFixtures } from './fixtures.ts';

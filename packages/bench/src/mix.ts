@@ -1,4 +1,4 @@
-import type { Placeholder, RequestTemplate } from '@scaling/loadtests/scenarios/types.ts';
+import type { Placeholder, RequestTemplate } from '@scaling/loadtests/scenarios/types';
 import { type Random, sentence, zipf } from '@scaling/seed';
 
 /** What the requests are aimed at, each list ordered from the most to the least popular. */

@@ -1,4 +1,4 @@
-import type { Scenario } from '@scaling/loadtests/scenarios/types.ts';
+import type { Scenario } from '@scaling/loadtests/scenarios/types';
 import { mulberry32 } from '@scaling/seed';
 import autocannon from 'autocannon';
 import { createMix, type Fixtures } from './mix.ts';

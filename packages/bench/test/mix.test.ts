@@ -1,4 +1,4 @@
-import type { RequestTemplate } from '@scaling/loadtests/scenarios/types.ts';
+import type { RequestTemplate } from '@scaling/loadtests/scenarios/types';
 import { mulberry32 } from '@scaling/seed';
 import { describe, expect, it } from 'vitest';
 import { createMix, type Fixtures } from '../src/mix.ts';

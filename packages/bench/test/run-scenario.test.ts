@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Scenario } from '@scaling/loadtests/scenarios/types.ts';
+import type { Scenario } from '@scaling/loadtests/scenarios/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../src/run-scenario.ts';
 

@@ -1,3 +1,4 @@
+export { hashPassword } from './domain/password.ts';
 export type { Viewer } from './http/authentication.ts';
 export type { ConduitHooks, ConduitOptions } from './options.ts';
 export { conduit } from './plugin.ts';
