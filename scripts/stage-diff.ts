@@ -1,18 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { resolveStage } from '@scaling/stack';
 
-const stagesDir = resolve(import.meta.dirname, '../stages');
 // Measured results and installed modules differ in every stage and teach nothing in a diff.
 const ignored = new Set(['node_modules', 'results']);
-
-function stageFolder(name: string): string {
-  const folders = readdirSync(stagesDir);
-  const wanted = /^\d+$/.test(name) ? name.padStart(2, '0') : name;
-  const folder = folders.find((candidate) => candidate === wanted || candidate.startsWith(`${wanted}-`));
-  if (!folder) throw new Error(`There is no stage "${name}". Pick one of: ${folders.join(', ')}.`);
-  return join(stagesDir, folder);
-}
 
 function listFiles(root: string, dir = root): string[] {
   if (!existsSync(dir)) return [];
@@ -28,8 +20,8 @@ if (!from || !to) {
   console.error('Usage: pnpm stage:diff <from> <to>   (for example: pnpm stage:diff 1 2)');
   process.exit(2);
 }
-const fromDir = stageFolder(from);
-const toDir = stageFolder(to);
+const fromDir = dirname(resolveStage(from).composeFile);
+const toDir = dirname(resolveStage(to).composeFile);
 const files = [...new Set([...listFiles(fromDir), ...listFiles(toDir)])].sort();
 for (const file of files) {
   const a = join(fromDir, file);

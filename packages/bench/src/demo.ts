@@ -1,8 +1,8 @@
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readHeavy } from '@scaling/loadtests/scenarios/read-heavy';
 import { progressBar, seed } from '@scaling/seed';
-import { stackDown, stackUp } from '@scaling/stack';
+import { resolveStage, stackDown, stackUp } from '@scaling/stack';
 import { prepareFixtures } from './fixtures.ts';
 import { loadProgress } from './live-progress.ts';
 import { collectMetadata } from './metadata.ts';
@@ -15,7 +15,7 @@ import { renderRequestTable, renderResultsTable } from './table.ts';
 const stage = 1;
 const dataScale = 1;
 const dataSeed = 1;
-const resultsDir = fileURLToPath(new URL('../results', import.meta.url));
+const resultsDir = join(dirname(resolveStage(stage).composeFile), 'results');
 
 const { values } = parseArgs({
   options: {
@@ -98,9 +98,10 @@ try {
     process.exitCode = 130;
   }
   const label = `stage ${stage}, ${readHeavy.name}`;
+  const tables = `${renderResultsTable([{ label, result }])}\n\n${renderRequestTable(result)}`;
   step('Results:');
-  console.log(`\n${renderResultsTable([{ label, result }])}\n\n${renderRequestTable(result)}`);
-  const file = writeReport(resultsDir, 'demo', { metadata, runs: [{ label, result }] });
+  console.log(`\n${tables}`);
+  const file = writeReport(resultsDir, 'demo', { metadata, runs: [{ label, result }] }, tables);
   step(`Raw results (with commit, machine, versions and CPU placement): ${file}`);
 } catch (error) {
   console.error(`\n[demo] Failed: ${error instanceof Error ? error.message : String(error)}`);

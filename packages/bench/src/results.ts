@@ -8,11 +8,14 @@ export interface BenchReport {
   runs: { label: string; result: ScenarioResult }[];
 }
 
-/** Writes the raw report next to the others, named by time so runs never overwrite each other. */
-export function writeReport(directory: string, name: string, report: BenchReport): string {
+/**
+ * Writes `<name>.json` (the raw report) and `<name>.md` (the rendered table) into a stage's results folder.
+ * They are tracked: a new run replaces the files and git keeps the history of every measurement.
+ */
+export function writeReport(directory: string, name: string, report: BenchReport, markdown: string): string {
   mkdirSync(directory, { recursive: true });
-  const stamp = report.metadata.startedAt.replace(/[:.]/g, '-');
-  const file = join(directory, `${name}-${stamp}.json`);
+  const file = join(directory, `${name}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(directory, `${name}.md`), `${markdown}\n`);
   return file;
 }
