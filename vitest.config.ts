@@ -2,9 +2,19 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'stages/*/test/**/*.test.ts', 'loadtests/test/**/*.test.ts'],
     globalSetup: ['./packages/testing/src/global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'packages', include: ['packages/*/test/**/*.test.ts', 'loadtests/test/**/*.test.ts'] },
+      },
+      {
+        // Every stage publishes the same ports (8080, 15432, ...), so stage tests boot one stage at a time.
+        extends: true,
+        test: { name: 'stages', include: ['stages/*/test/**/*.test.ts'], fileParallelism: false },
+      },
+    ],
   },
 });
