@@ -16,6 +16,10 @@ missing_debs=()
 [ -x /usr/lib/postgresql/15/bin/postgres ] || missing_debs+=(postgresql-15 postgresql-client-15)
 command -v taskset >/dev/null || missing_debs+=(util-linux)
 command -v setpriv >/dev/null || missing_debs+=(util-linux)
+# Stage 2 on: PgBouncer; stage 3 on: Redis and nginx (the light flavour: proxy, upstream, hash).
+[ -x /usr/sbin/pgbouncer ] || missing_debs+=(pgbouncer)
+[ -x /usr/bin/redis-server ] || missing_debs+=(redis-server)
+[ -x /usr/sbin/nginx ] || missing_debs+=(nginx-light)
 if [ ${#missing_debs[@]} -gt 0 ]; then
   step "installing Debian packages: ${missing_debs[*]}"
   if [ "$(id -u)" -ne 0 ]; then
@@ -23,10 +27,21 @@ if [ ${#missing_debs[@]} -gt 0 ]; then
     exit 1
   fi
   apt-get update -qq
+  # policy-rc.d exit 101 keeps the packages' post-install scripts from starting their system services.
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy"
+    trap 'rm -f "$policy"' EXIT
+  fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing_debs[@]}"
+  rm -f "$policy" && trap - EXIT
 fi
-# The Debian package starts a cluster on 5432; the stacks run their own, so stop it.
-if systemctl is-active --quiet postgresql 2>/dev/null; then systemctl stop postgresql || true; fi
+# The packages' own services (a cluster on 5432, pgbouncer on 6432, redis on 6379, nginx on 80) would only get
+# in the way: every stack runs its own servers on its own ports.
+for unit in postgresql pgbouncer redis-server nginx; do
+  if systemctl is-active --quiet "$unit" 2>/dev/null; then systemctl stop "$unit" || true; fi
+  if systemctl is-enabled --quiet "$unit" 2>/dev/null; then systemctl disable --quiet "$unit" || true; fi
+done
 
 # Look for a system Node 24 outside .tools/bin: the make targets put .tools/bin first on PATH.
 system_path=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$TOOLS/bin" | paste -sd: -)
