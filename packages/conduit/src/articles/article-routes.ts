@@ -167,47 +167,31 @@ export const articleRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
     },
   );
 
-  app.post(
-    '/articles/:slug/favorite',
-    {
+  // Favoriting and unfavoriting are the same request on two methods; both are idempotent and answer the article.
+  for (const [method, summary, change] of [
+    ['POST', 'Favorite an article', articles.favorite],
+    ['DELETE', 'Unfavorite an article', articles.unfavorite],
+  ] as const) {
+    app.route({
+      method,
+      url: '/articles/:slug/favorite',
       config: { auth: 'required' },
       schema: {
         tags: ['Favorites'],
-        summary: 'Favorite an article',
+        summary,
         security: tokenSecurity,
         params: slugParamsSchema,
         response: { 200: singleArticleResponseSchema, ...errorResponses(401, 404) },
       },
-    },
-    async (request) => {
-      const { userId } = requireViewer(request);
-      const article = await articles.findOwnership(request.params.slug);
-      if (!article) throw notFound('article');
-      await articles.favorite(userId, article.id);
-      return loadArticle(article.id, userId);
-    },
-  );
-
-  app.delete(
-    '/articles/:slug/favorite',
-    {
-      config: { auth: 'required' },
-      schema: {
-        tags: ['Favorites'],
-        summary: 'Unfavorite an article',
-        security: tokenSecurity,
-        params: slugParamsSchema,
-        response: { 200: singleArticleResponseSchema, ...errorResponses(401, 404) },
+      handler: async (request) => {
+        const { userId } = requireViewer(request);
+        const article = await articles.findOwnership(request.params.slug);
+        if (!article) throw notFound('article');
+        await change(userId, article.id);
+        return loadArticle(article.id, userId);
       },
-    },
-    async (request) => {
-      const { userId } = requireViewer(request);
-      const article = await articles.findOwnership(request.params.slug);
-      if (!article) throw notFound('article');
-      await articles.unfavorite(userId, article.id);
-      return loadArticle(article.id, userId);
-    },
-  );
+    });
+  }
 };
 
 /**
