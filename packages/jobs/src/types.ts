@@ -4,7 +4,17 @@ import type pg from 'pg';
 export type JobPayloads = {
   'notify-followers': { articleId: number; authorId: number };
   'recompute-popular-tags': Record<string, never>;
+  'weekly-digest': WeeklyDigestPayload;
 };
+
+export interface WeeklyDigestPayload {
+  /** The Monday (UTC) the digest's week starts on, YYYY-MM-DD; each user has one digest per week. */
+  week: string;
+  /** The look-back: articles published in the `days` days before the week ends. */
+  days: number;
+  /** How many of the most favorited articles each digest lists. */
+  articlesPerDigest: number;
+}
 
 export type JobKind = keyof JobPayloads;
 

@@ -16,13 +16,26 @@ export async function buildUser(pool: pg.Pool, overrides: { username?: string } 
 
 export async function buildArticle(
   pool: pg.Pool,
-  overrides: { authorId: number; tags?: string[]; title?: string },
+  overrides: {
+    authorId: number;
+    tags?: string[];
+    title?: string;
+    body?: string;
+    favoritesCount?: number;
+    createdAt?: Date;
+  },
 ): Promise<number> {
   const title = overrides.title ?? uniqueName('jobs-article');
   const { rows } = await pool.query<{ id: string }>(
-    `INSERT INTO articles (slug, title, description, body, author_id)
-     VALUES ($1, $1, 'A description.', 'A body.', $2) RETURNING id`,
-    [title, overrides.authorId],
+    `INSERT INTO articles (slug, title, description, body, author_id, favorites_count, created_at)
+     VALUES ($1, $1, 'A description.', $2, $3, $4, coalesce($5, now())) RETURNING id`,
+    [
+      title,
+      overrides.body ?? 'A body.',
+      overrides.authorId,
+      overrides.favoritesCount ?? 0,
+      overrides.createdAt ?? null,
+    ],
   );
   const articleId = Number(rows[0]?.id);
   for (const tag of overrides.tags ?? []) {
