@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { stackKill, stackRestart, stackStartService, stackStopService } from './control.ts';
 import { stackDown } from './down.ts';
 import { stackLogs } from './logs.ts';
 import { stackStatus } from './status.ts';
@@ -9,10 +10,17 @@ const usage = `Usage: pnpm stack <command> <stage> [options]
 Runs a stage's docker-compose.yml as native processes on 127.0.0.1.
 <stage> is a number (1) or a folder name (01-single-server).
 
-  up <stage>                 start every service in dependency order (running ones are kept)
-  down <stage> [--volumes]   stop every service; --volumes also deletes the data
-  ps <stage>                 show each process: pid, state, ports
+  up <stage>                   start every service in dependency order (running ones are kept)
+  down <stage> [--volumes]     stop every service; --volumes also deletes the data
+  ps <stage>                   show each process: pid, state, restarts, ports
   logs <stage> [service] [-f]  print the logs; -f follows them
+
+  <service> is a service (every replica) or one replica (app.2):
+  restart <stage> <service>    graceful stop, start, wait until ready
+  stop <stage> <service>       graceful stop; the restart policy does not bring it back
+  start <stage> <service>      start it (its dependencies must run) and wait until ready
+  kill <stage> <service> [--signal KILL]  signal the service process (default KILL): a crash, so the
+                               restart policy applies
 
 STACK_HTTP_PORT=<port> moves the API from 8080.`;
 
@@ -23,6 +31,7 @@ async function main(argv: string[]): Promise<void> {
     options: {
       volumes: { type: 'boolean', default: false },
       follow: { type: 'boolean', short: 'f', default: false },
+      signal: { type: 'string', short: 's', default: 'KILL' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -53,18 +62,37 @@ async function main(argv: string[]): Promise<void> {
       });
       return;
     }
+    case 'restart':
+      await stackRestart(stage, required(service, command));
+      return;
+    case 'stop':
+      await stackStopService(stage, required(service, command));
+      return;
+    case 'start':
+      await stackStartService(stage, required(service, command));
+      return;
+    case 'kill':
+      await stackKill(stage, required(service, command), { signal: values.signal });
+      return;
     default:
       throw new Error(`Unknown command "${command}".\n\n${usage}`);
   }
 }
 
+function required(service: string | undefined, command: string): string {
+  if (!service)
+    throw new Error(`Say which service: pnpm stack ${command} <stage> <service>, e.g. app or app.2.`);
+  return service;
+}
+
 function printTable(rows: Awaited<ReturnType<typeof stackStatus>>): void {
   const table = [
-    ['SERVICE', 'PID', 'STATE', 'PORTS'],
+    ['SERVICE', 'PID', 'STATE', 'RESTARTS', 'PORTS'],
     ...rows.map((row) => [
       row.instance,
       row.pid === null ? '-' : String(row.pid),
       row.state === 'exited' ? `exited (${row.exitCode})` : row.state,
+      String(row.restarts),
       row.ports.map((port) => `127.0.0.1:${port}`).join(', ') || '-',
     ]),
   ];

@@ -22,7 +22,7 @@ export interface ComposeService {
   deploy?: { replicas?: number | string } | null;
   scale?: number | string;
   cpuset?: string;
-  restart?: string;
+  restart?: string | boolean;
   stop_signal?: string;
   stop_grace_period?: string;
 }

@@ -4,7 +4,7 @@ import { clearSettings, loadPlan, outputOf, type StackOptions, type StageInput }
 import { withStageLock } from './lock.ts';
 import type { StackPlan } from './plan.ts';
 import { stopProcess } from './processes.ts';
-import { isRunning, readRecord, recordedInstances, removeRecord } from './state.ts';
+import { isRunning, readRecord, recordedInstances, removeRecord, servicePid } from './state.ts';
 
 export interface DownOptions extends StackOptions {
   /** Also delete the data directories (the compose named volumes). */
@@ -37,8 +37,8 @@ async function stopAll(plan: StackPlan, options: DownOptions): Promise<void> {
   for (const stop of stops) {
     const record = readRecord(stateDir, stop.instance);
     if (isRunning(record)) {
-      output(`${stop.instance}: stopping (pid ${record.pid})...`);
-      const how = await stopProcess(record, stop.signal, stop.timeoutMs);
+      output(`${stop.instance}: stopping (pid ${servicePid(record) ?? record.pid})...`);
+      const how = await stopProcess(stateDir, record, stop.signal, stop.timeoutMs);
       output(`${stop.instance}: ${how === 'killed' ? `killed after ${stop.timeoutMs} ms` : 'stopped'}`);
     }
     removeRecord(stateDir, stop.instance);

@@ -1,4 +1,15 @@
 export { type ComposeFile, type ComposeService, loadCompose, parseCompose } from './compose.ts';
+export {
+  type KillOptions,
+  parseSignal,
+  type ServiceControlOptions,
+  stackKill,
+  stackRestart,
+  stackServiceStatus,
+  stackStartService,
+  stackStopService,
+  stackWaitReady,
+} from './control.ts';
 export { type DownOptions, stackDown } from './down.ts';
 export { composeEnvironment, rewriteAddresses } from './environment.ts';
 export { serviceKinds } from './kinds/index.ts';
@@ -15,6 +26,13 @@ export {
   superuserUrl,
   waitForPostgres,
 } from './postgres.ts';
+export {
+  parseRestartPolicy,
+  type RestartCondition,
+  type RestartPolicy,
+  restartDelayMs,
+  shouldRestart,
+} from './restart-policy.ts';
 export { validateComposeDocument, validateComposeText } from './schema.ts';
 export { repoRoot, resolveStage, type StageRef } from './stage.ts';
 export { type StackStatus, stackStatus } from './status.ts';

@@ -2,6 +2,7 @@ import type { ComposeFile, ComposeService, DependencyCondition } from './compose
 import { composeEnvironment, rewriteAddresses } from './environment.ts';
 import { kindOf } from './kinds/index.ts';
 import { type PortMapping, parsePorts } from './ports.ts';
+import { parseRestartPolicy } from './restart-policy.ts';
 import type { StageRef } from './stage.ts';
 import type { PlannedService } from './types.ts';
 
@@ -82,6 +83,7 @@ export function planStack(compose: ComposeFile, stage: StageRef, options: PlanOp
       dependsOn: dependencies.get(name) ?? [],
       stopSignal: (service.stop_signal as NodeJS.Signals | undefined) ?? planned.stopSignal,
       stopTimeoutMs: durationMs(service.stop_grace_period) ?? 10_000,
+      restart: parseRestartPolicy(name, service.restart),
       ...(planned.postgres ? { postgres: planned.postgres } : {}),
     };
   });

@@ -2,7 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, closeSync, openSync } from 'node:fs';
 import { delimiter, dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isRunning, logFile, type ProcessRecord, processStat } from './state.ts';
+import { fileURLToPath } from 'node:url';
+import { isRunning, logFile, type ProcessRecord, readRecord, removeRecord } from './state.ts';
+import type { SupervisorSpec } from './supervise.ts';
 import type { PlannedService } from './types.ts';
 
 /** Containers start with an empty environment; native processes get only what they need to find their tools. */
@@ -16,22 +18,24 @@ function processEnvironment(service: PlannedService): NodeJS.ProcessEnv {
   return { ...base, ...service.env };
 }
 
+/** Opens the instance's log (appending, after a start line) and spawns the program with stdout and stderr in it. */
 function spawnLogged(
   service: PlannedService,
   instance: string,
   stateDir: string,
-  detached: boolean,
+  argv: string[],
+  options: { detached: boolean; stdin: 'ignore' | 'pipe'; env: NodeJS.ProcessEnv },
 ): ChildProcess {
   const file = logFile(stateDir, instance);
   appendFileSync(file, `\n--- ${new Date().toISOString()} starting ${instance}: ${service.argv.join(' ')}\n`);
   const output = openSync(file, 'a');
   try {
-    const [command, ...args] = service.argv;
+    const [command, ...args] = argv;
     return spawn(command as string, args, {
       cwd: service.cwd,
-      env: processEnvironment(service),
-      detached,
-      stdio: ['ignore', output, output],
+      env: options.env,
+      detached: options.detached,
+      stdio: [options.stdin, output, output],
     });
   } finally {
     closeSync(output);
@@ -46,23 +50,56 @@ async function spawned(child: ChildProcess, instance: string): Promise<number> {
   return child.pid as number;
 }
 
-/** Starts a long-running process in its own session, so it outlives the CLI that started it. */
-export async function startDetached(
+const supervisorScript = fileURLToPath(new URL('./supervise.ts', import.meta.url));
+
+/**
+ * Starts a long-running instance under its own supervisor (supervise.ts), in a session of its own so that both
+ * outlive the CLI. Resolves once the supervisor has started the service process and recorded it.
+ */
+export async function startSupervised(
   service: PlannedService,
   instance: string,
   stateDir: string,
 ): Promise<ProcessRecord> {
-  const child = spawnLogged(service, instance, stateDir, true);
-  const pid = await spawned(child, instance);
-  child.unref();
-  return {
+  removeRecord(stateDir, instance);
+  const supervisor = spawnLogged(service, instance, stateDir, [process.execPath, supervisorScript], {
+    detached: true,
+    stdin: 'pipe',
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+  });
+  const pid = await spawned(supervisor, instance);
+  let exited = false;
+  supervisor.once('exit', () => {
+    exited = true;
+  });
+  const spec: SupervisorSpec = {
     service: service.name,
     instance,
-    pid,
-    startTime: processStat(pid)?.startTime ?? '',
+    stateDir,
     argv: service.argv,
-    startedAt: new Date().toISOString(),
+    cwd: service.cwd,
+    env: processEnvironment(service),
+    restart: service.restart,
+    stopSignal: service.stopSignal,
+    stopTimeoutMs: service.stopTimeoutMs,
   };
+  supervisor.stdin?.end(JSON.stringify(spec));
+  try {
+    for (;;) {
+      const record = readRecord(stateDir, instance);
+      if (record?.pid === pid && (record.child || record.lastExit || record.exitCode !== undefined)) {
+        return record;
+      }
+      if (exited) {
+        throw new Error(
+          `The supervisor of ${instance} exited before starting it: see ${logFile(stateDir, instance)}.`,
+        );
+      }
+      await sleep(20);
+    }
+  } finally {
+    supervisor.unref();
+  }
 }
 
 /** Runs a one-shot process to completion and returns its exit code. */
@@ -71,33 +108,50 @@ export async function runToCompletion(
   instance: string,
   stateDir: string,
 ): Promise<number> {
-  const child = spawnLogged(service, instance, stateDir, false);
+  const child = spawnLogged(service, instance, stateDir, service.argv, {
+    detached: false,
+    stdin: 'ignore',
+    env: processEnvironment(service),
+  });
   await spawned(child, instance);
   return new Promise((resolve) => {
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });
 }
 
-/** Sends the stop signal, waits up to the grace period, then kills the whole process group. */
+/** How long a supervisor may take beyond its service's grace period before it is killed too. */
+const supervisorMarginMs = 3000;
+
+/**
+ * Stops an instance: a supervised one through its supervisor (the service's stop signal, SIGKILL after the grace
+ * period), an unsupervised one with the stop signal itself. Whatever is left after that is killed with its process group.
+ */
 export async function stopProcess(
+  stateDir: string,
   record: ProcessRecord,
   signal: NodeJS.Signals,
   timeoutMs: number,
 ): Promise<'stopped' | 'killed'> {
+  const { instance } = record;
   if (!isRunning(record)) return 'stopped';
-  sendSignal(record.pid, signal);
-  const deadline = Date.now() + timeoutMs;
+  const supervised = record.child !== undefined;
+  sendSignal(record.pid, supervised ? 'SIGTERM' : signal);
+  const deadline = Date.now() + timeoutMs + (supervised ? supervisorMarginMs : 0);
   while (Date.now() < deadline) {
-    if (!isRunning(record)) return 'stopped';
-    await sleep(100);
+    if (!isRunning(record)) {
+      return readRecord(stateDir, instance)?.lastExit?.forced ? 'killed' : 'stopped';
+    }
+    await sleep(50);
   }
+  const child = readRecord(stateDir, instance)?.child;
   sendSignal(-record.pid, 'SIGKILL');
   sendSignal(record.pid, 'SIGKILL');
+  if (child) sendSignal(-child.pid, 'SIGKILL');
   while (isRunning(record)) await sleep(50);
   return 'killed';
 }
 
-function sendSignal(pid: number, signal: NodeJS.Signals): void {
+export function sendSignal(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(pid, signal);
   } catch (error) {

@@ -1,17 +1,37 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** What `up` records about each process so that a later `ps` or `down` (another CLI run) can find it. */
-export interface ProcessRecord {
-  service: string;
-  instance: string;
+/** A process identified so that a recycled pid is never mistaken for it. */
+export interface ProcessIdentity {
   pid: number;
   /** The kernel's start time of the pid: a recycled pid with another start time is not ours. */
   startTime: string;
+}
+
+export interface ExitRecord {
+  code: number | null;
+  signal: string | null;
+  at: string;
+  /** The process ignored its stop signal for the whole grace period and was killed. */
+  forced?: boolean;
+}
+
+/**
+ * What the runner knows about each instance, so that a later `ps` or `down` (another CLI run) can find it.
+ * A long-running service is written by its supervisor: `pid` is the supervisor's, `child` the service process.
+ */
+export interface ProcessRecord extends ProcessIdentity {
+  service: string;
+  instance: string;
   argv: string[];
   startedAt: string;
-  /** Set once a one-shot process has finished. */
+  /** Set once a one-shot process has finished, or once a supervisor gave up restarting its service. */
   exitCode?: number | null;
+  /** The supervised service process while it runs; null while it is being restarted. */
+  child?: (ProcessIdentity & { startedAt: string }) | null;
+  /** How many times the restart policy started the service again. */
+  restarts?: number;
+  lastExit?: ExitRecord;
 }
 
 export const logFile = (stateDir: string, instance: string) => join(stateDir, 'logs', `${instance}.log`);
@@ -31,8 +51,12 @@ export function readRecord(stateDir: string, instance: string): ProcessRecord | 
   }
 }
 
+/** Written whole and renamed into place: the supervisor updates records while CLI runs read them. */
 export function writeRecord(stateDir: string, record: ProcessRecord): void {
-  writeFileSync(recordFile(stateDir, record.instance), `${JSON.stringify(record, null, 2)}\n`);
+  const file = recordFile(stateDir, record.instance);
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(record, null, 2)}\n`);
+  renameSync(temporary, file);
 }
 
 export function removeRecord(stateDir: string, instance: string): void {
@@ -59,10 +83,22 @@ export function processStat(pid: number): { startTime: string; zombie: boolean }
   }
 }
 
+export function isAlive(process: ProcessIdentity | null | undefined): boolean {
+  if (!process) return false;
+  const stat = processStat(process.pid);
+  return stat !== null && !stat.zombie && stat.startTime === process.startTime;
+}
+
+/** The instance's own process (or its supervisor) is alive. */
 export function isRunning(record: ProcessRecord | null): record is ProcessRecord {
-  if (!record || record.exitCode !== undefined) return false;
-  const stat = processStat(record.pid);
-  return stat !== null && !stat.zombie && stat.startTime === record.startTime;
+  return record !== null && record.exitCode === undefined && isAlive(record);
+}
+
+/** The pid of the service process itself: the supervised child, or the process of an unsupervised record. */
+export function servicePid(record: ProcessRecord | null): number | null {
+  if (!isRunning(record)) return null;
+  if (record.child === undefined) return record.pid;
+  return record.child !== null && isAlive(record.child) ? record.child.pid : null;
 }
 
 export function tail(file: string, lines = 40): string {

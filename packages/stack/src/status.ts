@@ -1,42 +1,62 @@
 import { loadPlan, type StackOptions, type StageInput } from './load.ts';
 import { probeOnce } from './probes.ts';
-import { isRunning, readRecord } from './state.ts';
+import { isRunning, readRecord, servicePid } from './state.ts';
+import type { PlannedService } from './types.ts';
 
 export interface StackStatus {
   service: string;
   instance: string;
   kind: string;
+  /** The service process itself (what `stack kill` signals), null while it is not running. */
   pid: number | null;
-  state: 'ready' | 'running' | 'stopped' | 'exited';
+  /** The supervisor that restarts it per its restart policy. */
+  supervisorPid: number | null;
+  /**
+   * `ready` passed its readiness probe, `running` is up but not (yet) ready, `restarting` waits for its restart
+   * policy's next start, `exited` gave up (a one-shot that finished, or a service its policy does not restart).
+   */
+  state: 'ready' | 'running' | 'restarting' | 'stopped' | 'exited';
   exitCode: number | null;
+  /** How many times the restart policy started the service again since `up` (or `start`) started it. */
+  restarts: number;
   ports: number[];
 }
 
-/** One row per planned process: `ready` passed its readiness probe, `running` is up but not (yet) ready. */
+/** One row per planned process. */
 export async function stackStatus(stage: StageInput, options: StackOptions = {}): Promise<StackStatus[]> {
   const plan = loadPlan(stage, options);
   const rows: StackStatus[] = [];
   for (const service of plan.services) {
     for (const instance of service.instances) {
-      const record = readRecord(plan.stage.stateDir, instance);
-      const running = isRunning(record);
-      const exited = record?.exitCode !== undefined;
-      rows.push({
-        service: service.name,
-        instance,
-        kind: service.kind,
-        pid: running ? record.pid : null,
-        state: running
-          ? (await probeOnce(service.probe))
-            ? 'ready'
-            : 'running'
-          : exited
-            ? 'exited'
-            : 'stopped',
-        exitCode: record?.exitCode ?? null,
-        ports: service.ports.map((port) => port.host),
-      });
+      rows.push(await instanceStatus(plan.stage.stateDir, service, instance));
     }
   }
   return rows;
+}
+
+export async function instanceStatus(
+  stateDir: string,
+  service: PlannedService,
+  instance: string,
+): Promise<StackStatus> {
+  const record = readRecord(stateDir, instance);
+  const running = isRunning(record);
+  const pid = servicePid(record);
+  const exitCode = record?.exitCode ?? null;
+  const state = (): Promise<StackStatus['state']> | StackStatus['state'] => {
+    if (!running) return exitCode !== null ? 'exited' : 'stopped';
+    if (pid === null) return 'restarting';
+    return probeOnce(service.probe).then((ready) => (ready ? 'ready' : 'running'));
+  };
+  return {
+    service: service.name,
+    instance,
+    kind: service.kind,
+    pid,
+    supervisorPid: running && record.child !== undefined ? record.pid : null,
+    state: await state(),
+    exitCode,
+    restarts: record?.restarts ?? 0,
+    ports: service.ports.map((port) => port.host),
+  };
 }

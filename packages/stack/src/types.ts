@@ -1,6 +1,7 @@
 import type { ComposeService, DependencyCondition } from './compose.ts';
 import type { PortMapping } from './ports.ts';
 import type { PostgresCluster } from './postgres.ts';
+import type { RestartPolicy } from './restart-policy.ts';
 
 /** How `up` decides a service is ready before starting the services that depend on it. */
 export type ReadinessProbe =
@@ -27,6 +28,8 @@ export interface PlannedService {
   dependsOn: { service: string; condition: DependencyCondition }[];
   stopSignal: NodeJS.Signals;
   stopTimeoutMs: number;
+  /** What the supervisor does when the process exits on its own (compose `restart`, default "no"). */
+  restart: RestartPolicy;
   /** Kind-specific set-up before the first start (e.g. initdb). */
   postgres?: PostgresCluster;
 }

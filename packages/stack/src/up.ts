@@ -6,8 +6,8 @@ import { withStageLock } from './lock.ts';
 import type { StackPlan } from './plan.ts';
 import { initCluster } from './postgres.ts';
 import { describeProbe, probeOnce } from './probes.ts';
-import { runToCompletion, startDetached } from './processes.ts';
-import { isRunning, logFile, prepareStateDir, readRecord, tail, writeRecord } from './state.ts';
+import { runToCompletion, startSupervised, stopProcess } from './processes.ts';
+import { isRunning, logFile, prepareStateDir, readRecord, servicePid, tail, writeRecord } from './state.ts';
 import { type StackStatus, stackStatus } from './status.ts';
 import type { PlannedService } from './types.ts';
 
@@ -44,7 +44,8 @@ async function bringUpAll(plan: StackPlan, options: UpOptions): Promise<UpResult
   return { apiUrl, services: await stackStatus(plan.stage, options) };
 }
 
-async function bringUp(
+/** Starts one instance unless it already runs, and waits until it is ready (a one-shot: until it exited 0). */
+export async function bringUp(
   plan: StackPlan,
   service: PlannedService,
   instance: string,
@@ -69,23 +70,45 @@ async function bringUp(
     output(`${instance}: done in ${Date.now() - started} ms`);
     return;
   }
-  let record = readRecord(stateDir, instance);
-  if (isRunning(record)) {
+  const record = readRecord(stateDir, instance);
+  const startedNow = !isRunning(record);
+  if (!startedNow) {
     if (await probeOnce(service.probe)) {
-      output(`${instance}: already running (pid ${record.pid})`);
+      output(`${instance}: already running (pid ${servicePid(record) ?? record.pid})`);
       return;
     }
-    output(`${instance}: running (pid ${record.pid}), waiting until it is ready...`);
+    output(`${instance}: running (pid ${servicePid(record) ?? record.pid}), waiting until it is ready...`);
   } else {
     for (const port of service.ports) await assertPortFree(port.host, instance);
     if (service.postgres) initCluster(service.postgres);
     output(`${instance}: starting...`);
-    record = await startDetached(service, instance, stateDir);
-    writeRecord(stateDir, record);
+    await startSupervised(service, instance, stateDir);
   }
+  await waitUntilReady(plan, service, instance, timeoutMs, { failOnFirstExit: startedNow });
+  output(`${instance}: ready in ${Date.now() - started} ms`);
+}
+
+/**
+ * Probes until the instance is ready. With `failOnFirstExit` (a fresh start) the first exit of the service process is
+ * a failure, even if its restart policy would start it again: the supervisor is stopped and the log tail reported.
+ */
+export async function waitUntilReady(
+  plan: StackPlan,
+  service: PlannedService,
+  instance: string,
+  timeoutMs: number,
+  { failOnFirstExit }: { failOnFirstExit: boolean },
+): Promise<void> {
+  const { stateDir } = plan.stage;
+  const checkAlive = async () => {
+    const current = readRecord(stateDir, instance);
+    if (isRunning(current) && !(failOnFirstExit && current.lastExit)) return;
+    if (isRunning(current)) await stopProcess(stateDir, current, service.stopSignal, service.stopTimeoutMs);
+    throw failure(plan, instance, 'exited during start-up');
+  };
   const deadline = Date.now() + timeoutMs;
   while (!(await probeOnce(service.probe))) {
-    if (!isRunning(record)) throw failure(plan, instance, 'exited during start-up');
+    await checkAlive();
     if (Date.now() > deadline) {
       throw failure(plan, instance, `did not ${describeProbe(service.probe)} within ${timeoutMs} ms`);
     }
@@ -94,9 +117,8 @@ async function bringUp(
   // A process with nothing to probe counts as ready once it survives its first moments.
   if (service.probe.type === 'started') {
     await sleep(500);
-    if (!isRunning(record)) throw failure(plan, instance, 'exited during start-up');
+    await checkAlive();
   }
-  output(`${instance}: ready in ${Date.now() - started} ms`);
 }
 
 function failure(plan: StackPlan, instance: string, what: string): Error {

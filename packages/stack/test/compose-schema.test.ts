@@ -14,14 +14,16 @@ const stageComposeFiles = readdirSync(join(repoRoot, 'stages'), { withFileTypes:
       return false;
     }
   });
-const fixture = join(import.meta.dirname, 'fixtures', 'docker-compose.yml');
+const fixtures = readdirSync(join(import.meta.dirname, 'fixtures'), { recursive: true, encoding: 'utf8' })
+  .filter((file) => file.endsWith('docker-compose.yml') || file.endsWith('.compose.yml'))
+  .map((file) => join(import.meta.dirname, 'fixtures', file));
 
 describe('compose files against the Compose specification schema', () => {
   it('When the repository is scanned, then stage 1 has a compose file to check', () => {
     expect(stageComposeFiles.map((file) => file.split('/').at(-2))).toContain('01-single-server');
   });
 
-  it.each([...stageComposeFiles, fixture].map((file) => [file.replace(`${repoRoot}/`, ''), file]))(
+  it.each([...stageComposeFiles, ...fixtures].map((file) => [file.replace(`${repoRoot}/`, ''), file]))(
     'When %s is validated, then it has no schema errors',
     (_name, file) => {
       expect(validateComposeText(readFileSync(file, 'utf8'))).toEqual([]);

@@ -1,27 +1,14 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, type StageRef, stackDown, stackStatus, stackUp, type UpResult } from '../src/index.ts';
-import { processStat } from '../src/state.ts';
+import { stackDown, stackStatus, stackUp, type UpResult } from '../src/index.ts';
+import { alive, fixtureStage, fixturesDir } from './support/fixture-stage.ts';
 
-/** The fixture topology (Postgres on 15499, a one-shot seed, an HTTP service on 18090), with its state in a temp dir. */
-function fixtureStage(): StageRef {
-  const stateDir = mkdtempSync(join(tmpdir(), 'stack-fixture-'));
-  // mkdtemp makes the folder private to root; Postgres runs as an unprivileged account and must reach its data.
-  chmodSync(stateDir, 0o755);
-  return {
-    name: 'fixture',
-    root: repoRoot,
-    composeFile: join(import.meta.dirname, 'fixtures', 'docker-compose.yml'),
-    stateDir,
-  };
-}
-
-const alive = (pid: number | null) => pid !== null && processStat(pid) !== null && !processStat(pid)?.zombie;
+/** The fixture topology: Postgres on 15499, a one-shot seed, an HTTP service on 18090. */
+const fixtureCompose = join(fixturesDir, 'docker-compose.yml');
 
 describe('stackUp and stackDown of the fixture stack', () => {
-  const stage = fixtureStage();
+  const stage = fixtureStage(fixtureCompose);
   const lines: string[] = [];
   const output = (line: string) => lines.push(line);
   let first: UpResult;
@@ -32,7 +19,7 @@ describe('stackUp and stackDown of the fixture stack', () => {
 
   afterAll(async () => {
     await stackDown(stage, { output, volumes: true });
-    rmSync(stage.stateDir, { recursive: true, force: true });
+    stage.remove();
   }, 60_000);
 
   it('When the stack is up, then the database and the web service are ready and the one-shot exited 0', () => {
@@ -84,7 +71,7 @@ describe('stackUp and stackDown of the fixture stack', () => {
 
 describe('stackUp of a service that crashes', () => {
   it('When a service exits during start-up, then up fails with the end of its log and what to do', async () => {
-    const stage = fixtureStage();
+    const stage = fixtureStage(fixtureCompose);
     const composeFile = join(stage.stateDir, 'docker-compose.yml');
     writeFileSync(
       composeFile,
@@ -103,14 +90,14 @@ describe('stackUp of a service that crashes', () => {
       );
     } finally {
       await stackDown({ ...stage, composeFile }, { output: () => {} });
-      rmSync(stage.stateDir, { recursive: true, force: true });
+      stage.remove();
     }
   });
 });
 
 describe('two runs on one stage', () => {
   it('When another live run holds the stage lock, then up refuses and starts nothing', async () => {
-    const stage = fixtureStage();
+    const stage = fixtureStage(fixtureCompose);
     try {
       // The parent of this test worker is alive for the whole run: it stands in for a concurrent `pnpm stack up`.
       writeFileSync(join(stage.stateDir, 'lock'), String(process.ppid));
@@ -119,7 +106,7 @@ describe('two runs on one stage', () => {
       );
       expect((await stackStatus(stage)).every((row) => row.state === 'stopped')).toBe(true);
     } finally {
-      rmSync(stage.stateDir, { recursive: true, force: true });
+      stage.remove();
     }
   });
 });
