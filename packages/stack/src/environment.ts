@@ -27,15 +27,27 @@ export function rewriteAddresses(
   if (names.length === 0) return value;
   // Not preceded by a name character, and the digits not followed by "@" (that would be a user:password).
   const pattern = new RegExp(`(?<![\\w.-])(${names.join('|')}):(\\d{1,5})(?![\\d@])`, 'g');
-  return value.replace(pattern, (_match, service: string, port: string) => {
-    const mapping = publishedPorts.get(service)?.find((candidate) => candidate.container === Number(port));
-    if (!mapping) {
-      throw new Error(
-        `Service "${referrer}" reaches ${service}:${port}, but "${service}" does not publish port ${port}: add ports: ["<host>:${port}"] to it.`,
-      );
-    }
-    return `127.0.0.1:${mapping.host}`;
-  });
+  return value.replace(
+    pattern,
+    (_match, service: string, port: string) =>
+      `127.0.0.1:${publishedPort(publishedPorts, service, Number(port), referrer)}`,
+  );
+}
+
+/** The host port where `<service>:<containerPort>` is reachable natively. */
+export function publishedPort(
+  publishedPorts: Map<string, PortMapping[]>,
+  service: string,
+  containerPort: number,
+  referrer: string,
+): number {
+  const mapping = publishedPorts.get(service)?.find((candidate) => candidate.container === containerPort);
+  if (!mapping) {
+    throw new Error(
+      `Service "${referrer}" reaches ${service}:${containerPort}, but "${service}" does not publish port ${containerPort}: add ports: ["<host>:${containerPort}"] to it.`,
+    );
+  }
+  return mapping.host;
 }
 
 function escapeRegExp(text: string): string {

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { ComposeFile, ComposeService, DependencyCondition } from './compose.ts';
 import { composeEnvironment, rewriteAddresses } from './environment.ts';
 import { kindOf } from './kinds/index.ts';
@@ -5,6 +6,7 @@ import { type PortMapping, parsePorts } from './ports.ts';
 import { parseRestartPolicy } from './restart-policy.ts';
 import type { StageRef } from './stage.ts';
 import type { PlannedService } from './types.ts';
+import { mountsOf } from './volumes.ts';
 
 /** The port the API is published on; `STACK_HTTP_PORT` moves it. */
 export const defaultHttpPort = 8080;
@@ -51,13 +53,17 @@ export function planStack(compose: ComposeFile, stage: StageRef, options: PlanOp
     );
     const kind = kindOf(name, service);
     const oneShot = oneShots.has(name);
+    const composeDir = dirname(stage.composeFile);
     const planned = kind.plan({
       name,
       service,
       stateDir: stage.stateDir,
       root: stage.root,
+      composeDir,
+      mounts: mountsOf(service, composeDir),
       nodePath: options.nodePath ?? process.execPath,
       ports,
+      published,
       env,
       oneShot,
     });
@@ -85,6 +91,8 @@ export function planStack(compose: ComposeFile, stage: StageRef, options: PlanOp
       stopTimeoutMs: durationMs(service.stop_grace_period) ?? 10_000,
       restart: parseRestartPolicy(name, service.restart),
       ...(planned.postgres ? { postgres: planned.postgres } : {}),
+      ...(planned.setup ? { setup: planned.setup } : {}),
+      ...(planned.requires ? { requires: planned.requires } : {}),
     };
   });
   return { stage, services, httpPort };

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import pg from 'pg';
 import { ensureDatabase } from './postgres.ts';
 import type { ReadinessProbe } from './types.ts';
 
@@ -10,6 +11,8 @@ export async function probeOnce(probe: ReadinessProbe): Promise<boolean> {
         () => true,
         () => false,
       );
+    case 'query':
+      return queryOnce(probe.url);
     case 'http':
       return fetch(probe.url, { signal: AbortSignal.timeout(2000) }).then(
         async (response) => {
@@ -40,6 +43,8 @@ export function describeProbe(probe: ReadinessProbe): string {
   switch (probe.type) {
     case 'postgres':
       return `accept connections on port ${probe.cluster.port}`;
+    case 'query':
+      return `answer a query on port ${new URL(probe.url).port}`;
     case 'http':
       return `answer GET ${probe.url} with 2xx`;
     case 'tcp':
@@ -48,5 +53,20 @@ export function describeProbe(probe: ReadinessProbe): string {
       return 'keep running';
     case 'exit':
       return 'exit with code 0';
+  }
+}
+
+async function queryOnce(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000, query_timeout: 2000 });
+  // A connection cut after connecting is an event, not a rejection: without a listener it would end the process.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
   }
 }

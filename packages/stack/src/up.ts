@@ -4,9 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadPlan, outputOf, type StackOptions, type StageInput, saveSettings } from './load.ts';
 import { withStageLock } from './lock.ts';
 import type { StackPlan } from './plan.ts';
-import { initCluster } from './postgres.ts';
 import { describeProbe, probeOnce } from './probes.ts';
 import { runToCompletion, startSupervised, stopProcess } from './processes.ts';
+import { prepareService } from './setup.ts';
 import { isRunning, logFile, prepareStateDir, readRecord, servicePid, tail, writeRecord } from './state.ts';
 import { type StackStatus, stackStatus } from './status.ts';
 import type { PlannedService } from './types.ts';
@@ -80,7 +80,7 @@ export async function bringUp(
     output(`${instance}: running (pid ${servicePid(record) ?? record.pid}), waiting until it is ready...`);
   } else {
     for (const port of service.ports) await assertPortFree(port.host, instance);
-    if (service.postgres) initCluster(service.postgres);
+    prepareService(service);
     output(`${instance}: starting...`);
     await startSupervised(service, instance, stateDir);
   }

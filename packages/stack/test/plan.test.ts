@@ -132,6 +132,67 @@ describe('the stage-1 plan', () => {
   });
 });
 
+describe('the stage-2 plan', () => {
+  const stage2 = resolveStage(2);
+  const plan = planStack(loadCompose(stage2.composeFile), stage2, { nodePath });
+  const byName = Object.fromEntries(plan.services.map((service) => [service.name, service]));
+  const serviceDir = join(stage2.stateDir, 'services', 'pgbouncer');
+
+  it('When planned, then the database host (CPU 1) starts first, then the app host (CPU 0)', () => {
+    expect(
+      plan.services.map((service) => [service.name, service.kind, service.oneShot, service.cpuset]),
+    ).toEqual([
+      ['postgres', 'postgres', false, '1'],
+      ['pgbouncer', 'pgbouncer', false, '1'],
+      ['migrate', 'node', true, '0'],
+      ['app', 'node', false, '0'],
+      ['worker', 'node', false, '0'],
+    ]);
+  });
+
+  it('When planned, then the app and the worker go through PgBouncer and the migrations straight to Postgres', () => {
+    expect(byName.app?.env.DATABASE_URL).toBe('postgres://conduit:conduit@127.0.0.1:16432/conduit');
+    expect(byName.worker?.env.DATABASE_URL).toBe('postgres://conduit:conduit@127.0.0.1:16432/conduit');
+    expect(byName.migrate?.env.DATABASE_URL).toBe('postgres://conduit:conduit@127.0.0.1:15432/conduit');
+    expect(byName.app?.env.JOBS_CONCURRENCY).toBe('0');
+  });
+
+  it('When planned, then PgBouncer runs unprivileged from a rewritten copy of the mounted pgbouncer.ini', () => {
+    const pgbouncer = byName.pgbouncer;
+    expect(pgbouncer?.argv.at(-2)).toBe('/usr/sbin/pgbouncer');
+    expect(pgbouncer?.argv.at(-1)).toBe(join(serviceDir, 'pgbouncer.ini'));
+    expect(pgbouncer?.argv).toContain('--reuid=postgres');
+    expect(pgbouncer?.setup).toMatchObject({ directory: serviceDir, unprivileged: true });
+    const ini = pgbouncer?.setup?.files['pgbouncer.ini'] ?? '';
+    for (const line of [
+      'conduit = host=127.0.0.1 port=15432 dbname=conduit',
+      'listen_addr = 127.0.0.1',
+      'listen_port = 16432',
+      `unix_socket_dir = ${serviceDir}`,
+      `auth_file = ${join(stage2.root, 'stages', '02-separate-database', 'config', 'userlist.txt')}`,
+      'pool_mode = transaction',
+      'max_client_conn = 1000',
+      'default_pool_size = 20',
+      'server_reset_query =',
+    ]) {
+      expect(ini.split('\n')).toContain(line);
+    }
+    expect(pgbouncer?.probe).toEqual({
+      type: 'query',
+      url: 'postgres://conduit:conduit@127.0.0.1:16432/conduit',
+    });
+    expect(pgbouncer?.stopSignal).toBe('SIGINT');
+  });
+
+  it('When planned, then the worker is a supervised process without ports that restarts unless stopped', () => {
+    expect(byName.worker?.argv.slice(-1)).toEqual(['stages/02-separate-database/src/worker.ts']);
+    expect(byName.worker?.ports).toEqual([]);
+    expect(byName.worker?.probe).toEqual({ type: 'started' });
+    expect(byName.worker?.restart).toEqual({ condition: 'unless-stopped', maxRetries: null });
+    expect(byName.worker?.stopTimeoutMs).toBe(30_000);
+  });
+});
+
 describe('the HTTP port of a running stack', () => {
   it('When a stack was started on another HTTP port, then later commands plan with that port', () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'stack-settings-'));
@@ -189,6 +250,28 @@ services:
       'worker.2',
       'worker.3',
     ]);
+  });
+
+  it('When PgBouncer has no mounted pgbouncer.ini, then planning says which mount to add', () => {
+    const compose = parseCompose(
+      'services:\n  pool: { image: "edoburu/pgbouncer:1.21.0", ports: ["16499:6432"] }\n',
+    );
+    expect(() => planStack(compose, stage, { nodePath })).toThrow(
+      /volumes: \["\.\/config\/pgbouncer\.ini:\/etc\/pgbouncer\/pgbouncer\.ini:ro"\]/,
+    );
+  });
+
+  it('When PgBouncer does not publish its listen_port, then planning says which port to publish', () => {
+    const compose = parseCompose(`
+services:
+  pool:
+    image: edoburu/pgbouncer:1.21.0
+    volumes: ["${join(import.meta.dirname, 'fixtures', 'pgbouncer', 'pgbouncer.ini')}:/etc/pgbouncer/pgbouncer.ini"]
+    ports: ["16499:5432"]
+`);
+    expect(() => planStack(compose, stage, { nodePath })).toThrow(
+      /listens on 6432.*ports: \["<host>:6432"\]/,
+    );
   });
 
   it('When an image has no native launcher, then planning says where to add one', () => {

@@ -1,10 +1,11 @@
 import type { ComposeService } from '../compose.ts';
 import type { ServiceKind } from '../types.ts';
 import { nodeKind } from './node.ts';
+import { pgbouncerKind } from './pgbouncer.ts';
 import { postgresKind } from './postgres.ts';
 
-/** Checked in order; a later stage adds pgbouncer, redis, nginx, kafka here. */
-export const serviceKinds: ServiceKind[] = [postgresKind, nodeKind];
+/** Checked in order; later stages add their servers (kafka, ...) here. */
+export const serviceKinds: ServiceKind[] = [postgresKind, pgbouncerKind, nodeKind];
 
 export function kindOf(name: string, service: ComposeService): ServiceKind {
   const kind = serviceKinds.find((candidate) => candidate.matches(service));

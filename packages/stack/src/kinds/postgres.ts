@@ -8,13 +8,8 @@ const containerDataDir = '/var/lib/postgresql/data';
 
 /** A named volume mounted on the image's data directory becomes `<state>/volumes/<name>`; otherwise the service gets its own. */
 function dataDir(context: PlanContext): string {
-  for (const volume of context.service.volumes ?? []) {
-    const [source, target] = typeof volume === 'string' ? volume.split(':') : [volume.source, volume.target];
-    if (source && target === containerDataDir && !source.startsWith('.') && !source.startsWith('/')) {
-      return join(context.stateDir, 'volumes', source);
-    }
-  }
-  return join(context.stateDir, 'volumes', `${context.name}-data`);
+  const volume = context.mounts.find((mount) => mount.named && mount.target === containerDataDir);
+  return join(context.stateDir, 'volumes', volume?.source ?? `${context.name}-data`);
 }
 
 /** The official image: POSTGRES_USER/PASSWORD/DB make the cluster, `command: postgres -c ...` sets the server. */
