@@ -22,6 +22,8 @@ export interface LoadGeneratorPlacement {
   systemUnderTestCpus: string | undefined;
   /** True only when both CPU sets are known and share no CPU. */
   apartFromSystemUnderTest: boolean;
+  /** A sentence for the reader of the results: apart, or sharing CPUs with what it measures. */
+  note: string;
 }
 
 export function collectMetadata(input: {
@@ -31,6 +33,9 @@ export function collectMetadata(input: {
   systemUnderTestCpus?: string;
 }): RunMetadata {
   const cpusAllowed = currentCpus();
+  const apart = input.systemUnderTestCpus
+    ? disjoint(parseCpuList(cpusAllowed), parseCpuList(input.systemUnderTestCpus))
+    : false;
   return {
     commit: git(['rev-parse', 'HEAD']) ?? 'unknown',
     dirty: (git(['status', '--porcelain']) ?? '') !== '',
@@ -49,11 +54,23 @@ export function collectMetadata(input: {
     loadGenerator: {
       cpus: cpusAllowed,
       systemUnderTestCpus: input.systemUnderTestCpus,
-      apartFromSystemUnderTest: input.systemUnderTestCpus
-        ? disjoint(parseCpuList(cpusAllowed), parseCpuList(input.systemUnderTestCpus))
-        : false,
+      apartFromSystemUnderTest: apart,
+      note: placementNote(cpusAllowed, input.systemUnderTestCpus, apart),
     },
   };
+}
+
+export function placementNote(
+  loadCpus: string,
+  systemUnderTestCpus: string | undefined,
+  apart: boolean,
+): string {
+  if (apart)
+    return `The load generator runs on CPU ${loadCpus}, apart from the stage (CPU ${systemUnderTestCpus}).`;
+  return (
+    `The load generator SHARES CPUs with the stage (load generator: CPU ${loadCpus}; stage: ` +
+    `CPU ${systemUnderTestCpus ?? 'unpinned'}): its own work competes with the system it measures.`
+  );
 }
 
 /** The CPU list this process may run on (Linux), e.g. "0-1". */

@@ -8,14 +8,32 @@ export interface BenchReport {
   runs: { label: string; result: ScenarioResult }[];
 }
 
+export interface ResultFiles {
+  /** The raw measurements, written as `<name>.json`. */
+  raw: unknown;
+  /** The rendered tables, written as `<name>.md`. */
+  markdown: string;
+  /** A chart, written as `<name>.svg`. */
+  svg?: string;
+}
+
 /**
- * Writes `<name>.json` (the raw report) and `<name>.md` (the rendered table) into a stage's results folder.
- * They are tracked: a new run replaces the files and git keeps the history of every measurement.
+ * Writes a measurement into a stage's results folder. The files are tracked: a new run replaces them and git keeps
+ * the history of every measurement. Returns the paths written.
  */
-export function writeReport(directory: string, name: string, report: BenchReport, markdown: string): string {
+export function writeResultFiles(directory: string, name: string, files: ResultFiles): string[] {
   mkdirSync(directory, { recursive: true });
-  const file = join(directory, `${name}.json`);
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(directory, `${name}.md`), `${markdown}\n`);
-  return file;
+  const written = [join(directory, `${name}.json`), join(directory, `${name}.md`)];
+  writeFileSync(written[0] as string, `${JSON.stringify(files.raw, null, 2)}\n`);
+  writeFileSync(written[1] as string, `${files.markdown.trimEnd()}\n`);
+  if (files.svg !== undefined) {
+    written.push(join(directory, `${name}.svg`));
+    writeFileSync(written[2] as string, files.svg);
+  }
+  return written;
+}
+
+/** Writes `<name>.json` (the raw report) and `<name>.md` (the rendered table); returns the JSON's path. */
+export function writeReport(directory: string, name: string, report: BenchReport, markdown: string): string {
+  return writeResultFiles(directory, name, { raw: report, markdown })[0] as string;
 }

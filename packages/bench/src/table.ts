@@ -45,6 +45,6 @@ export function markdownTable(header: string[], lines: string[][]): string {
   return [row(header), rule, ...lines.map(row)].join('\n');
 }
 
-function formatNumber(value: number, decimals: number): string {
+export function formatNumber(value: number, decimals: number): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 }

@@ -1,0 +1,73 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RequestTemplate } from '@scaling/loadtests/scenarios/types';
+import { loadProgress } from './live-progress.ts';
+import type { Fixtures } from './mix.ts';
+import { type OpenLoadResult, type RequestOutcome, runOpenLoad } from './open-load.ts';
+import { bucketTimeline, type OutageWindow, outageWindow, type TimelineBucket } from './timeline.ts';
+
+export interface FaultRunOptions {
+  label: string;
+  baseUrl: string;
+  requests: RequestTemplate[];
+  fixtures: Fixtures;
+  requestsPerSecond: number;
+  durationSeconds: number;
+  /** When the fault is injected, in seconds after the load starts. */
+  faultAtSeconds: number;
+  /**
+   * Injects the fault; `mark` records named moments (e.g. "SIGKILL sent", "ready again") on the load's clock.
+   * Its errors are reported after the load ends, so the load always runs its full course.
+   */
+  inject: (mark: (label: string) => void) => Promise<void>;
+  signal?: AbortSignal;
+}
+
+export interface FaultRun {
+  load: OpenLoadResult;
+  /** Named moments, in ms since the load started. */
+  marks: Record<string, number>;
+  timeline: TimelineBucket[];
+  /** From the first to the last failed request (no answer or 5xx) of the whole run. */
+  outage: OutageWindow | null;
+  outcomes: RequestOutcome[];
+}
+
+/** Steady open-model load with a fault injected at a known moment, recorded request by request. */
+export async function runWithFault(options: FaultRunOptions): Promise<FaultRun> {
+  const outcomes: RequestOutcome[] = [];
+  const marks: Record<string, number> = {};
+  const startedAt = performance.now();
+  const mark = (label: string) => {
+    marks[label] = Math.round(performance.now() - startedAt);
+  };
+  const loading = runOpenLoad({
+    baseUrl: options.baseUrl,
+    name: options.label,
+    requests: options.requests,
+    fixtures: options.fixtures,
+    requestsPerSecond: options.requestsPerSecond,
+    durationSeconds: options.durationSeconds,
+    // A request held across a restart should fail or succeed, not hang past the end of the run.
+    timeoutMs: 5_000,
+    onOutcome: (outcome) => outcomes.push(outcome),
+    onProgress: loadProgress(options.label),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const injecting = (async () => {
+    await sleep(options.faultAtSeconds * 1000);
+    await options.inject(mark);
+  })().then(
+    () => undefined,
+    (error: Error) => error,
+  );
+  const [load, failure] = await Promise.all([loading, injecting]);
+  if (failure) throw failure;
+  return {
+    load,
+    marks,
+    timeline: bucketTimeline(outcomes, load.durationSeconds),
+    // Over the whole run: a failure before the fault is part of the story too.
+    outage: outageWindow(outcomes),
+    outcomes,
+  };
+}

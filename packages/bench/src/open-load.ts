@@ -1,0 +1,193 @@
+import { Agent, request as httpRequest } from 'node:http';
+import type { RequestTemplate } from '@scaling/loadtests/scenarios/types';
+import { mulberry32 } from '@scaling/seed';
+import { createMix, type Fixtures, type ResolvedRequest } from './mix.ts';
+import { summarizeLatencies } from './percentiles.ts';
+import type { LiveProgress, RequestStats, ScenarioResult } from './run-scenario.ts';
+
+export interface OpenLoadOptions {
+  baseUrl: string;
+  /** Recorded as the result's scenario name. */
+  name: string;
+  requests: RequestTemplate[];
+  fixtures: Fixtures;
+  requestsPerSecond: number;
+  durationSeconds: number;
+  /** A request without an answer after this long counts as an error. */
+  timeoutMs?: number;
+  /** Arrivals beyond this many requests in flight are not sent and count as errors ("dropped"). */
+  maxInFlight?: number;
+  randomSeed?: number;
+  onProgress?: (progress: LiveProgress) => void;
+  /** Every finished request, in completion order: timelines are built from these. */
+  onOutcome?: (outcome: RequestOutcome) => void;
+  signal?: AbortSignal;
+}
+
+export interface RequestOutcome {
+  name: string;
+  /** When the request was due, in ms since the run started. */
+  scheduledAtMs: number;
+  /** From when it was due to its answer (or failure), so a stalled server cannot hide its queue. */
+  latencyMs: number;
+  /** The HTTP status, or undefined when no answer came. */
+  status: number | undefined;
+  /** Why no answer came (e.g. ECONNREFUSED, a timeout). */
+  error: string | undefined;
+}
+
+export interface OpenLoadResult extends ScenarioResult {
+  /** Requests without an HTTP answer, grouped by reason. */
+  errorsByMessage: Record<string, number>;
+  /** How late this process sent requests (p99, ms): a busy load generator shows here, not as server latency. */
+  sendLagP99Ms: number;
+}
+
+const droppedMessage = 'dropped: too many requests in flight';
+
+/**
+ * A true open model: requests are sent at a fixed arrival rate whatever the server does, and latency counts from
+ * when each request was due. Unlike autocannon's rate limit, a server that stalls for a second cannot slow the
+ * arrivals down and so hide its queue (coordinated omission).
+ */
+export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadResult> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const maxInFlight = options.maxInFlight ?? 512;
+  const interval = 1000 / options.requestsPerSecond;
+  const total = Math.floor(options.durationSeconds * options.requestsPerSecond);
+  const mix = createMix(options.requests, options.fixtures, mulberry32(options.randomSeed ?? 1));
+  const agent = new Agent({ keepAlive: true, maxSockets: maxInFlight });
+  const target = new URL(options.baseUrl);
+
+  const latencies: number[] = [];
+  const sendLags: number[] = [];
+  const statusCodes: Record<string, number> = {};
+  const errorsByMessage: Record<string, number> = {};
+  const byRequest: Record<string, RequestStats> = Object.fromEntries(
+    options.requests.map((template) => [template.name, { requests: 0, non2xx: 0 }]),
+  );
+  let answered = 0;
+  let errors = 0;
+  let timeouts = 0;
+  let non2xx = 0;
+  let inFlight = 0;
+  let sent = 0;
+
+  const startedAt = performance.now();
+  const elapsedMs = () => performance.now() - startedAt;
+
+  const record = (outcome: RequestOutcome) => {
+    if (outcome.status === undefined) {
+      errors++;
+      const message = outcome.error ?? 'unknown error';
+      errorsByMessage[message] = (errorsByMessage[message] ?? 0) + 1;
+      if (message.startsWith('timeout')) timeouts++;
+    } else {
+      answered++;
+      latencies.push(outcome.latencyMs);
+      statusCodes[outcome.status] = (statusCodes[outcome.status] ?? 0) + 1;
+      const stats = byRequest[outcome.name];
+      if (stats) stats.requests++;
+      if (outcome.status < 200 || outcome.status >= 300) {
+        non2xx++;
+        if (stats) stats.non2xx++;
+      }
+    }
+    options.onOutcome?.(outcome);
+  };
+
+  const send = (next: ResolvedRequest, scheduledAtMs: number) =>
+    new Promise<void>((resolve) => {
+      let settled = false;
+      const finish = (status: number | undefined, error: string | undefined) => {
+        if (settled) return;
+        settled = true;
+        inFlight--;
+        record({ name: next.name, scheduledAtMs, latencyMs: elapsedMs() - scheduledAtMs, status, error });
+        resolve();
+      };
+      const outgoing = httpRequest(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          method: next.method,
+          path: next.path,
+          headers: next.body
+            ? { ...next.headers, 'content-length': Buffer.byteLength(next.body) }
+            : next.headers,
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => finish(response.statusCode, undefined));
+          response.on('error', (error) => finish(undefined, describeError(error)));
+        },
+      );
+      outgoing.setTimeout(timeoutMs, () => outgoing.destroy(new Error(`timeout after ${timeoutMs} ms`)));
+      outgoing.on('error', (error) => finish(undefined, describeError(error)));
+      outgoing.end(next.body);
+    });
+
+  const pending = new Set<Promise<void>>();
+  const dispatchDue = () => {
+    const now = elapsedMs();
+    const due = Math.min(total, Math.floor(now / interval) + 1);
+    while (sent < due) {
+      const scheduledAtMs = sent * interval;
+      sent++;
+      const next = mix.next();
+      if (inFlight >= maxInFlight) {
+        record({ name: next.name, scheduledAtMs, latencyMs: 0, status: undefined, error: droppedMessage });
+        continue;
+      }
+      inFlight++;
+      sendLags.push(now - scheduledAtMs);
+      const execution = send(next, scheduledAtMs).finally(() => pending.delete(execution));
+      pending.add(execution);
+    }
+  };
+
+  const ticker = setInterval(() => {
+    options.onProgress?.({
+      elapsedSeconds: elapsedMs() / 1000,
+      durationSeconds: options.durationSeconds,
+      requests: answered,
+      errors,
+      non2xx,
+    });
+  }, 1000);
+  try {
+    while (sent < total && !options.signal?.aborted) {
+      dispatchDue();
+      // A short tick keeps arrivals evenly spaced without busy-waiting.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(10, interval / 2))));
+    }
+    await Promise.all(pending);
+  } finally {
+    clearInterval(ticker);
+    agent.destroy();
+  }
+  // The arrival window, not the drain after it: the rate is what was offered.
+  const durationSeconds = (sent * interval) / 1000;
+  return {
+    scenario: options.name,
+    model: 'open',
+    connections: maxInFlight,
+    requestsPerSecondTarget: options.requestsPerSecond,
+    durationSeconds,
+    requests: answered,
+    requestsPerSecond: durationSeconds > 0 ? answered / durationSeconds : 0,
+    latencyMs: summarizeLatencies(latencies),
+    errors,
+    timeouts,
+    non2xx,
+    statusCodes,
+    byRequest,
+    errorsByMessage,
+    sendLagP99Ms: summarizeLatencies(sendLags).p99,
+  };
+}
+
+function describeError(error: Error & { code?: string }): string {
+  return error.code ?? error.message;
+}

@@ -1,0 +1,98 @@
+import { cpus } from 'node:os';
+import { dirname } from 'node:path';
+import { progressBar, seed } from '@scaling/seed';
+import { loadPlan, resolveStage, stackDown, stackUp } from '@scaling/stack';
+import { prepareFixtures } from './fixtures.ts';
+import { collectMetadata, type RunMetadata } from './metadata.ts';
+import type { Fixtures } from './mix.ts';
+import { pinProcess } from './pin.ts';
+import { freeCpu, stageCpus, stageDatabaseUrl } from './placement.ts';
+
+export const dataSeed = 1;
+
+/** A running stage as the bench sees it: where its API and databases are, and where the load generator runs. */
+export interface StageSession {
+  stage: number;
+  /** e.g. "stage 2". */
+  label: string;
+  /** The stage's folder name, e.g. 02-separate-database. */
+  name: string;
+  /** Where its measurements go: stages/<name>/results. */
+  resultsDir: string;
+  baseUrl: string;
+  /** Postgres itself, as published on the host: for seeding and for inspecting the jobs table. */
+  databaseUrl: string;
+  /** What the API connects to (Postgres itself in stage 1, PgBouncer from stage 2 on). */
+  appDatabaseUrl: string;
+  /** The service whose process runs the background jobs: `app` in stage 1, `worker` from stage 2 on. */
+  jobRunner: string;
+  /** The service that serves the API. */
+  apiService: string;
+  metadata: (scale: number) => RunMetadata;
+}
+
+/** Boots a stage natively, then moves the load generator off the stage's CPUs when the stage leaves one free. */
+export async function openStage(stage: number, output: (line: string) => void): Promise<StageSession> {
+  output(`Starting stage ${stage} natively (the services of its docker-compose.yml)...`);
+  const up = await stackUp(stage, { output: (line) => output(`  ${line}`) }).catch(async (error: Error) => {
+    // Whatever did start would otherwise keep running, holding the ports.
+    await closeStage(stage, output);
+    throw error;
+  });
+  if (!up.apiUrl) throw new Error(`Stage ${stage} publishes no API port, so there is nothing to load.`);
+  const baseUrl = new URL(up.apiUrl).origin;
+  const systemUnderTestCpus = stageCpus(stage);
+  const loadCpu = freeCpu(systemUnderTestCpus);
+  // With no free CPU, undo an earlier stage's pinning: the generator then shares every CPU, and says so.
+  const pinned = pinProcess(loadCpu ?? `0-${cpus().length - 1}`);
+  const metadata = (scale: number) =>
+    collectMetadata({ baseUrl, scale, seed: dataSeed, systemUnderTestCpus });
+  output(`  ${metadata(1).loadGenerator.note}${pinned ? '' : ' (pinning with taskset failed)'}`);
+  const plan = loadPlan(stage);
+  const apiService =
+    plan.services.find((service) => service.ports.some((port) => port.host === plan.httpPort))?.name ?? 'app';
+  const appDatabaseUrl = plan.services.find((service) => service.name === apiService)?.env.DATABASE_URL;
+  return {
+    stage,
+    label: `stage ${stage}`,
+    name: resolveStage(stage).name,
+    resultsDir: resultsDirectory(stage),
+    baseUrl,
+    databaseUrl: stageDatabaseUrl(stage),
+    appDatabaseUrl: appDatabaseUrl ?? stageDatabaseUrl(stage),
+    jobRunner: plan.services.some((service) => service.name === 'worker') ? 'worker' : apiService,
+    apiService,
+    metadata,
+  };
+}
+
+export async function closeStage(stage: number, output: (line: string) => void): Promise<void> {
+  output(`Stopping stage ${stage}...`);
+  await stackDown(stage, { output: (line) => output(`  ${line}`) });
+}
+
+/** Replaces the stage's data with the seed at `scale`, then logs in seeded users for the authenticated requests. */
+export async function loadData(
+  session: StageSession,
+  scale: number,
+  output: (line: string) => void,
+): Promise<Fixtures> {
+  output(`Seeding ${session.label} at scale ${scale} (existing data is replaced)...`);
+  await seed({
+    databaseUrl: session.databaseUrl,
+    scale,
+    seed: dataSeed,
+    reset: true,
+    onProgress: progressBar(),
+  });
+  return logIn(session, scale);
+}
+
+/** Fresh sessions for a few seeded users (a crash can wipe the sessions a stage keeps in memory). */
+export function logIn(session: StageSession, scale: number): Promise<Fixtures> {
+  return prepareFixtures({ baseUrl: session.baseUrl, seed: dataSeed, scale });
+}
+
+export function resultsDirectory(stage: number): string {
+  return `${dirname(resolveStage(stage).composeFile)}/results`;
+}

@@ -1,0 +1,17 @@
+import type { StageBenchmark } from '../experiment.ts';
+import { stage02 } from './02.ts';
+
+/** Each stage's benchmark, by stage number; stage 1 is the baseline and has only the demo. */
+export const stageBenchmarks: Record<number, StageBenchmark> = { 2: stage02 };
+
+export function findBenchmark(stage: string): StageBenchmark {
+  const number = Number(/^\d+/.exec(stage)?.[0]);
+  const benchmark = stageBenchmarks[number];
+  if (!benchmark) {
+    const known = Object.keys(stageBenchmarks).join(', ');
+    throw new Error(
+      `Stage "${stage}" has no benchmark: choose one of ${known} (stage 1 is the baseline: run "pnpm demo").`,
+    );
+  }
+  return benchmark;
+}

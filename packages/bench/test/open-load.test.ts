@@ -1,0 +1,112 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RequestTemplate } from '@scaling/loadtests/scenarios/types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Fixtures } from '../src/mix.ts';
+import { type RequestOutcome, runOpenLoad } from '../src/open-load.ts';
+
+const fixtures: Fixtures = {
+  tokens: ['secret'],
+  slugs: ['hot', 'cold'],
+  usernames: ['user1'],
+  tags: ['node'],
+};
+
+function buildRequests(): RequestTemplate[] {
+  return [
+    { name: 'read', weight: 3, method: 'GET', path: '/api/articles/{slug}', auth: 'none' },
+    { name: 'slow', weight: 1, method: 'GET', path: '/slow', auth: 'none' },
+  ];
+}
+
+describe('runOpenLoad', () => {
+  let server: Server;
+  let baseUrl: string;
+  let received = 0;
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      received++;
+      const delay = request.url === '/slow' ? 150 : 0;
+      setTimeout(() => {
+        response.statusCode = request.url === '/slow' ? 503 : 200;
+        response.end('{}');
+      }, delay);
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('When run at 50 req/s for 2 s, then 100 requests go out evenly and slow answers show in the latency', async () => {
+    const outcomes: RequestOutcome[] = [];
+    received = 0;
+    const result = await runOpenLoad({
+      baseUrl,
+      name: 'tiny',
+      requests: buildRequests(),
+      fixtures,
+      requestsPerSecond: 50,
+      durationSeconds: 2,
+      onOutcome: (outcome) => outcomes.push(outcome),
+    });
+    expect(result.model).toBe('open');
+    expect(result.requestsPerSecondTarget).toBe(50);
+    expect(outcomes).toHaveLength(100);
+    expect(received).toBe(100);
+    expect(result.requests).toBe(100);
+    expect(result.errors).toBe(0);
+    const due = outcomes.map((outcome) => outcome.scheduledAtMs).sort((a, b) => a - b);
+    expect(due[0]).toBe(0);
+    expect(due[1]).toBe(20);
+    expect(due.at(-1)).toBe(1_980);
+    const slow = outcomes.filter((outcome) => outcome.name === 'slow');
+    expect(slow.length).toBeGreaterThan(0);
+    for (const outcome of slow) expect(outcome.latencyMs).toBeGreaterThanOrEqual(150);
+    expect(result.statusCodes[503]).toBe(slow.length);
+    expect(result.non2xx).toBe(slow.length);
+    expect(result.byRequest.slow?.non2xx).toBe(slow.length);
+    expect(result.latencyMs.max).toBeGreaterThanOrEqual(150);
+  });
+
+  it('When nothing listens, then every request fails with the connection error', async () => {
+    const idle = createServer();
+    idle.listen(0, '127.0.0.1');
+    await once(idle, 'listening');
+    const closedUrl = `http://127.0.0.1:${(idle.address() as AddressInfo).port}`;
+    await new Promise((resolve) => idle.close(resolve));
+
+    const result = await runOpenLoad({
+      baseUrl: closedUrl,
+      name: 'refused',
+      requests: buildRequests(),
+      fixtures,
+      requestsPerSecond: 20,
+      durationSeconds: 0.5,
+    });
+    expect(result.requests).toBe(0);
+    expect(result.errors).toBe(10);
+    expect(result.errorsByMessage).toEqual({ ECONNREFUSED: 10 });
+  });
+
+  it('When a request outlives the timeout, then it counts as a timeout error', async () => {
+    const result = await runOpenLoad({
+      baseUrl,
+      name: 'timeouts',
+      requests: [{ name: 'slow', weight: 1, method: 'GET', path: '/slow', auth: 'none' }],
+      fixtures,
+      requestsPerSecond: 10,
+      durationSeconds: 0.3,
+      timeoutMs: 50,
+    });
+    expect(result.errors).toBe(3);
+    expect(result.timeouts).toBe(3);
+    expect(result.errorsByMessage).toEqual({ 'timeout after 50 ms': 3 });
+  });
+});
