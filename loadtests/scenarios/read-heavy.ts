@@ -62,4 +62,5 @@ export const readHeavy: Scenario = {
   connections: 32,
   durationSeconds: 30,
   requests: readHeavyRequests,
+  thresholds: { p95Ms: 500, maxErrorRate: 0.01 },
 };

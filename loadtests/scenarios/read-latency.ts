@@ -14,4 +14,5 @@ export const readLatency: OpenScenario = {
   connections: 64,
   durationSeconds: 30,
   requests: readHeavyRequests.filter((request) => !request.write),
+  thresholds: { p95Ms: 250, maxErrorRate: 0.01 },
 };

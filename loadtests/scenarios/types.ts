@@ -25,6 +25,13 @@ export interface RequestTemplate {
   write?: boolean;
 }
 
+/** Pass/fail limits for a run (k6 `thresholds`): what a healthy stage keeps under this load. */
+export interface Thresholds {
+  p95Ms: number;
+  /** Failed requests (no answer or a status k6 counts as failed) as a share of all, e.g. 0.01. */
+  maxErrorRate: number;
+}
+
 interface ScenarioBase {
   name: string;
   description: string;
@@ -32,6 +39,7 @@ interface ScenarioBase {
   /** Concurrent connections (for 'open', the pool the arrivals are spread over). */
   connections: number;
   requests: RequestTemplate[];
+  thresholds?: Thresholds;
 }
 
 /** Closed model: each connection sends its next request as soon as the previous answer arrives. */

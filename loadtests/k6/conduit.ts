@@ -1,0 +1,127 @@
+import { check, fail } from 'k6';
+import http from 'k6/http';
+import type { Options } from 'k6/options';
+import {
+  createRequestPicker,
+  type PlaceholderValues,
+  resolveTemplate,
+  sendsToken,
+} from '../scenarios/requests.ts';
+import type { Scenario } from '../scenarios/types.ts';
+
+/** What the requests are aimed at, found through the API in setup() so the script works against any seeded stage. */
+export interface Fixtures {
+  baseUrl: string;
+  tokens: string[];
+  slugs: string[];
+  usernames: string[];
+  tags: string[];
+}
+
+interface ArticleList {
+  articles: { slug: string; author: { username: string } }[];
+}
+
+const words = [
+  'scaling',
+  'postgres',
+  'pooling',
+  'latency',
+  'cache',
+  'queue',
+  'replica',
+  'worker',
+  'shard',
+  'region',
+];
+
+export const baseUrl = (__ENV.BASE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
+
+/** k6 options from a shared scenario: its model, size and thresholds; RATE, VUS and DURATION override them. */
+export function optionsFor(scenario: Scenario): Options {
+  const duration = `${Number(__ENV.DURATION ?? scenario.durationSeconds)}s`;
+  const thresholds = scenario.thresholds ?? { p95Ms: 500, maxErrorRate: 0.01 };
+  // Only the scenario's own requests count, not the set-up ones.
+  const tag = `{scenario:${scenario.name}}`;
+  return {
+    scenarios: {
+      [scenario.name]:
+        scenario.model === 'open'
+          ? {
+              // An open model: arrivals keep their rate however slowly the server answers.
+              executor: 'constant-arrival-rate',
+              rate: Number(__ENV.RATE ?? scenario.requestsPerSecond),
+              timeUnit: '1s',
+              duration,
+              preAllocatedVUs: scenario.connections,
+              maxVUs: scenario.connections * 4,
+            }
+          : { executor: 'constant-vus', vus: Number(__ENV.VUS ?? scenario.connections), duration },
+    },
+    thresholds: {
+      [`http_req_duration${tag}`]: [`p(95)<${Number(__ENV.P95_MS ?? thresholds.p95Ms)}`],
+      [`http_req_failed${tag}`]: [`rate<${thresholds.maxErrorRate}`],
+    },
+  };
+}
+
+/** Reads the newest articles, their authors and the tags, and registers a few users of its own for the tokens. */
+export function discoverFixtures(users = 8): Fixtures {
+  const tags = (http.get(`${baseUrl}/api/tags`).json('tags') ?? []) as string[];
+  const slugs: string[] = [];
+  const usernames = new Set<string>();
+  for (let offset = 0; offset < 500; offset += 100) {
+    const page = http
+      .get(`${baseUrl}/api/articles?limit=100&offset=${offset}`)
+      .json() as unknown as ArticleList;
+    for (const article of page.articles ?? []) {
+      slugs.push(article.slug);
+      usernames.add(article.author.username);
+    }
+  }
+  if (slugs.length === 0 || tags.length === 0) {
+    fail(`${baseUrl} serves no articles or tags: load data first, e.g. "pnpm seed --scale 1 --reset".`);
+  }
+  const tokens: string[] = [];
+  const run = Date.now().toString(36);
+  for (let i = 0; i < users; i++) {
+    const name = `k6-${run}-${i}`;
+    const response = http.post(
+      `${baseUrl}/api/users`,
+      JSON.stringify({ user: { username: name, email: `${name}@k6.example`, password: 'k6-password-123' } }),
+      { headers: { 'content-type': 'application/json' } },
+    );
+    if (response.status !== 201) fail(`Registering the user ${name} failed with HTTP ${response.status}.`);
+    tokens.push(response.json('user.token') as string);
+  }
+  return { baseUrl, tokens, slugs, usernames: [...usernames], tags };
+}
+
+/** Mostly the first items (the newest articles, the most used tags), sometimes deeper: a rough popularity skew. */
+function skewed<T>(items: T[]): T {
+  return items[Math.floor(items.length * Math.random() ** 3)] as T;
+}
+
+/** One iteration: one request drawn from the scenario's weighted mix, tagged with its name. */
+export function iteration(scenario: Scenario): (fixtures: Fixtures) => void {
+  const pick = createRequestPicker(scenario.requests);
+  return (fixtures) => {
+    const values: PlaceholderValues = {
+      slug: () => skewed(fixtures.slugs),
+      username: () => skewed(fixtures.usernames),
+      tag: () => skewed(fixtures.tags),
+      offset: () => String(20 * Math.floor(10 * Math.random() ** 2)),
+      text: () => Array.from({ length: 8 }, () => skewed(words)).join(' '),
+    };
+    const template = pick(Math.random());
+    const { path, body } = resolveTemplate(template, values);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (sendsToken(template, Math.random())) headers.authorization = `Token ${skewed(fixtures.tokens)}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = http.request(template.method, `${fixtures.baseUrl}${path}`, body ?? null, {
+      headers,
+      tags: { name: template.name },
+    });
+    check(response, { 'answered without a server error': (r) => r.status > 0 && r.status < 500 });
+  };
+}

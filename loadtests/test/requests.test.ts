@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { readHeavy } from '../scenarios/read-heavy.ts';
+import { readLatency } from '../scenarios/read-latency.ts';
+import {
+  createRequestPicker,
+  fillPlaceholders,
+  type PlaceholderValues,
+  resolveTemplate,
+  sendsToken,
+} from '../scenarios/requests.ts';
+import type { RequestTemplate } from '../scenarios/types.ts';
+
+function buildTemplate(overrides: Partial<RequestTemplate> = {}): RequestTemplate {
+  return { name: 'get', weight: 1, method: 'GET', path: '/api/articles/{slug}', auth: 'none', ...overrides };
+}
+
+const values: PlaceholderValues = {
+  slug: () => 'a b',
+  username: () => 'user1',
+  tag: () => 'c++',
+  offset: () => '40',
+  text: () => 'Hello "world".',
+};
+
+describe('createRequestPicker', () => {
+  it('When drawing with numbers spread over [0, 1), then each template comes up in proportion to its weight', () => {
+    const pick = createRequestPicker([
+      buildTemplate({ name: 'a', weight: 1 }),
+      buildTemplate({ name: 'b', weight: 3 }),
+    ]);
+    const names = Array.from({ length: 8 }, (_, i) => pick(i / 8).name);
+    expect(names).toEqual(['a', 'a', 'b', 'b', 'b', 'b', 'b', 'b']);
+  });
+
+  it('When the mix is empty or a weight is not positive, then it refuses with a message', () => {
+    expect(() => createRequestPicker([])).toThrow(/at least one request/);
+    expect(() => createRequestPicker([buildTemplate({ weight: -1 })])).toThrow(/positive weight/);
+  });
+});
+
+describe('resolveTemplate', () => {
+  it('When a template has placeholders, then the path is URL-encoded and the body is valid JSON', () => {
+    const resolved = resolveTemplate(
+      buildTemplate({
+        path: '/api/articles/{slug}?tag={tag}&x={unknown}',
+        body: { comment: { body: '{text}' } },
+      }),
+      values,
+    );
+    expect(resolved.path).toBe('/api/articles/a%20b?tag=c%2B%2B&x={unknown}');
+    expect(JSON.parse(resolved.body as string)).toEqual({ comment: { body: 'Hello "world".' } });
+  });
+
+  it('When filling plain text, then values are inserted as they are', () => {
+    expect(fillPlaceholders('{username} reads {tag}', values)).toBe('user1 reads c++');
+  });
+});
+
+describe('sendsToken', () => {
+  it('When auth is required, optional or none, then a token goes always, on half the draws, or never', () => {
+    expect(sendsToken(buildTemplate({ auth: 'required' }), 0.9)).toBe(true);
+    expect(sendsToken(buildTemplate({ auth: 'optional' }), 0.2)).toBe(true);
+    expect(sendsToken(buildTemplate({ auth: 'optional' }), 0.7)).toBe(false);
+    expect(sendsToken(buildTemplate({ auth: 'none' }), 0)).toBe(false);
+  });
+});
+
+describe('shared scenarios', () => {
+  it('When the k6 scripts read the scenarios, then each has thresholds and read-latency holds only reads', () => {
+    for (const scenario of [readHeavy, readLatency]) {
+      expect(scenario.thresholds?.p95Ms).toBeGreaterThan(0);
+      expect(scenario.thresholds?.maxErrorRate).toBeGreaterThan(0);
+    }
+    expect(readLatency.model).toBe('open');
+    expect(readLatency.requests.some((request) => request.write)).toBe(false);
+    expect(readLatency.requests.length).toBe(readHeavy.requests.filter((request) => !request.write).length);
+  });
+});
