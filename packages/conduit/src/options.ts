@@ -1,3 +1,4 @@
+import type { IdempotencyStore } from '@scaling/idempotency';
 import type { SessionStore } from '@scaling/sessions';
 import type pg from 'pg';
 
@@ -12,4 +13,13 @@ export interface ConduitHooks {
 export interface ConduitOptions {
   sessions: SessionStore;
   hooks?: ConduitHooks;
+  /** Sent as `X-Served-By` on every response, so a client behind a balancer sees which replica answered. */
+  instanceName?: string;
+  /**
+   * True once the process is shutting down: `GET /api/ready` answers 503 so the balancer stops routing here,
+   * and responses carry `Connection: close` so no kept-alive connection is reused while the server closes.
+   */
+  isDraining?: () => boolean;
+  /** Makes `POST` requests with an `Idempotency-Key` header safe to retry (see http/idempotency.ts). */
+  idempotency?: IdempotencyStore;
 }

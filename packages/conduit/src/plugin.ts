@@ -6,22 +6,28 @@ import { commentRoutes } from './comments/comment-routes.ts';
 import { authenticate } from './http/authentication.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { healthRoutes } from './http/health-routes.ts';
+import { useIdempotency } from './http/idempotency.ts';
 import { useJsonBodyParser } from './http/json-body-parser.ts';
 import { openApiDocumentRoute, registerOpenApi } from './http/openapi.ts';
+import { useInstanceHeaders } from './http/served-by.ts';
 import type { ConduitOptions } from './options.ts';
 import { profileRoutes } from './profiles/profile-routes.ts';
 import { tagRoutes } from './tags/tag-routes.ts';
 import { userRoutes } from './users/user-routes.ts';
 
 /** Everything under /api lives in its own context: the zod compilers and the JSON parser stay out of the rest of the app. */
-async function api(app: FastifyInstance, { sessions, hooks }: ConduitOptions): Promise<void> {
+async function api(
+  app: FastifyInstance,
+  { sessions, hooks, isDraining, idempotency }: ConduitOptions,
+): Promise<void> {
   // Only the conduit options travel on: the register options of this context also carry its prefix.
   const options: ConduitOptions = hooks ? { sessions, hooks } : { sessions };
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   useJsonBodyParser(app);
   app.addHook('onRequest', authenticate(sessions));
-  await app.register(healthRoutes);
+  if (idempotency) useIdempotency(app, idempotency);
+  await app.register(healthRoutes, isDraining ? { isDraining } : {});
   await app.register(openApiDocumentRoute);
   await app.register(userRoutes, options);
   await app.register(profileRoutes);
@@ -32,12 +38,14 @@ async function api(app: FastifyInstance, { sessions, hooks }: ConduitOptions): P
 
 /**
  * The RealWorld API under /api. Sets the app-wide error and not-found handlers (RealWorld error shape,
- * 5xx details hidden), the OpenAPI document (/api/openapi.json) and its docs page (/api/docs).
+ * 5xx details hidden), the OpenAPI document (/api/openapi.json) and its docs page (/api/docs), and
+ * with `instanceName` / `isDraining` the X-Served-By and Connection: close headers on every response.
  */
 async function conduitPlugin(app: FastifyInstance, options: ConduitOptions): Promise<void> {
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   app.decorateRequest('viewer', null);
+  useInstanceHeaders(app, options);
   await registerOpenApi(app);
   await app.register(api, { ...options, prefix: '/api' });
 }

@@ -4,32 +4,49 @@ import { join } from 'node:path';
 import { runMigrations } from '@scaling/db';
 import { startChildPostgres } from '@scaling/stack';
 import type { TestProject } from 'vitest/node';
+import { startChildRedis } from './redis-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
+    redisUrl: string;
   }
 }
 
-/** One real PostgreSQL 15 for the whole run, migrated once; every test creates the rows it needs. */
+const defaultPostgresPort = 25432;
+const defaultRedisPort = 26379;
+
+/**
+ * One real PostgreSQL 15 for the whole run, migrated once, and one real Redis; every test creates the rows
+ * and keys it needs. Concurrent runs on one machine pick TEST_POSTGRES_PORT; Redis follows at the same offset.
+ */
 export default async function setup(project: TestProject) {
+  const postgresPort = Number(process.env.TEST_POSTGRES_PORT ?? defaultPostgresPort);
+  const redisPort = Number(
+    process.env.TEST_REDIS_PORT ?? defaultRedisPort + (postgresPort - defaultPostgresPort),
+  );
   const root = mkdtempSync(join(tmpdir(), 'conduit-test-pg-'));
   // mkdtemp makes the folder private to root; the server runs as an unprivileged account.
   chmodSync(root, 0o755);
   const server = await startChildPostgres(
     {
       dataDir: join(root, 'data'),
-      port: Number(process.env.TEST_POSTGRES_PORT ?? 25432),
+      port: postgresPort,
       user: 'conduit',
       password: 'conduit',
       database: 'conduit_test',
     },
     ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
   );
+  const redis = await startChildRedis({ port: redisPort }).catch(async (error: unknown) => {
+    await server.stop();
+    throw error;
+  });
   await runMigrations(server.url());
   project.provide('databaseUrl', server.url());
+  project.provide('redisUrl', redis.url);
   return async () => {
-    await server.stop();
+    await Promise.all([server.stop(), redis.stop()]);
     rmSync(root, { recursive: true, force: true });
   };
 }

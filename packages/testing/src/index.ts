@@ -7,3 +7,4 @@ export {
   type UserInput,
   uniqueSuffix,
 } from './factories.ts';
+export { type ChildRedis, type RedisAddress, redisServerBinary, startChildRedis } from './redis-server.ts';

@@ -1,4 +1,6 @@
 import type { ErrorBody } from '@scaling/contract';
+import { IdempotencyStoreUnavailableError } from '@scaling/idempotency';
+import { SessionStoreUnavailableError } from '@scaling/sessions';
 import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
 import { HttpError } from './http-error.ts';
 import { jsonBodyLimit } from './json-body-parser.ts';
@@ -8,6 +10,30 @@ const serverErrorBody: ErrorBody = {
     server: ['The server could not handle this request. Try again later; the error has been logged.'],
   },
 };
+
+/** Seconds a client should wait before retrying after a 503: Redis reconnects within about a second. */
+const retryAfterSeconds = 1;
+
+/**
+ * A store that is down is a 503 with words that say so, never a 500 (a bug) or a 401 (a silent logout).
+ * Only requests that need the store get it: anonymous reads never ask.
+ */
+export const unavailableBodies = {
+  session: { errors: { session: ['store is unavailable right now; retry in a few seconds'] } },
+  idempotency: {
+    errors: {
+      'Idempotency-Key': [
+        'cannot be checked while its store is unavailable, so the request was not run; retry in a few seconds',
+      ],
+    },
+  },
+} satisfies Record<string, ErrorBody>;
+
+function unavailableBody(error: Error): ErrorBody | null {
+  if (error instanceof SessionStoreUnavailableError) return unavailableBodies.session;
+  if (error instanceof IdempotencyStoreUnavailableError) return unavailableBodies.idempotency;
+  return null;
+}
 
 /** Keys each message by the field it concerns: `/article/tagList/1` -> `tagList`, a whole missing body -> `body`. */
 export function validationErrors(
@@ -48,6 +74,11 @@ export function errorHandler(
 ): FastifyReply {
   if (error instanceof HttpError) {
     return reply.code(error.statusCode).send({ errors: error.errors });
+  }
+  const unavailable = unavailableBody(error);
+  if (unavailable) {
+    // Not logged per request: the Redis client logs the outage once, and the request log shows each 503.
+    return reply.code(503).header('retry-after', String(retryAfterSeconds)).send(unavailable);
   }
   if (error.validation) {
     return reply.code(422).send(validationErrors(error.validation, error.validationContext));

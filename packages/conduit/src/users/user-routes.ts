@@ -1,5 +1,6 @@
 import {
   loginRequestSchema,
+  noContentSchema,
   registerRequestSchema,
   updateUserRequestSchema,
   userResponseSchema,
@@ -68,6 +69,25 @@ export const userRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, { s
       const user = await users.findById(credentials.id);
       if (!user) throw invalidCredentials();
       return toUserBody(user, await sessions.create(user.id));
+    },
+  );
+
+  // Not in the RealWorld spec, which leaves logout to the client forgetting its token: this ends the session on
+  // the server too, so a copied token stops working at once instead of at its expiry.
+  app.post(
+    '/users/logout',
+    {
+      config: { auth: 'required' },
+      schema: {
+        tags: ['User and Authentication'],
+        summary: 'Log out: revoke the token this request carries (an extension to the spec)',
+        security: tokenSecurity,
+        response: { 204: noContentSchema, ...errorResponses(401) },
+      },
+    },
+    async (request, reply) => {
+      await sessions.revoke(requireViewer(request).token);
+      return reply.code(204).send(null);
     },
   );
 

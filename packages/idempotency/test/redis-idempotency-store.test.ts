@@ -1,0 +1,142 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { closeRedisClient, createRedisClient, waitUntilReady } from '@scaling/redis';
+import { startChildRedis, uniqueSuffix } from '@scaling/testing';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  createRedisIdempotencyStore,
+  type IdempotencyScope,
+  IdempotencyStoreUnavailableError,
+  requestFingerprint,
+  type StoredResponse,
+} from '../src/index.ts';
+
+const buildScope = (overrides: Partial<IdempotencyScope> = {}): IdempotencyScope => ({
+  owner: `user:${uniqueSuffix()}`,
+  method: 'POST',
+  path: '/api/articles',
+  key: `key-${uniqueSuffix()}`,
+  ...overrides,
+});
+
+const created: StoredResponse = {
+  statusCode: 201,
+  contentType: 'application/json; charset=utf-8',
+  body: '{"article":{"slug":"a"}}',
+};
+
+describe('createRedisIdempotencyStore', () => {
+  let redis: Redis;
+  beforeAll(async () => {
+    redis = createRedisClient({ url: inject('redisUrl') });
+    await waitUntilReady(redis);
+  });
+  afterAll(async () => {
+    await closeRedisClient(redis);
+  });
+
+  it('When a key is new, then the first claim wins and a second claim sees it in flight', async () => {
+    const store = createRedisIdempotencyStore(redis);
+    const scope = buildScope();
+    expect(await store.claim(scope, 'same-body')).toEqual({ outcome: 'claimed' });
+    expect(await store.claim(scope, 'same-body')).toEqual({ outcome: 'in-flight' });
+  });
+
+  it('When many replicas claim one key at the same moment, then exactly one of them may run it', async () => {
+    const stores = Array.from({ length: 3 }, () => createRedisIdempotencyStore(redis));
+    const scope = buildScope();
+    const outcomes = await Promise.all(
+      Array.from({ length: 12 }, (_, index) => stores[index % 3]?.claim(scope, 'same-body')),
+    );
+    expect(outcomes.filter((outcome) => outcome?.outcome === 'claimed')).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome?.outcome === 'in-flight')).toHaveLength(11);
+  });
+
+  it('When the first request completed, then a retry gets its stored response', async () => {
+    const store = createRedisIdempotencyStore(redis);
+    const scope = buildScope();
+    await store.claim(scope, 'same-body');
+    await store.complete(scope, 'same-body', created);
+    expect(await store.claim(scope, 'same-body')).toEqual({ outcome: 'completed', response: created });
+  });
+
+  it('When a retry carries another body, then it is a mismatch, whether the first is running or done', async () => {
+    const store = createRedisIdempotencyStore(redis);
+    const scope = buildScope();
+    await store.claim(scope, 'first-body');
+    expect(await store.claim(scope, 'other-body')).toEqual({ outcome: 'mismatch' });
+    await store.complete(scope, 'first-body', created);
+    expect(await store.claim(scope, 'other-body')).toEqual({ outcome: 'mismatch' });
+  });
+
+  it('When the same key is used by another user or on another path, then it is a separate record', async () => {
+    const store = createRedisIdempotencyStore(redis);
+    const scope = buildScope();
+    await store.claim(scope, 'same-body');
+    expect(await store.claim({ ...scope, owner: 'anonymous' }, 'same-body')).toEqual({ outcome: 'claimed' });
+    expect(await store.claim({ ...scope, path: '/api/users' }, 'same-body')).toEqual({ outcome: 'claimed' });
+  });
+
+  it('When the first request never answered for longer than a request can take, then the key reports it interrupted and never runs again', async () => {
+    const scope = buildScope();
+    await createRedisIdempotencyStore(redis).claim(scope, 'same-body');
+    const later = createRedisIdempotencyStore(redis, { now: () => Date.now() + 10 * 60_000 });
+    expect(await later.claim(scope, 'same-body')).toEqual({ outcome: 'interrupted' });
+    expect(await later.claim(scope, 'same-body')).toEqual({ outcome: 'interrupted' });
+  });
+
+  it('When a key is released, then the next claim runs the request again', async () => {
+    const store = createRedisIdempotencyStore(redis);
+    const scope = buildScope();
+    await store.claim(scope, 'same-body');
+    await store.release(scope);
+    expect(await store.claim(scope, 'same-body')).toEqual({ outcome: 'claimed' });
+  });
+
+  it('When a key is claimed or completed, then its record expires after the TTL', async () => {
+    const store = createRedisIdempotencyStore(redis, { ttlSeconds: 120 });
+    const scope = buildScope();
+    await store.claim(scope, 'same-body');
+    const key = `idempotency:${scope.owner}:POST:/api/articles:${scope.key}`;
+    expect(await redis.ttl(key)).toBeGreaterThan(110);
+    await store.complete(scope, 'same-body', created);
+    expect(await redis.ttl(key)).toBeGreaterThan(110);
+  });
+});
+
+describe('requestFingerprint', () => {
+  it('When two bodies are equal, then their fingerprints are equal; when they differ, then so do the fingerprints', () => {
+    expect(requestFingerprint({ article: { title: 'A' } })).toBe(
+      requestFingerprint({ article: { title: 'A' } }),
+    );
+    expect(requestFingerprint({ article: { title: 'A' } })).not.toBe(
+      requestFingerprint({ article: { title: 'B' } }),
+    );
+    expect(requestFingerprint(undefined)).toBe(requestFingerprint(null));
+  });
+});
+
+describe('createRedisIdempotencyStore while its Redis is down', () => {
+  it('When Redis is stopped, then claiming fails with IdempotencyStoreUnavailableError, and works again once it is back', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'idempotency-redis-'));
+    const server = await startChildRedis({ socket: join(directory, 'redis.sock') });
+    const redis = createRedisClient({ url: server.url, commandTimeoutMs: 200 });
+    try {
+      await waitUntilReady(redis);
+      const store = createRedisIdempotencyStore(redis);
+      await server.stop();
+      await expect(store.claim(buildScope(), 'body')).rejects.toBeInstanceOf(
+        IdempotencyStoreUnavailableError,
+      );
+      await server.start();
+      await expect.poll(() => redis.status, { timeout: 5_000 }).toBe('ready');
+      expect(await store.claim(buildScope(), 'body')).toEqual({ outcome: 'claimed' });
+    } finally {
+      await closeRedisClient(redis);
+      await server.stop();
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});

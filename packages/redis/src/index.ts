@@ -1,0 +1,11 @@
+export {
+  closeRedisClient,
+  createRedisClient,
+  defaultCommandTimeoutMs,
+  defaultConnectTimeoutMs,
+  type RedisClientOptions,
+  type RedisConnectionLogger,
+  waitUntilReady,
+} from './client.ts';
+export { type RedisPluginOptions, redisPlugin } from './plugin.ts';
+export { isRedisUnavailable, orUnavailable } from './unavailable.ts';
