@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createRedisIdempotencyStore, requestFingerprint } from '@scaling/idempotency';
-import { buildArticle, buildUser, startChildRedis, uniqueSuffix } from '@scaling/testing';
+import { buildArticle, buildUser, startPrivateRedis, uniqueSuffix } from '@scaling/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idempotencyMessages } from '../src/http/idempotency.ts';
@@ -179,8 +176,7 @@ describe('POST with an Idempotency-Key', () => {
 
 describe('POST with an Idempotency-Key while Redis is down', () => {
   it('When the request ends in a 503 (the session store was down), then the key is freed and the retry runs', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'conduit-idempotency-'));
-    const sessionRedis = await startChildRedis({ socket: join(directory, 'redis.sock') });
+    const sessionRedis = await startPrivateRedis();
     const app = await buildRedisTestApp({ sessionRedisUrl: sessionRedis.url });
     try {
       const user = await registerUser(app);
@@ -198,14 +194,12 @@ describe('POST with an Idempotency-Key while Redis is down', () => {
       await expect.poll(async () => (await login()).statusCode, { timeout: 5_000 }).toBe(200);
     } finally {
       await app.close();
-      await sessionRedis.stop();
-      rmSync(directory, { recursive: true, force: true });
+      await sessionRedis.dispose();
     }
   });
 
   it('When Redis is stopped, then the POST gets 503 and does not run; without the key the session check also says 503', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'conduit-idempotency-'));
-    const redis = await startChildRedis({ socket: join(directory, 'redis.sock') });
+    const redis = await startPrivateRedis();
     const app = await buildRedisTestApp({ redisUrl: redis.url });
     try {
       const key = newKey();
@@ -226,8 +220,7 @@ describe('POST with an Idempotency-Key while Redis is down', () => {
       expect(created.rowCount).toBe(0);
     } finally {
       await app.close();
-      await redis.stop();
-      rmSync(directory, { recursive: true, force: true });
+      await redis.dispose();
     }
   });
 });

@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type ChildRedis, startChildRedis } from '@scaling/testing';
+import { type PrivateRedis, startPrivateRedis } from '@scaling/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRedisTestApp } from './support/redis-test-app.ts';
@@ -60,19 +57,16 @@ describe('sessions in Redis, shared by replicas', () => {
 });
 
 describe('sessions while Redis is down', () => {
-  let directory: string;
-  let redis: ChildRedis;
+  let redis: PrivateRedis;
   let app: FastifyInstance;
 
   beforeAll(async () => {
-    directory = mkdtempSync(join(tmpdir(), 'conduit-redis-'));
-    redis = await startChildRedis({ socket: join(directory, 'redis.sock') });
+    redis = await startPrivateRedis();
     app = await buildRedisTestApp({ redisUrl: redis.url });
   });
   afterAll(async () => {
     await app.close();
-    await redis.stop();
-    rmSync(directory, { recursive: true, force: true });
+    await redis.dispose();
   });
 
   it('When Redis stops, then token requests get 503 (not 500, not 401), anonymous reads still work, and all recovers when Redis is back', async () => {

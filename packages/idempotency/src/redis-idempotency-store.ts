@@ -18,7 +18,7 @@ export interface RedisIdempotencyStoreOptions {
 
 /** A day, as payment APIs keep theirs: far longer than any client keeps retrying. */
 export const defaultIdempotencyTtlSeconds = 24 * 60 * 60;
-/** nginx's proxy_read_timeout (60 s): by then the balancer has given up on the first request anyway. */
+/** nginx's default proxy_read_timeout (60 s; stage 3 uses 30 s): by then the balancer has given up on the first request. */
 export const defaultInterruptedAfterMs = 60_000;
 
 interface IdempotencyRecord {

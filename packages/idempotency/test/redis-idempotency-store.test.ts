@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { closeRedisClient, createRedisClient, waitUntilReady } from '@scaling/redis';
-import { startChildRedis, uniqueSuffix } from '@scaling/testing';
+import { closeRedisClient, connectRedisClient } from '@scaling/redis';
+import { startPrivateRedis, uniqueSuffix } from '@scaling/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -30,8 +27,7 @@ const created: StoredResponse = {
 describe('createRedisIdempotencyStore', () => {
   let redis: Redis;
   beforeAll(async () => {
-    redis = createRedisClient({ url: inject('redisUrl') });
-    await waitUntilReady(redis);
+    redis = await connectRedisClient({ url: inject('redisUrl') });
   });
   afterAll(async () => {
     await closeRedisClient(redis);
@@ -120,11 +116,9 @@ describe('requestFingerprint', () => {
 
 describe('createRedisIdempotencyStore while its Redis is down', () => {
   it('When Redis is stopped, then claiming fails with IdempotencyStoreUnavailableError, and works again once it is back', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'idempotency-redis-'));
-    const server = await startChildRedis({ socket: join(directory, 'redis.sock') });
-    const redis = createRedisClient({ url: server.url, commandTimeoutMs: 200 });
+    const server = await startPrivateRedis();
+    const redis = await connectRedisClient({ url: server.url, commandTimeoutMs: 200 });
     try {
-      await waitUntilReady(redis);
       const store = createRedisIdempotencyStore(redis);
       await server.stop();
       await expect(store.claim(buildScope(), 'body')).rejects.toBeInstanceOf(
@@ -135,8 +129,7 @@ describe('createRedisIdempotencyStore while its Redis is down', () => {
       expect(await store.claim(buildScope(), 'body')).toEqual({ outcome: 'claimed' });
     } finally {
       await closeRedisClient(redis);
-      await server.stop();
-      rmSync(directory, { recursive: true, force: true });
+      await server.dispose();
     }
   });
 });

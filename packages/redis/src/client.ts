@@ -66,6 +66,16 @@ export async function waitUntilReady(client: Redis, timeoutMs = defaultConnectTi
   });
 }
 
+/** A client whose first connection is up (or failed to come up within the connect timeout). */
+export async function connectRedisClient(
+  options: RedisClientOptions,
+  logger?: RedisConnectionLogger,
+): Promise<Redis> {
+  const client = createRedisClient(options, logger);
+  await waitUntilReady(client, options.connectTimeoutMs ?? defaultConnectTimeoutMs);
+  return client;
+}
+
 /**
  * QUIT lets Redis answer what is in flight, and resolves once the socket is closed. Without a connection
  * (Redis down, reconnecting) there is nothing to say QUIT on: disconnect() cancels the pending reconnection.

@@ -1,5 +1,6 @@
 export {
   closeRedisClient,
+  connectRedisClient,
   createRedisClient,
   defaultCommandTimeoutMs,
   defaultConnectTimeoutMs,

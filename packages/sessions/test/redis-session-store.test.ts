@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { closeRedisClient, createRedisClient, waitUntilReady } from '@scaling/redis';
-import { type ChildRedis, startChildRedis } from '@scaling/testing';
+import { closeRedisClient, connectRedisClient } from '@scaling/redis';
+import { type PrivateRedis, startPrivateRedis } from '@scaling/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRedisSessionStore, SessionStoreUnavailableError } from '../src/index.ts';
@@ -10,8 +7,7 @@ import { createRedisSessionStore, SessionStoreUnavailableError } from '../src/in
 describe('createRedisSessionStore on the shared test Redis', () => {
   let redis: Redis;
   beforeAll(async () => {
-    redis = createRedisClient({ url: inject('redisUrl') });
-    await waitUntilReady(redis);
+    redis = await connectRedisClient({ url: inject('redisUrl') });
   });
   afterAll(async () => {
     await closeRedisClient(redis);
@@ -26,9 +22,8 @@ describe('createRedisSessionStore on the shared test Redis', () => {
   });
 
   it('When a token was issued by another client (another replica), then it resolves there too', async () => {
-    const other = createRedisClient({ url: inject('redisUrl') });
+    const other = await connectRedisClient({ url: inject('redisUrl') });
     try {
-      await waitUntilReady(other);
       const token = await createRedisSessionStore(redis).create(7);
       expect(await createRedisSessionStore(other).resolve(token)).toBe(7);
     } finally {
@@ -74,20 +69,16 @@ describe('createRedisSessionStore on the shared test Redis', () => {
 });
 
 describe('createRedisSessionStore while its Redis is down', () => {
-  let directory: string;
-  let server: ChildRedis;
+  let server: PrivateRedis;
   let redis: Redis;
 
   beforeAll(async () => {
-    directory = mkdtempSync(join(tmpdir(), 'sessions-redis-'));
-    server = await startChildRedis({ socket: join(directory, 'redis.sock') });
-    redis = createRedisClient({ url: server.url, commandTimeoutMs: 200 });
-    await waitUntilReady(redis);
+    server = await startPrivateRedis();
+    redis = await connectRedisClient({ url: server.url, commandTimeoutMs: 200 });
   });
   afterAll(async () => {
     await closeRedisClient(redis);
-    await server.stop();
-    rmSync(directory, { recursive: true, force: true });
+    await server.dispose();
   });
 
   it('When Redis is stopped, then every operation fails with SessionStoreUnavailableError, and all work again once it is back', async () => {

@@ -7,4 +7,11 @@ export {
   type UserInput,
   uniqueSuffix,
 } from './factories.ts';
-export { type ChildRedis, type RedisAddress, redisServerBinary, startChildRedis } from './redis-server.ts';
+export {
+  type ChildRedis,
+  type PrivateRedis,
+  type RedisAddress,
+  redisServerBinary,
+  startChildRedis,
+  startPrivateRedis,
+} from './redis-server.ts';

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const redisServerBinary = process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server';
 
@@ -96,6 +97,24 @@ export async function startChildRedis(address: RedisAddress): Promise<ChildRedis
     },
     thaw() {
       child?.kill('SIGCONT');
+    },
+  };
+}
+
+export interface PrivateRedis extends ChildRedis {
+  /** Stops the server for good and removes its folder. */
+  dispose(): Promise<void>;
+}
+
+/** A Redis of the test's own on a Unix socket in a fresh folder: no port to pick, free to stop and freeze. */
+export async function startPrivateRedis(): Promise<PrivateRedis> {
+  const directory = mkdtempSync(join(tmpdir(), 'test-redis-'));
+  const server = await startChildRedis({ socket: join(directory, 'redis.sock') });
+  return {
+    ...server,
+    async dispose() {
+      await server.stop();
+      rmSync(directory, { recursive: true, force: true });
     },
   };
 }
