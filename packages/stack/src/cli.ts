@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { stackKill, stackRestart, stackStartService, stackStopService } from './control.ts';
 import { stackDown } from './down.ts';
+import { parseCpusets, parseScale, type StackOptions } from './load.ts';
 import { stackLogs } from './logs.ts';
 import { stackStatus } from './status.ts';
 import { stackUp } from './up.ts';
@@ -22,7 +23,11 @@ Runs a stage's docker-compose.yml as native processes on 127.0.0.1.
   kill <stage> <service> [--signal KILL]  signal the service process (default KILL): a crash, so the
                                restart policy applies
 
-STACK_HTTP_PORT=<port> moves the API from 8080.`;
+Run settings (up records them; later commands reuse them until down):
+  --scale app=2              replicas of a service (repeatable; STACK_SCALE="app=2;worker=1")
+  --cpusets app=0,1          pin replica i to the i-th cpuset (repeatable; STACK_CPUSETS)
+  --variant sticky           apply the stage's docker-compose.sticky.yml (STACK_VARIANT)
+  STACK_HTTP_PORT=<port>     moves the API from 8080.`;
 
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -32,6 +37,9 @@ async function main(argv: string[]): Promise<void> {
       volumes: { type: 'boolean', default: false },
       follow: { type: 'boolean', short: 'f', default: false },
       signal: { type: 'string', short: 's', default: 'KILL' },
+      scale: { type: 'string', multiple: true },
+      cpusets: { type: 'string', multiple: true },
+      variant: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -42,20 +50,26 @@ async function main(argv: string[]): Promise<void> {
   }
   if (!stage)
     throw new Error(`Say which stage: pnpm stack ${command} <stage>, e.g. pnpm stack ${command} 1.`);
+  const settings: StackOptions = {
+    ...(values.scale ? { scale: parseScale(values.scale) } : {}),
+    ...(values.cpusets ? { cpusets: parseCpusets(values.cpusets) } : {}),
+    ...(values.variant ? { variant: values.variant } : {}),
+  };
   switch (command) {
     case 'up':
-      await stackUp(stage);
+      await stackUp(stage, settings);
       return;
     case 'down':
-      await stackDown(stage, { volumes: values.volumes });
+      await stackDown(stage, { ...settings, volumes: values.volumes });
       return;
     case 'ps':
-      printTable(await stackStatus(stage));
+      printTable(await stackStatus(stage, settings));
       return;
     case 'logs': {
       const controller = new AbortController();
       process.once('SIGINT', () => controller.abort());
       await stackLogs(stage, {
+        ...settings,
         follow: values.follow,
         signal: controller.signal,
         ...(service ? { service } : {}),
@@ -63,16 +77,16 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'restart':
-      await stackRestart(stage, required(service, command));
+      await stackRestart(stage, required(service, command), settings);
       return;
     case 'stop':
-      await stackStopService(stage, required(service, command));
+      await stackStopService(stage, required(service, command), settings);
       return;
     case 'start':
-      await stackStartService(stage, required(service, command));
+      await stackStartService(stage, required(service, command), settings);
       return;
     case 'kill':
-      await stackKill(stage, required(service, command), { signal: values.signal });
+      await stackKill(stage, required(service, command), { ...settings, signal: values.signal });
       return;
     default:
       throw new Error(`Unknown command "${command}".\n\n${usage}`);

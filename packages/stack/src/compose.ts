@@ -16,6 +16,8 @@ export interface ComposeService {
   command?: string | string[] | null;
   environment?: Record<string, string | number | boolean | null> | string[];
   ports?: (string | number | { target: number | string; published?: number | string })[];
+  /** Ports reachable only from the other services (a replicated app behind a balancer). */
+  expose?: (string | number)[];
   depends_on?: string[] | Record<string, { condition: DependencyCondition }>;
   healthcheck?: { test?: string | string[]; disable?: boolean | string };
   volumes?: (string | { type: string; source?: string; target?: string })[];
@@ -25,6 +27,10 @@ export interface ComposeService {
   restart?: string | boolean;
   stop_signal?: string;
   stop_grace_period?: string;
+  /** Native runs only: replica i is pinned to entry (i - 1) modulo the list's length, e.g. ["0", "1"]. */
+  'x-native-cpusets'?: string[];
+  /** Native runs only: replica i of a service that only `expose`s its port listens on this + i (default: the HTTP port). */
+  'x-native-port-base'?: number;
 }
 
 export function parseCompose(text: string): ComposeFile {

@@ -6,7 +6,7 @@ import type { StackPlan } from './plan.ts';
 import { sendSignal, stopProcess } from './processes.ts';
 import { isRunning, prepareStateDir, readRecord, removeRecord, servicePid } from './state.ts';
 import { instanceStatus, type StackStatus } from './status.ts';
-import type { PlannedService } from './types.ts';
+import type { PlannedInstance, PlannedService } from './types.ts';
 import { bringUp, waitUntilReady } from './up.ts';
 
 export interface ServiceControlOptions extends StackOptions {
@@ -21,17 +21,20 @@ export interface KillOptions extends StackOptions {
 
 interface Target {
   service: PlannedService;
-  instance: string;
+  instance: PlannedInstance;
 }
 
 /** `app` means every instance of the service, `app.2` one replica. */
 function targetsOf(plan: StackPlan, target: string): Target[] {
   for (const service of plan.services) {
     if (service.name === target) return service.instances.map((instance) => ({ service, instance }));
-    if (service.instances.includes(target)) return [{ service, instance: target }];
+    const instance = service.instances.find((candidate) => candidate.name === target);
+    if (instance) return [{ service, instance }];
   }
   const names = plan.services.flatMap((service) =>
-    service.instances.length > 1 ? [service.name, ...service.instances] : [service.name],
+    service.instances.length > 1
+      ? [service.name, ...service.instances.map((instance) => instance.name)]
+      : [service.name],
   );
   throw new Error(`Stage ${plan.stage.name} has no service "${target}": choose one of ${names.join(', ')}.`);
 }
@@ -60,11 +63,11 @@ export async function stackServiceStatus(
   const targets = targetsOf(plan, instance);
   if (targets.length !== 1) {
     throw new Error(
-      `"${instance}" has ${targets.length} replicas: name one, e.g. ${targets[0]?.instance ?? `${instance}.1`}.`,
+      `"${instance}" has ${targets.length} replicas: name one, e.g. ${targets[0]?.instance.name ?? `${instance}.1`}.`,
     );
   }
-  const [{ service, instance: name }] = targets as [Target];
-  return instanceStatus(plan.stage.stateDir, service, name);
+  const [{ service, instance: planned }] = targets as [Target];
+  return instanceStatus(plan.stage.stateDir, service, planned);
 }
 
 /**
@@ -80,7 +83,8 @@ export async function stackKill(
   const output = outputOf(options);
   const signal = parseSignal(options.signal ?? 'SIGKILL');
   const killed: { instance: string; pid: number; signal: NodeJS.Signals }[] = [];
-  for (const { instance } of targetsOf(plan, target)) {
+  for (const { instance: planned } of targetsOf(plan, target)) {
+    const instance = planned.name;
     const pid = servicePid(readRecord(plan.stage.stateDir, instance));
     if (pid === null) {
       throw new Error(
@@ -105,13 +109,14 @@ export async function stackStopService(
   const { stateDir } = plan.stage;
   await withStageLock(stateDir, async () => {
     for (const { service, instance } of targetsOf(plan, target).reverse()) {
-      const record = readRecord(stateDir, instance);
+      const { name } = instance;
+      const record = readRecord(stateDir, name);
       if (isRunning(record)) {
-        output(`${instance}: stopping (pid ${servicePid(record) ?? record.pid})...`);
+        output(`${name}: stopping (pid ${servicePid(record) ?? record.pid})...`);
         const how = await stopProcess(stateDir, record, service.stopSignal, service.stopTimeoutMs);
-        output(`${instance}: ${how === 'killed' ? `killed after ${service.stopTimeoutMs} ms` : 'stopped'}`);
+        output(`${name}: ${how === 'killed' ? `killed after ${service.stopTimeoutMs} ms` : 'stopped'}`);
       }
-      removeRecord(stateDir, instance);
+      removeRecord(stateDir, name);
     }
   });
 }
@@ -153,19 +158,20 @@ export async function stackRestart(
     prepareStateDir(stateDir);
     const rows: StackStatus[] = [];
     for (const { service, instance } of targetsOf(plan, target)) {
-      const record = readRecord(stateDir, instance);
+      const { name } = instance;
+      const record = readRecord(stateDir, name);
       const started = Date.now();
       if (isRunning(record) && record.child !== undefined) {
         const before = servicePid(record);
-        output(`${instance}: restarting (pid ${before ?? '-'})...`);
+        output(`${name}: restarting (pid ${before ?? '-'})...`);
         sendSignal(record.pid, 'SIGHUP');
-        await waitForNewProcess(plan, instance, before, service.stopTimeoutMs + timeoutMs);
+        await waitForNewProcess(plan, name, before, service.stopTimeoutMs + timeoutMs);
         await waitUntilReady(plan, service, instance, timeoutMs, { failOnFirstExit: false });
-        const after = servicePid(readRecord(stateDir, instance));
-        output(`${instance}: restarted (pid ${after ?? '-'}), ready in ${Date.now() - started} ms`);
+        const after = servicePid(readRecord(stateDir, name));
+        output(`${name}: restarted (pid ${after ?? '-'}), ready in ${Date.now() - started} ms`);
       } else {
         if (isRunning(record)) await stopProcess(stateDir, record, service.stopSignal, service.stopTimeoutMs);
-        removeRecord(stateDir, instance);
+        removeRecord(stateDir, name);
         await bringUp(plan, service, instance, output, timeoutMs);
       }
       rows.push(await instanceStatus(stateDir, service, instance));

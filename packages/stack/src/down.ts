@@ -21,7 +21,7 @@ async function stopAll(plan: StackPlan, options: DownOptions): Promise<void> {
   const output = outputOf(options);
   const { stateDir } = plan.stage;
   const planned = plan.services.flatMap((service) =>
-    service.instances.map((instance) => ({ instance, service })),
+    service.instances.map((instance) => ({ instance: instance.name, service })),
   );
   const stops = planned.reverse().map(({ instance, service }) => ({
     instance,

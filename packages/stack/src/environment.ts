@@ -22,15 +22,18 @@ export function rewriteAddresses(
   value: string,
   publishedPorts: Map<string, PortMapping[]>,
   referrer: string,
+  replicated: ReadonlySet<string> = new Set(),
 ): string {
-  const names = [...publishedPorts.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  const names = [...publishedPorts.keys(), ...replicated]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp);
   if (names.length === 0) return value;
   // Not preceded by a name character, and the digits not followed by "@" (that would be a user:password).
   const pattern = new RegExp(`(?<![\\w.-])(${names.join('|')}):(\\d{1,5})(?![\\d@])`, 'g');
   return value.replace(
     pattern,
     (_match, service: string, port: string) =>
-      `127.0.0.1:${publishedPort(publishedPorts, service, Number(port), referrer)}`,
+      `127.0.0.1:${publishedPort(publishedPorts, service, Number(port), referrer, replicated)}`,
   );
 }
 
@@ -40,7 +43,13 @@ export function publishedPort(
   service: string,
   containerPort: number,
   referrer: string,
+  replicated: ReadonlySet<string> = new Set(),
 ): number {
+  if (replicated.has(service)) {
+    throw new Error(
+      `Service "${referrer}" reaches ${service}:${containerPort}, but "${service}" runs several replicas natively, each on a port of its own: reach them through a balancer (an nginx upstream).`,
+    );
+  }
   const mapping = publishedPorts.get(service)?.find((candidate) => candidate.container === containerPort);
   if (!mapping) {
     throw new Error(

@@ -1,4 +1,5 @@
 export { type ComposeFile, type ComposeService, loadCompose, parseCompose } from './compose.ts';
+export { mergeCompose } from './compose-merge.ts';
 export {
   type KillOptions,
   parseSignal,
@@ -13,7 +14,17 @@ export {
 export { type DownOptions, stackDown } from './down.ts';
 export { composeEnvironment, rewriteAddresses } from './environment.ts';
 export { serviceKinds } from './kinds/index.ts';
-export { httpPortFromEnvironment, loadPlan, type StackOptions, type StageInput } from './load.ts';
+export {
+  httpPortFromEnvironment,
+  type LoadedPlan,
+  loadPlan,
+  loadStageCompose,
+  parseCpusets,
+  parseScale,
+  type RunSettings,
+  type StackOptions,
+  type StageInput,
+} from './load.ts';
 export { type LogsOptions, stackLogs } from './logs.ts';
 export { defaultHttpPort, type PlanOptions, planStack, type StackPlan } from './plan.ts';
 export { type PortMapping, parsePorts } from './ports.ts';
@@ -36,5 +47,5 @@ export {
 export { validateComposeDocument, validateComposeText } from './schema.ts';
 export { repoRoot, resolveStage, type StageRef } from './stage.ts';
 export { type StackStatus, stackStatus } from './status.ts';
-export type { PlannedService, ReadinessProbe, ServiceKind } from './types.ts';
+export type { PlannedInstance, PlannedService, ReadinessProbe, ServiceKind } from './types.ts';
 export { stackUp, type UpOptions, type UpResult } from './up.ts';

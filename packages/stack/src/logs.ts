@@ -20,7 +20,7 @@ export async function stackLogs(stage: StageInput, options: LogsOptions = {}): P
     const names = plan.services.map((service) => service.name).join(', ');
     throw new Error(`Stage ${plan.stage.name} has no service "${options.service}": choose one of ${names}.`);
   }
-  const instances = services.flatMap((service) => service.instances);
+  const instances = services.flatMap((service) => service.instances.map((instance) => instance.name));
   const write = (text: string) => process.stdout.write(text);
   const offsets = new Map(instances.map((instance) => [instance, 0]));
   const prefix = instances.length > 1;

@@ -5,7 +5,7 @@ import { kindOf } from './kinds/index.ts';
 import { type PortMapping, parsePorts } from './ports.ts';
 import { parseRestartPolicy } from './restart-policy.ts';
 import type { StageRef } from './stage.ts';
-import type { PlannedService } from './types.ts';
+import type { PlannedInstance, PlannedService } from './types.ts';
 import { mountsOf } from './volumes.ts';
 
 /** The port the API is published on; `STACK_HTTP_PORT` moves it. */
@@ -15,6 +15,10 @@ export interface PlanOptions {
   httpPort?: number;
   /** The Node binary that runs `node ...` commands (the one running the runner, so Node 24). */
   nodePath?: string;
+  /** Replicas per service, over `deploy.replicas` (`up --scale app=2`). */
+  scale?: Record<string, number>;
+  /** One cpuset per replica per service, over `x-native-cpusets` (`up --cpusets app=0,1`). */
+  cpusets?: Record<string, string[]>;
 }
 
 export interface StackPlan {
@@ -28,14 +32,21 @@ export interface StackPlan {
 export function planStack(compose: ComposeFile, stage: StageRef, options: PlanOptions = {}): StackPlan {
   const httpPort = options.httpPort ?? defaultHttpPort;
   const names = Object.keys(compose.services);
-  const published = new Map<string, PortMapping[]>(
-    names.map((name) => [
-      name,
-      parsePorts(name, compose.services[name] as ComposeService).map((port) =>
-        port.host === defaultHttpPort ? { ...port, host: httpPort } : port,
-      ),
-    ]),
+  const serviceOf = (name: string) => compose.services[name] as ComposeService;
+  for (const name of Object.keys(options.scale ?? {})) {
+    if (!compose.services[name])
+      throw new Error(`There is no service "${name}" to scale: choose one of ${names.join(', ')}.`);
+  }
+  const replicas = new Map(names.map((name) => [name, replicasOf(name, serviceOf(name), options.scale)]));
+  const replicaPorts = new Map(
+    names.map((name) => [name, instancePorts(name, serviceOf(name), replicas.get(name) ?? 1, httpPort)]),
   );
+  assertDistinctPorts(replicaPorts);
+  // Only a service with one process has one address; replicas are reached through a balancer's upstream.
+  const published = new Map<string, PortMapping[]>(
+    [...replicaPorts].flatMap(([name, ports]) => (ports.length === 1 ? [[name, ports[0] ?? []]] : [])),
+  );
+  const replicated = new Set([...replicaPorts].filter(([, ports]) => ports.length > 1).map(([name]) => name));
   const dependencies = new Map(names.map((name) => [name, dependenciesOf(name, compose)]));
   const oneShots = new Set(
     [...dependencies.values()]
@@ -43,59 +54,131 @@ export function planStack(compose: ComposeFile, stage: StageRef, options: PlanOp
       .filter((dependency) => dependency.condition === 'service_completed_successfully')
       .map((dependency) => dependency.service),
   );
+  const composeDir = dirname(stage.composeFile);
 
   const services = dependencyOrder(names, dependencies).map((name): PlannedService => {
-    const service = compose.services[name] as ComposeService;
-    const ports = published.get(name) ?? [];
+    const service = serviceOf(name);
     const environment = composeEnvironment(service);
     const env = Object.fromEntries(
-      Object.entries(environment).map(([key, value]) => [key, rewriteAddresses(value, published, name)]),
+      Object.entries(environment).map(([key, value]) => [
+        key,
+        rewriteAddresses(value, published, name, replicated),
+      ]),
     );
     const kind = kindOf(name, service);
     const oneShot = oneShots.has(name);
-    const composeDir = dirname(stage.composeFile);
-    const planned = kind.plan({
-      name,
-      service,
-      stateDir: stage.stateDir,
-      root: stage.root,
-      composeDir,
-      mounts: mountsOf(service, composeDir),
-      nodePath: options.nodePath ?? process.execPath,
-      ports,
-      published,
-      env,
-      oneShot,
+    const count = replicas.get(name) ?? 1;
+    const plans = (replicaPorts.get(name) ?? []).map((ports, index) => {
+      const instance = count === 1 ? name : `${name}.${index + 1}`;
+      const planned = kind.plan({
+        name,
+        instance,
+        service,
+        stateDir: stage.stateDir,
+        root: stage.root,
+        composeDir,
+        mounts: mountsOf(service, composeDir),
+        nodePath: options.nodePath ?? process.execPath,
+        ports,
+        published,
+        replicaPorts,
+        env,
+        oneShot,
+      });
+      const cpuset = cpusetOf(service, options.cpusets?.[name], index);
+      const plannedInstance: PlannedInstance = {
+        name: instance,
+        argv: cpuset === null ? planned.argv : ['taskset', '-c', cpuset, ...planned.argv],
+        env: planned.env,
+        cpuset,
+        ports,
+        probe: planned.probe,
+        ...(planned.setup ? { setup: planned.setup } : {}),
+      };
+      return { planned, instance: plannedInstance };
     });
-    const replicas = replicasOf(name, service);
-    if (replicas > 1 && ports.length > 0) {
-      throw new Error(
-        `Service "${name}" asks for ${replicas} replicas and publishes a port; natively each replica needs its own port, which this runner does not assign yet.`,
-      );
-    }
-    const cpuset = service.cpuset ?? null;
+    const first = plans[0];
+    const template = first?.instance;
     return {
       name,
       kind: kind.name,
       oneShot,
-      instances:
-        replicas === 1 ? [name] : Array.from({ length: replicas }, (_, index) => `${name}.${index + 1}`),
-      argv: cpuset === null ? planned.argv : ['taskset', '-c', cpuset, ...planned.argv],
+      instances: plans.map((plan) => plan.instance),
+      argv: template?.argv ?? [],
+      env: template?.env ?? env,
+      probe: template?.probe ?? { type: 'started' },
+      ...(template?.setup ? { setup: template.setup } : {}),
       cwd: stage.root,
-      env: planned.env,
-      cpuset,
-      ports,
-      probe: planned.probe,
+      cpuset: service.cpuset ?? null,
+      ports: parsePorts(name, service).map((port) =>
+        port.host === defaultHttpPort ? { ...port, host: httpPort } : port,
+      ),
       dependsOn: dependencies.get(name) ?? [],
-      stopSignal: (service.stop_signal as NodeJS.Signals | undefined) ?? planned.stopSignal,
+      stopSignal:
+        (service.stop_signal as NodeJS.Signals | undefined) ?? first?.planned.stopSignal ?? 'SIGTERM',
       stopTimeoutMs: durationMs(service.stop_grace_period) ?? 10_000,
       restart: parseRestartPolicy(name, service.restart),
-      ...(planned.postgres ? { postgres: planned.postgres } : {}),
-      ...(planned.setup ? { setup: planned.setup } : {}),
-      ...(planned.requires ? { requires: planned.requires } : {}),
+      ...(first?.planned.postgres ? { postgres: first.planned.postgres } : {}),
+      ...(first?.planned.requires ? { requires: first.planned.requires } : {}),
+      ...(first?.planned.reloadSignal ? { reloadSignal: first.planned.reloadSignal } : {}),
     };
   });
   return { stage, services, httpPort };
+}
+
+/**
+ * Where each instance listens natively. A service that publishes ports runs one process on them (8080 moves with
+ * the HTTP port). A service that only `expose`s its port (an app behind a balancer) gives replica i the port
+ * `x-native-port-base` (default: the HTTP port) + i, since natively every replica shares one host.
+ */
+function instancePorts(
+  name: string,
+  service: ComposeService,
+  replicas: number,
+  httpPort: number,
+): PortMapping[][] {
+  const published = parsePorts(name, service).map((port) =>
+    port.host === defaultHttpPort ? { ...port, host: httpPort } : port,
+  );
+  if (published.length > 0) {
+    if (replicas > 1) {
+      throw new Error(
+        `Service "${name}" runs ${replicas} replicas and publishes a host port, which only one process can hold: publish the port on a balancer in front of it and give "${name}" expose: ["<port>"] instead.`,
+      );
+    }
+    return [published];
+  }
+  const exposed = (service.expose ?? []).map((port) => Number(String(port).replace(/\/(tcp|udp)$/, '')));
+  if (exposed.length > 1) {
+    throw new Error(
+      `Service "${name}" exposes ${exposed.length} ports; natively a service without published ports may expose one.`,
+    );
+  }
+  const base = service['x-native-port-base'] ?? httpPort;
+  return Array.from({ length: replicas }, (_, index) =>
+    exposed.map((container) => ({ container, host: base + index + 1 })),
+  );
+}
+
+function assertDistinctPorts(replicaPorts: Map<string, PortMapping[][]>): void {
+  const owners = new Map<number, string>();
+  for (const [name, instances] of replicaPorts) {
+    for (const port of instances.flat()) {
+      const owner = owners.get(port.host);
+      if (owner && owner !== name) {
+        throw new Error(
+          `Services "${owner}" and "${name}" would both listen on port ${port.host} natively: set x-native-port-base on one of them.`,
+        );
+      }
+      owners.set(port.host, name);
+    }
+  }
+}
+
+function cpusetOf(service: ComposeService, override: string[] | undefined, index: number): string | null {
+  const perReplica = override ?? service['x-native-cpusets'];
+  if (perReplica && perReplica.length > 0) return String(perReplica[index % perReplica.length]);
+  return service.cpuset ?? null;
 }
 
 function dependenciesOf(name: string, compose: ComposeFile): PlannedService['dependsOn'] {
@@ -133,8 +216,12 @@ function dependencyOrder(names: string[], dependencies: Map<string, PlannedServi
   return ordered;
 }
 
-function replicasOf(name: string, service: ComposeService): number {
-  const replicas = Number(service.deploy?.replicas ?? service.scale ?? 1);
+function replicasOf(
+  name: string,
+  service: ComposeService,
+  scale: Record<string, number> | undefined,
+): number {
+  const replicas = Number(scale?.[name] ?? service.deploy?.replicas ?? service.scale ?? 1);
   if (!Number.isInteger(replicas) || replicas < 0) {
     throw new Error(`Service "${name}" asks for ${replicas} replicas: use a whole number.`);
   }

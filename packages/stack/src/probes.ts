@@ -21,6 +21,8 @@ export async function probeOnce(probe: ReadinessProbe): Promise<boolean> {
         },
         () => false,
       );
+    case 'redis':
+      return redisPing(probe.port, probe.password);
     case 'tcp':
       return new Promise((resolve) => {
         const socket = connect({ port: probe.port, host: '127.0.0.1', timeout: 1000 });
@@ -47,6 +49,8 @@ export function describeProbe(probe: ReadinessProbe): string {
       return `answer a query on port ${new URL(probe.url).port}`;
     case 'http':
       return `answer GET ${probe.url} with 2xx`;
+    case 'redis':
+      return `answer PING on port ${probe.port}`;
     case 'tcp':
       return `listen on port ${probe.port}`;
     case 'started':
@@ -69,4 +73,29 @@ async function queryOnce(url: string): Promise<boolean> {
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+/** Speaks just enough RESP: `AUTH` when there is a password, then `PING`, expecting `+PONG`. */
+function redisPing(port: number, password: string | undefined): Promise<boolean> {
+  const command = (...args: string[]) =>
+    `*${args.length}\r\n${args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('')}`;
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1', timeout: 1000 });
+    let answer = '';
+    const settle = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => {
+      socket.write((password === undefined ? '' : command('AUTH', password)) + command('PING'));
+    });
+    socket.on('data', (chunk) => {
+      answer += chunk.toString('utf8');
+      if (answer.includes('+PONG\r\n')) settle(true);
+      else if (answer.startsWith('-') || answer.includes('\r\n-')) settle(false);
+    });
+    socket.once('error', () => settle(false));
+    socket.once('timeout', () => settle(false));
+    socket.once('end', () => settle(false));
+  });
 }

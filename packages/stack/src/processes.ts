@@ -5,29 +5,32 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { isRunning, logFile, type ProcessRecord, readRecord, removeRecord } from './state.ts';
 import type { SupervisorSpec } from './supervise.ts';
-import type { PlannedService } from './types.ts';
+import type { PlannedInstance, PlannedService } from './types.ts';
 
 /** Containers start with an empty environment; native processes get only what they need to find their tools. */
-function processEnvironment(service: PlannedService): NodeJS.ProcessEnv {
+function processEnvironment(instance: PlannedInstance): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = {};
   for (const key of ['HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER']) {
     if (process.env[key] !== undefined) base[key] = process.env[key];
   }
   // `node` inside a service (e.g. a child script) must be the same Node 24 as the runner's.
   base.PATH = [dirname(process.execPath), process.env.PATH ?? '/usr/bin:/bin'].join(delimiter);
-  return { ...base, ...service.env };
+  return { ...base, ...instance.env };
 }
 
 /** Opens the instance's log (appending, after a start line) and spawns the program with stdout and stderr in it. */
 function spawnLogged(
   service: PlannedService,
-  instance: string,
+  instance: PlannedInstance,
   stateDir: string,
   argv: string[],
   options: { detached: boolean; stdin: 'ignore' | 'pipe'; env: NodeJS.ProcessEnv },
 ): ChildProcess {
-  const file = logFile(stateDir, instance);
-  appendFileSync(file, `\n--- ${new Date().toISOString()} starting ${instance}: ${service.argv.join(' ')}\n`);
+  const file = logFile(stateDir, instance.name);
+  appendFileSync(
+    file,
+    `\n--- ${new Date().toISOString()} starting ${instance.name}: ${instance.argv.join(' ')}\n`,
+  );
   const output = openSync(file, 'a');
   try {
     const [command, ...args] = argv;
@@ -58,27 +61,28 @@ const supervisorScript = fileURLToPath(new URL('./supervise.ts', import.meta.url
  */
 export async function startSupervised(
   service: PlannedService,
-  instance: string,
+  instance: PlannedInstance,
   stateDir: string,
 ): Promise<ProcessRecord> {
-  removeRecord(stateDir, instance);
+  const name = instance.name;
+  removeRecord(stateDir, name);
   const supervisor = spawnLogged(service, instance, stateDir, [process.execPath, supervisorScript], {
     detached: true,
     stdin: 'pipe',
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
   });
-  const pid = await spawned(supervisor, instance);
+  const pid = await spawned(supervisor, name);
   let exited = false;
   supervisor.once('exit', () => {
     exited = true;
   });
   const spec: SupervisorSpec = {
     service: service.name,
-    instance,
+    instance: name,
     stateDir,
-    argv: service.argv,
+    argv: instance.argv,
     cwd: service.cwd,
-    env: processEnvironment(service),
+    env: processEnvironment(instance),
     restart: service.restart,
     stopSignal: service.stopSignal,
     stopTimeoutMs: service.stopTimeoutMs,
@@ -86,13 +90,13 @@ export async function startSupervised(
   supervisor.stdin?.end(JSON.stringify(spec));
   try {
     for (;;) {
-      const record = readRecord(stateDir, instance);
+      const record = readRecord(stateDir, name);
       if (record?.pid === pid && (record.child || record.lastExit || record.exitCode !== undefined)) {
         return record;
       }
       if (exited) {
         throw new Error(
-          `The supervisor of ${instance} exited before starting it: see ${logFile(stateDir, instance)}.`,
+          `The supervisor of ${name} exited before starting it: see ${logFile(stateDir, name)}.`,
         );
       }
       await sleep(20);
@@ -105,15 +109,15 @@ export async function startSupervised(
 /** Runs a one-shot process to completion and returns its exit code. */
 export async function runToCompletion(
   service: PlannedService,
-  instance: string,
+  instance: PlannedInstance,
   stateDir: string,
 ): Promise<number> {
-  const child = spawnLogged(service, instance, stateDir, service.argv, {
+  const child = spawnLogged(service, instance, stateDir, instance.argv, {
     detached: false,
     stdin: 'ignore',
-    env: processEnvironment(service),
+    env: processEnvironment(instance),
   });
-  await spawned(child, instance);
+  await spawned(child, instance.name);
   return new Promise((resolve) => {
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });

@@ -1,22 +1,39 @@
-import { chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initCluster } from './postgres.ts';
 import { unprivilegedUser } from './privileges.ts';
-import type { PlannedService } from './types.ts';
+import { logFile } from './state.ts';
+import type { PlannedInstance, PlannedService } from './types.ts';
 
-/** What a service needs before it starts: its program installed, its data directory, its generated configuration. */
-export function prepareService(service: PlannedService): void {
+/** Whether the generated configuration on disk differs from the plan's (the plan changed since the last start). */
+export function setupChanged(instance: PlannedInstance): boolean {
+  const setup = instance.setup;
+  if (!setup) return false;
+  return Object.entries(setup.files).some(([name, content]) => {
+    const file = join(setup.directory, name);
+    return !existsSync(file) || readFileSync(file, 'utf8') !== content;
+  });
+}
+
+/** What an instance needs before it starts: its program installed, its data directory, its generated configuration. */
+export function prepareInstance(stateDir: string, service: PlannedService, instance: PlannedInstance): void {
   if (service.requires && !existsSync(service.requires.path)) {
     throw new Error(
       `Service "${service.name}" needs ${service.requires.path}, which is missing: ${service.requires.install}.`,
     );
   }
   if (service.postgres) initCluster(service.postgres);
-  const setup = service.setup;
+  const setup = instance.setup;
   if (!setup) return;
   mkdirSync(setup.directory, { recursive: true });
   const owner = setup.unprivileged ? unprivilegedUser() : null;
-  if (owner) chownSync(setup.directory, owner.uid, owner.gid);
+  if (owner) {
+    chownSync(setup.directory, owner.uid, owner.gid);
+    // Servers that reopen /dev/stdout or /dev/stderr (nginx's logs) need to be allowed to open their log file.
+    const log = logFile(stateDir, instance.name);
+    appendFileSync(log, '');
+    chownSync(log, owner.uid, owner.gid);
+  }
   for (const [name, content] of Object.entries(setup.files)) {
     const file = join(setup.directory, name);
     writeFileSync(file, content);

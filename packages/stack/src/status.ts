@@ -1,7 +1,7 @@
 import { loadPlan, type StackOptions, type StageInput } from './load.ts';
 import { probeOnce } from './probes.ts';
 import { isRunning, readRecord, servicePid } from './state.ts';
-import type { PlannedService } from './types.ts';
+import type { PlannedInstance, PlannedService } from './types.ts';
 
 export interface StackStatus {
   service: string;
@@ -37,26 +37,26 @@ export async function stackStatus(stage: StageInput, options: StackOptions = {})
 export async function instanceStatus(
   stateDir: string,
   service: PlannedService,
-  instance: string,
+  instance: PlannedInstance,
 ): Promise<StackStatus> {
-  const record = readRecord(stateDir, instance);
+  const record = readRecord(stateDir, instance.name);
   const running = isRunning(record);
   const pid = servicePid(record);
   const exitCode = record?.exitCode ?? null;
   const state = (): Promise<StackStatus['state']> | StackStatus['state'] => {
     if (!running) return exitCode !== null ? 'exited' : 'stopped';
     if (pid === null) return 'restarting';
-    return probeOnce(service.probe).then((ready) => (ready ? 'ready' : 'running'));
+    return probeOnce(instance.probe).then((ready) => (ready ? 'ready' : 'running'));
   };
   return {
     service: service.name,
-    instance,
+    instance: instance.name,
     kind: service.kind,
     pid,
     supervisorPid: running && record.child !== undefined ? record.pid : null,
     state: await state(),
     exitCode,
     restarts: record?.restarts ?? 0,
-    ports: service.ports.map((port) => port.host),
+    ports: instance.ports.map((port) => port.host),
   };
 }

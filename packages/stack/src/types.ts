@@ -10,31 +10,50 @@ export type ReadinessProbe =
   /** A real query over the Postgres protocol, e.g. through PgBouncer. */
   | { type: 'query'; url: string }
   | { type: 'http'; url: string }
+  /** PING answered with PONG (after AUTH when the server has a password). */
+  | { type: 'redis'; port: number; password?: string }
   | { type: 'tcp'; port: number }
   | { type: 'exit' }
   | { type: 'started' };
+
+/** One process of a service: `app` alone, or `app.1`, `app.2`, ... with replicas. */
+export interface PlannedInstance {
+  name: string;
+  argv: string[];
+  /** The compose environment with `<service>:<port>` addresses rewritten, plus what the kind sets for this instance. */
+  env: Record<string, string>;
+  /** The compose cpuset, or this replica's entry of `x-native-cpusets` / the `cpusets` option. */
+  cpuset: string | null;
+  /** Where this process listens on 127.0.0.1: the published ports, or a port of its own per replica. */
+  ports: PortMapping[];
+  probe: ReadinessProbe;
+  /** The instance's private folder (generated configuration, pid file, sockets), written before each start. */
+  setup?: InstanceSetup;
+}
 
 export interface PlannedService {
   name: string;
   kind: string;
   /** Runs to completion (others wait for `service_completed_successfully`), instead of staying up. */
   oneShot: boolean;
-  /** One process per instance: `app` alone, or `app.1`, `app.2`, ... with replicas. */
-  instances: string[];
+  instances: PlannedInstance[];
+  /** The first instance's command, environment, probe and set-up (replicas differ in ports, names and cpusets). */
   argv: string[];
-  cwd: string;
-  /** The compose environment with `<service>:<port>` addresses rewritten to 127.0.0.1 and published ports. */
   env: Record<string, string>;
-  cpuset: string | null;
-  ports: PortMapping[];
   probe: ReadinessProbe;
+  setup?: InstanceSetup;
+  cwd: string;
+  /** The compose `cpuset` of the service. */
+  cpuset: string | null;
+  /** The compose `ports`, as published on the host. */
+  ports: PortMapping[];
   dependsOn: { service: string; condition: DependencyCondition }[];
   stopSignal: NodeJS.Signals;
   stopTimeoutMs: number;
-  /** The instance's private folder (generated configuration, pid file, sockets), written before each start. */
-  setup?: InstanceSetup;
   /** A program that must be installed, with what to do when it is not. */
   requires?: RequiredProgram;
+  /** Makes the running server read its regenerated configuration (e.g. after a scale change), if it can. */
+  reloadSignal?: NodeJS.Signals;
   /** What the supervisor does when the process exits on its own (compose `restart`, default "no"). */
   restart: RestartPolicy;
   /** Kind-specific set-up before the first start (e.g. initdb). */
@@ -45,7 +64,7 @@ export interface InstanceSetup {
   directory: string;
   /** File name to content, written into `directory`. */
   files: Record<string, string>;
-  /** The process runs as the unprivileged service account, which must own the folder. */
+  /** The process runs as the unprivileged service account, which must own the folder (and its log). */
   unprivileged: boolean;
 }
 
@@ -56,6 +75,8 @@ export interface RequiredProgram {
 
 export interface PlanContext {
   name: string;
+  /** This instance: the service's name, or `<name>.<n>` for a replica. */
+  instance: string;
   service: ComposeService;
   stateDir: string;
   root: string;
@@ -63,15 +84,18 @@ export interface PlanContext {
   composeDir: string;
   mounts: Mount[];
   nodePath: string;
+  /** Where this instance listens natively. */
   ports: PortMapping[];
-  /** Every service's published ports, to map `<service>:<port>` found in mounted configuration. */
+  /** The ports of every single-instance service, to map `<service>:<port>` found in mounted configuration. */
   published: Map<string, PortMapping[]>;
+  /** Every service's instances' ports, in replica order: what a balancer's upstream expands to. */
+  replicaPorts: Map<string, PortMapping[][]>;
   /** The compose environment, addresses already rewritten. */
   env: Record<string, string>;
   oneShot: boolean;
 }
 
-/** What a kind decides; the planner adds what is common (taskset, order, instances, stop timeout). */
+/** What a kind decides for one instance; the planner adds what is common (taskset, order, instances, stop timeout). */
 export interface KindPlan {
   argv: string[];
   env: Record<string, string>;
@@ -80,6 +104,7 @@ export interface KindPlan {
   postgres?: PostgresCluster;
   setup?: InstanceSetup;
   requires?: RequiredProgram;
+  reloadSignal?: NodeJS.Signals;
 }
 
 /** A native launcher for one family of compose services (chosen by image prefix, or `build:` for our node apps). */

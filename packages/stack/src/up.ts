@@ -1,15 +1,32 @@
 import { createServer } from 'node:net';
 import { relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadPlan, outputOf, type StackOptions, type StageInput, saveSettings } from './load.ts';
+import {
+  type LoadedPlan,
+  loadPlan,
+  outputOf,
+  type StackOptions,
+  type StageInput,
+  saveSettings,
+} from './load.ts';
 import { withStageLock } from './lock.ts';
 import type { StackPlan } from './plan.ts';
 import { describeProbe, probeOnce } from './probes.ts';
-import { runToCompletion, startSupervised, stopProcess } from './processes.ts';
-import { prepareService } from './setup.ts';
-import { isRunning, logFile, prepareStateDir, readRecord, servicePid, tail, writeRecord } from './state.ts';
+import { runToCompletion, sendSignal, startSupervised, stopProcess } from './processes.ts';
+import { prepareInstance, setupChanged } from './setup.ts';
+import {
+  isRunning,
+  logFile,
+  prepareStateDir,
+  readRecord,
+  recordedInstances,
+  removeRecord,
+  servicePid,
+  tail,
+  writeRecord,
+} from './state.ts';
 import { type StackStatus, stackStatus } from './status.ts';
-import type { PlannedService } from './types.ts';
+import type { PlannedInstance, PlannedService } from './types.ts';
 
 export interface UpOptions extends StackOptions {
   /** How long one service may take to become ready. */
@@ -27,10 +44,11 @@ export async function stackUp(stage: StageInput, options: UpOptions = {}): Promi
   return withStageLock(plan.stage.stateDir, () => bringUpAll(plan, options));
 }
 
-async function bringUpAll(plan: StackPlan, options: UpOptions): Promise<UpResult> {
+async function bringUpAll(plan: LoadedPlan, options: UpOptions): Promise<UpResult> {
   const output = outputOf(options);
   prepareStateDir(plan.stage.stateDir);
-  saveSettings(plan.stage.stateDir, { httpPort: plan.httpPort });
+  saveSettings(plan.stage.stateDir, plan.settings);
+  await stopOrphans(plan, output);
   for (const service of plan.services) {
     for (const instance of service.instances) {
       await bringUp(plan, service, instance, output, options.readyTimeoutMs ?? 120_000);
@@ -44,48 +62,85 @@ async function bringUpAll(plan: StackPlan, options: UpOptions): Promise<UpResult
   return { apiUrl, services: await stackStatus(plan.stage, options) };
 }
 
+/** Instances the plan no longer has (scaled down, or renamed from `app` to `app.1` by a scale-up) would hold ports. */
+async function stopOrphans(plan: StackPlan, output: (line: string) => void): Promise<void> {
+  const { stateDir } = plan.stage;
+  const planned = new Set(
+    plan.services.flatMap((service) => service.instances.map((instance) => instance.name)),
+  );
+  for (const name of recordedInstances(stateDir).filter((recorded) => !planned.has(recorded))) {
+    const record = readRecord(stateDir, name);
+    if (isRunning(record)) {
+      output(`${name}: stopping (no longer in the plan)...`);
+      await stopProcess(stateDir, record, 'SIGTERM', 10_000);
+    }
+    removeRecord(stateDir, name);
+  }
+}
+
 /** Starts one instance unless it already runs, and waits until it is ready (a one-shot: until it exited 0). */
 export async function bringUp(
   plan: StackPlan,
   service: PlannedService,
-  instance: string,
+  instance: PlannedInstance,
   output: (line: string) => void,
   timeoutMs: number,
 ): Promise<void> {
   const { stateDir } = plan.stage;
+  const { name } = instance;
   const started = Date.now();
   if (service.oneShot) {
-    output(`${instance}: running...`);
+    output(`${name}: running...`);
     const exitCode = await runToCompletion(service, instance, stateDir);
     writeRecord(stateDir, {
       service: service.name,
-      instance,
+      instance: name,
       pid: 0,
       startTime: '',
-      argv: service.argv,
+      argv: instance.argv,
       startedAt: new Date(started).toISOString(),
       exitCode,
     });
-    if (exitCode !== 0) throw failure(plan, instance, `exited with code ${exitCode}`);
-    output(`${instance}: done in ${Date.now() - started} ms`);
+    if (exitCode !== 0) throw failure(plan, name, `exited with code ${exitCode}`);
+    output(`${name}: done in ${Date.now() - started} ms`);
     return;
   }
-  const record = readRecord(stateDir, instance);
+  const record = readRecord(stateDir, name);
   const startedNow = !isRunning(record);
   if (!startedNow) {
-    if (await probeOnce(service.probe)) {
-      output(`${instance}: already running (pid ${servicePid(record) ?? record.pid})`);
+    if (setupChanged(instance)) await reconfigure(plan, service, instance, output);
+    if (await probeOnce(instance.probe)) {
+      output(`${name}: already running (pid ${servicePid(record) ?? record.pid})`);
       return;
     }
-    output(`${instance}: running (pid ${servicePid(record) ?? record.pid}), waiting until it is ready...`);
+    output(`${name}: running (pid ${servicePid(record) ?? record.pid}), waiting until it is ready...`);
   } else {
-    for (const port of service.ports) await assertPortFree(port.host, instance);
-    prepareService(service);
-    output(`${instance}: starting...`);
+    for (const port of instance.ports) await assertPortFree(port.host, name);
+    prepareInstance(stateDir, service, instance);
+    output(`${name}: starting...`);
     await startSupervised(service, instance, stateDir);
   }
   await waitUntilReady(plan, service, instance, timeoutMs, { failOnFirstExit: startedNow });
-  output(`${instance}: ready in ${Date.now() - started} ms`);
+  output(`${name}: ready in ${Date.now() - started} ms`);
+}
+
+/** A running server whose generated configuration changed (e.g. the replicas behind nginx) reads the new one. */
+async function reconfigure(
+  plan: StackPlan,
+  service: PlannedService,
+  instance: PlannedInstance,
+  output: (line: string) => void,
+): Promise<void> {
+  const pid = servicePid(readRecord(plan.stage.stateDir, instance.name));
+  prepareInstance(plan.stage.stateDir, service, instance);
+  if (pid !== null && service.reloadSignal) {
+    sendSignal(pid, service.reloadSignal);
+    output(`${instance.name}: configuration changed, reloaded (${service.reloadSignal})`);
+  } else {
+    output(
+      `${instance.name}: configuration changed; run "pnpm stack restart ${plan.stage.name} ${instance.name}" to apply it`,
+    );
+  }
 }
 
 /**
@@ -95,27 +150,28 @@ export async function bringUp(
 export async function waitUntilReady(
   plan: StackPlan,
   service: PlannedService,
-  instance: string,
+  instance: PlannedInstance,
   timeoutMs: number,
   { failOnFirstExit }: { failOnFirstExit: boolean },
 ): Promise<void> {
   const { stateDir } = plan.stage;
+  const { name, probe } = instance;
   const checkAlive = async () => {
-    const current = readRecord(stateDir, instance);
+    const current = readRecord(stateDir, name);
     if (isRunning(current) && !(failOnFirstExit && current.lastExit)) return;
     if (isRunning(current)) await stopProcess(stateDir, current, service.stopSignal, service.stopTimeoutMs);
-    throw failure(plan, instance, 'exited during start-up');
+    throw failure(plan, name, 'exited during start-up');
   };
   const deadline = Date.now() + timeoutMs;
-  while (!(await probeOnce(service.probe))) {
+  while (!(await probeOnce(probe))) {
     await checkAlive();
     if (Date.now() > deadline) {
-      throw failure(plan, instance, `did not ${describeProbe(service.probe)} within ${timeoutMs} ms`);
+      throw failure(plan, name, `did not ${describeProbe(probe)} within ${timeoutMs} ms`);
     }
     await sleep(200);
   }
   // A process with nothing to probe counts as ready once it survives its first moments.
-  if (service.probe.type === 'started') {
+  if (probe.type === 'started') {
     await sleep(500);
     await checkAlive();
   }

@@ -3,17 +3,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, validateComposeText } from '../src/index.ts';
 
+const composeFile = /^docker-compose(\.[\w-]+)?\.yml$/;
+/** Each stage's docker-compose.yml and its override variants (docker-compose.sticky.yml, ...). */
 const stageComposeFiles = readdirSync(join(repoRoot, 'stages'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
-  .map((entry) => join(repoRoot, 'stages', entry.name, 'docker-compose.yml'))
-  .filter((file) => {
-    try {
-      readFileSync(file);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  .flatMap((entry) =>
+    readdirSync(join(repoRoot, 'stages', entry.name))
+      .filter((file) => composeFile.test(file))
+      .map((file) => join(repoRoot, 'stages', entry.name, file)),
+  );
 const fixtures = readdirSync(join(import.meta.dirname, 'fixtures'), { recursive: true, encoding: 'utf8' })
   .filter((file) => file.endsWith('docker-compose.yml') || file.endsWith('.compose.yml'))
   .map((file) => join(import.meta.dirname, 'fixtures', file));

@@ -6,12 +6,15 @@ import {
   composeEnvironment,
   loadCompose,
   loadPlan,
+  loadStageCompose,
+  type PlanOptions,
   parseCompose,
   parsePorts,
   planStack,
   repoRoot,
   resolveStage,
   rewriteAddresses,
+  type StackPlan,
   type StageRef,
 } from '../src/index.ts';
 import { saveSettings } from '../src/load.ts';
@@ -51,8 +54,14 @@ describe('the native plan of every stage', () => {
         const replicas = Number(source.deploy?.replicas ?? source.scale ?? 1);
         expect(service.instances).toHaveLength(replicas);
         expect(service.cpuset).toBe(source.cpuset ?? null);
-        if (source.cpuset) expect(service.argv.slice(0, 3)).toEqual(['taskset', '-c', source.cpuset]);
         expect(service.ports).toEqual(parsePorts(service.name, source));
+        for (const [index, instance] of service.instances.entries()) {
+          const perReplica = source['x-native-cpusets'];
+          const cpuset = perReplica ? perReplica[index % perReplica.length] : source.cpuset;
+          expect(instance.cpuset).toBe(cpuset ?? null);
+          if (cpuset) expect(instance.argv.slice(0, 3)).toEqual(['taskset', '-c', cpuset]);
+          if (service.ports.length > 0) expect(instance.ports).toEqual(service.ports);
+        }
         for (const key of Object.keys(composeEnvironment(source))) {
           if (service.kind !== 'postgres') expect(service.env).toHaveProperty(key);
         }
@@ -96,6 +105,7 @@ describe('the stage-1 plan', () => {
       DATABASE_POOL_MAX: '20',
       LOG_LEVEL: 'info',
       JOBS_CONCURRENCY: '2',
+      INSTANCE_NAME: 'app',
     });
     expect(byName.migrate?.env.DATABASE_URL).toBe('postgres://conduit:conduit@127.0.0.1:15432/conduit');
     expect(byName.app?.argv).toEqual([
@@ -193,6 +203,109 @@ describe('the stage-2 plan', () => {
   });
 });
 
+describe('the stage-3 plan', () => {
+  const stage3 = resolveStage(3);
+  const planWith = ({ variant, ...options }: PlanOptions & { variant?: string } = {}) =>
+    planStack(loadStageCompose(stage3, variant), stage3, { nodePath, ...options });
+  const byName = (plan: StackPlan) =>
+    Object.fromEntries(plan.services.map((service) => [service.name, service]));
+  const upstreamServers = (plan: StackPlan) =>
+    (byName(plan).nginx?.setup?.files['nginx.conf'] ?? '')
+      .split('\n')
+      .filter((line) => /^\s*server 127/.test(line))
+      .map((line) => line.trim());
+  const plan = planWith();
+  const services = byName(plan);
+
+  it('When planned, then three app replicas run on CPU 0 and everything else on CPU 1', () => {
+    expect(
+      plan.services.map((service) => [
+        service.name,
+        service.kind,
+        service.instances.map((instance) => `${instance.name}@${instance.cpuset}`).join(' '),
+      ]),
+    ).toEqual([
+      ['postgres', 'postgres', 'postgres@1'],
+      ['pgbouncer', 'pgbouncer', 'pgbouncer@1'],
+      ['redis', 'redis', 'redis@1'],
+      ['migrate', 'node', 'migrate@0'],
+      ['app', 'node', 'app.1@0 app.2@0 app.3@0'],
+      ['worker', 'node', 'worker@1'],
+      ['nginx', 'nginx', 'nginx@1'],
+    ]);
+  });
+
+  it('When planned, then each replica listens on a port of its own, named, and reaches Redis and PgBouncer', () => {
+    expect(services.app?.ports).toEqual([]);
+    expect(
+      services.app?.instances.map((instance) => [
+        instance.env.PORT,
+        instance.env.INSTANCE_NAME,
+        instance.probe,
+      ]),
+    ).toEqual([
+      ['8081', 'app.1', { type: 'http', url: 'http://127.0.0.1:8081/api/health' }],
+      ['8082', 'app.2', { type: 'http', url: 'http://127.0.0.1:8082/api/health' }],
+      ['8083', 'app.3', { type: 'http', url: 'http://127.0.0.1:8083/api/health' }],
+    ]);
+    expect(services.app?.env.REDIS_URL).toBe('redis://127.0.0.1:16379');
+    expect(services.app?.env.DATABASE_URL).toBe('postgres://conduit:conduit@127.0.0.1:16432/conduit');
+  });
+
+  it('When planned, then nginx publishes 8080 and balances over one server line per replica', () => {
+    expect(services.nginx?.ports).toEqual([{ container: 8080, host: 8080 }]);
+    expect(upstreamServers(plan)).toEqual([
+      'server 127.0.0.1:8081 max_fails=2 fail_timeout=5s;',
+      'server 127.0.0.1:8082 max_fails=2 fail_timeout=5s;',
+      'server 127.0.0.1:8083 max_fails=2 fail_timeout=5s;',
+    ]);
+    const conf = services.nginx?.setup?.files['nginx.conf'] ?? '';
+    expect(conf).toContain('listen 127.0.0.1:8080;');
+    expect(conf).toContain(
+      `include ${join(stage3.root, 'stages', '03-load-balancer', 'config', 'proxy.conf')};`,
+    );
+    expect(conf).not.toContain('hash $http_authorization');
+    expect(services.nginx?.probe).toEqual({ type: 'http', url: 'http://127.0.0.1:8080/nginx-health' });
+    expect(services.nginx?.stopSignal).toBe('SIGQUIT');
+  });
+
+  it('When planned, then Redis keeps the compose arguments and listens on its published port with its volume', () => {
+    const argv = services.redis?.argv.join(' ') ?? '';
+    expect(argv).toContain('--appendonly yes --appendfsync everysec --maxmemory-policy noeviction');
+    expect(argv).toContain(
+      `--port 16379 --bind 127.0.0.1 --dir ${join(stage3.stateDir, 'volumes', 'redisdata')}`,
+    );
+    expect(services.redis?.probe).toEqual({ type: 'redis', port: 16379 });
+  });
+
+  it('When scaled to two replicas on CPUs 0 and 1, then each replica is pinned to its own CPU', () => {
+    const scaled = planWith({ scale: { app: 2 }, cpusets: { app: ['0', '1'] } });
+    expect(byName(scaled).app?.instances.map((instance) => instance.argv.slice(0, 3))).toEqual([
+      ['taskset', '-c', '0'],
+      ['taskset', '-c', '1'],
+    ]);
+    expect(upstreamServers(scaled)).toHaveLength(2);
+  });
+
+  it('When the sticky variant is chosen, then nginx hashes the Authorization header', () => {
+    const sticky = planWith({ variant: 'sticky' });
+    expect(byName(sticky).nginx?.setup?.files['nginx.conf']).toContain(
+      'hash $http_authorization consistent;',
+    );
+    expect(upstreamServers(sticky)).toHaveLength(3);
+  });
+
+  it('When an HTTP port is chosen, then nginx moves there and the replicas follow it', () => {
+    const moved = planWith({ httpPort: 18123 });
+    expect(byName(moved).nginx?.ports).toEqual([{ container: 8080, host: 18123 }]);
+    expect(byName(moved).app?.instances.map((instance) => instance.env.PORT)).toEqual([
+      '18124',
+      '18125',
+      '18126',
+    ]);
+  });
+});
+
 describe('the HTTP port of a running stack', () => {
   it('When a stack was started on another HTTP port, then later commands plan with that port', () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'stack-settings-'));
@@ -245,10 +358,11 @@ services:
 services:
   worker: { build: ., command: ["node", "w.ts"], deploy: { replicas: 3 } }
 `);
-    expect(planStack(compose, stage, { nodePath }).services[0]?.instances).toEqual([
-      'worker.1',
-      'worker.2',
-      'worker.3',
+    const [worker] = planStack(compose, stage, { nodePath }).services;
+    expect(worker?.instances.map((instance) => [instance.name, instance.env.INSTANCE_NAME])).toEqual([
+      ['worker.1', 'worker.1'],
+      ['worker.2', 'worker.2'],
+      ['worker.3', 'worker.3'],
     ]);
   });
 
@@ -272,6 +386,52 @@ services:
     expect(() => planStack(compose, stage, { nodePath })).toThrow(
       /listens on 6432.*ports: \["<host>:6432"\]/,
     );
+  });
+
+  it('When a replicated service publishes a host port, then planning says to publish it on a balancer', () => {
+    const compose = parseCompose(`
+services:
+  app: { build: ., command: ["node", "a.ts"], ports: ["18080:8080"], deploy: { replicas: 2 } }
+`);
+    expect(() => planStack(compose, stage, { nodePath })).toThrow(/balancer in front of it.*expose/);
+  });
+
+  it('When a service reaches a replicated one directly, then planning says to go through a balancer', () => {
+    const compose = parseCompose(`
+services:
+  app: { build: ., command: ["node", "a.ts"], expose: ["8080"], deploy: { replicas: 2 } }
+  probe: { build: ., command: ["node", "p.ts"], environment: { TARGET: "http://app:8080" } }
+`);
+    expect(() => planStack(compose, stage, { nodePath })).toThrow(/runs several replicas.*nginx upstream/);
+  });
+
+  it('When two services would share a native port, then planning names both and the setting that separates them', () => {
+    const compose = parseCompose(`
+services:
+  api: { build: ., command: ["node", "a.ts"], expose: ["8080"], deploy: { replicas: 2 } }
+  admin: { build: ., command: ["node", "b.ts"], expose: ["9000"] }
+`);
+    expect(() => planStack(compose, stage, { nodePath })).toThrow(/"api" and "admin".*x-native-port-base/);
+  });
+
+  it('When a service that does not exist is scaled, then planning lists the services', () => {
+    const compose = parseCompose('services:\n  app: { build: ., command: ["node", "a.ts"] }\n');
+    expect(() => planStack(compose, stage, { nodePath, scale: { ap: 2 } })).toThrow(/no service "ap".*app/);
+  });
+
+  it('When nginx runs natively, then the image user, IPv6 listens and image log paths become local ones', () => {
+    const balancer = join(import.meta.dirname, 'fixtures', 'balancer', 'docker-compose.yml');
+    const fixture = { ...stage, composeFile: balancer };
+    const conf =
+      planStack(loadCompose(balancer), fixture, { nodePath }).services.find(
+        (service) => service.kind === 'nginx',
+      )?.setup?.files['nginx.conf'] ?? '';
+    expect(conf).toContain("# user nginx; (natively: the runner's service account)");
+    expect(conf).toContain('# listen [::]:8080; (natively: IPv4 loopback only)');
+    expect(conf).toContain('error_log stderr warn;');
+    expect(conf).toContain('access_log /dev/stdout;');
+    expect(conf).toContain(`pid ${join(stage.stateDir, 'services', 'balancer', 'nginx.pid')};`);
+    expect(conf).toContain(`proxy_temp_path ${join(stage.stateDir, 'services', 'balancer', 'proxy_temp')};`);
   });
 
   it('When an image has no native launcher, then planning says where to add one', () => {

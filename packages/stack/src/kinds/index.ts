@@ -1,11 +1,13 @@
 import type { ComposeService } from '../compose.ts';
 import type { ServiceKind } from '../types.ts';
+import { nginxKind } from './nginx.ts';
 import { nodeKind } from './node.ts';
 import { pgbouncerKind } from './pgbouncer.ts';
 import { postgresKind } from './postgres.ts';
+import { redisKind } from './redis.ts';
 
 /** Checked in order; later stages add their servers (kafka, ...) here. */
-export const serviceKinds: ServiceKind[] = [postgresKind, pgbouncerKind, nodeKind];
+export const serviceKinds: ServiceKind[] = [postgresKind, pgbouncerKind, redisKind, nginxKind, nodeKind];
 
 export function kindOf(name: string, service: ComposeService): ServiceKind {
   const kind = serviceKinds.find((candidate) => candidate.matches(service));

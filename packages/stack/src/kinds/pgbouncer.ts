@@ -35,7 +35,7 @@ export const pgbouncerKind: ServiceKind = {
         `Service "${context.name}" needs its configuration mounted: add volumes: ["./config/pgbouncer.ini:${iniPath}:ro"] (the file must exist).`,
       );
     }
-    const directory = join(context.stateDir, 'services', context.name);
+    const directory = join(context.stateDir, 'services', context.instance);
     const native = nativePgbouncerIni(readFileSync(source, 'utf8'), {
       service: context.name,
       ports: context.ports,
@@ -51,6 +51,8 @@ export const pgbouncerKind: ServiceKind = {
       // PgBouncer's safe shutdown: running transactions finish, then it exits.
       stopSignal: 'SIGINT',
       setup: { directory, files: { 'pgbouncer.ini': header + native.ini }, unprivileged: true },
+      // Both re-read their configuration on SIGHUP without dropping connections.
+      reloadSignal: 'SIGHUP',
       requires: {
         path: pgbouncerBinary,
         install: "run 'make bootstrap' (or 'apt-get install pgbouncer')",
