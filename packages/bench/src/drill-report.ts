@@ -53,7 +53,7 @@ export function buildDrillReport(summary: DrillSummary): DrillReport {
         [
           'outage window',
           outage
-            ? `${(outage.startMs / 1000).toFixed(1)} s → ${(outage.endMs / 1000).toFixed(1)} s (${outage.durationMs} ms)`
+            ? `${(outage.startMs / 1000).toFixed(1)} s → ${(outage.endMs / 1000).toFixed(1)} s (${Math.round(outage.durationMs)} ms)`
             : 'none',
         ],
         ['latency p50 / p95 / p99 / max ms', latencyLine(run)],

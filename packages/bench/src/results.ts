@@ -1,13 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunMetadata } from './metadata.ts';
-import type { ScenarioResult } from './run-scenario.ts';
-
-export interface BenchReport {
-  metadata: RunMetadata;
-  runs: { label: string; result: ScenarioResult }[];
-}
-
 export interface ResultFiles {
   /** The raw measurements, written as `<name>.json`. */
   raw: unknown;
@@ -31,9 +23,4 @@ export function writeResultFiles(directory: string, name: string, files: ResultF
     writeFileSync(written[2] as string, files.svg);
   }
   return written;
-}
-
-/** Writes `<name>.json` (the raw report) and `<name>.md` (the rendered table); returns the JSON's path. */
-export function writeReport(directory: string, name: string, report: BenchReport, markdown: string): string {
-  return writeResultFiles(directory, name, { raw: report, markdown })[0] as string;
 }

@@ -36,8 +36,10 @@ export function markdownTable(header: string[], lines: string[][]): string {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...lines.map((line) => line[column]?.length ?? 0)),
   );
-  // Text left, numbers right, as readers expect in a results table.
-  const numeric = header.map((_, column) => column > 0);
+  // Text left, numbers right, as readers expect in a results table; the first column always names the row.
+  const numeric = header.map(
+    (_, column) => column > 0 && lines.every((line) => /^(n\/a|[\d.,\-+ /x%→]*)$/.test(line[column] ?? '')),
+  );
   const cell = (text: string, column: number) =>
     numeric[column] ? text.padStart(widths[column] as number) : text.padEnd(widths[column] as number);
   const row = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
