@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import pg from 'pg';
+import type pg from 'pg';
+import { createPool, type PoolOptions } from './pool.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -8,15 +9,10 @@ declare module 'fastify' {
   }
 }
 
-export interface PostgresPluginOptions {
-  connectionString: string;
-  max?: number;
-}
+export type PostgresPluginOptions = PoolOptions;
 
 async function postgres(app: FastifyInstance, options: PostgresPluginOptions): Promise<void> {
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10 });
-  // An idle client losing its server emits 'error' on the pool; unhandled, that would crash the process.
-  pool.on('error', (error) => app.log.error({ err: error }, 'An idle PostgreSQL connection failed.'));
+  const pool = createPool(options, app.log);
   app.decorate('pg', pool);
   app.addHook('onClose', async () => {
     await pool.end();

@@ -40,6 +40,15 @@ export function createJobStore(pool: pg.Pool) {
       }));
     },
 
+    /** Only while the job is unfinished: a late renewal must not revive a lease the outcome already cleared. */
+    async renewLease(id: number, leaseMs: number): Promise<void> {
+      await pool.query(
+        `UPDATE jobs SET locked_until = now() + $2 * interval '1 millisecond'
+         WHERE id = $1 AND finished_at IS NULL AND failed_at IS NULL AND locked_until IS NOT NULL`,
+        [id, leaseMs],
+      );
+    },
+
     async complete(id: number): Promise<void> {
       await pool.query('UPDATE jobs SET finished_at = now(), locked_until = NULL WHERE id = $1', [id]);
     },

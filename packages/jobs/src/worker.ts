@@ -11,7 +11,10 @@ export interface WorkerOptions<Payloads extends PayloadMap = JobPayloads> {
   concurrency?: number;
   /** How long an idle worker waits before looking for new jobs again. */
   pollIntervalMs?: number;
-  /** How long a claimed job stays invisible to other workers; longer than the slowest job, or it may run twice. */
+  /**
+   * How long a claimed job stays invisible to other workers without news from its worker. The worker renews it every
+   * third of it while the job runs, so it bounds how long a crashed worker's job waits, not how long a job may take.
+   */
   leaseMs?: number;
   /** Delay before the next attempt, given the number of attempts made so far. */
   backoffMs?: (attempts: number) => number;
@@ -32,7 +35,7 @@ export function createWorker<Payloads extends PayloadMap = JobPayloads>(
   const { pool, logger } = options;
   const concurrency = options.concurrency ?? 1;
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
-  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const leaseMs = options.leaseMs ?? 30_000;
   const backoffMs = options.backoffMs ?? exponentialBackoff;
   // The typed map guarantees each handler matches its kind's payload, and enqueue wrote the payload with that same type.
   const handlers = options.handlers as unknown as Record<string, AnyHandler>;
@@ -65,13 +68,28 @@ export function createWorker<Payloads extends PayloadMap = JobPayloads>(
       return;
     }
     let failure: unknown;
+    const started = performance.now();
+    // While the job runs, its lease is renewed: a slow job keeps it, a dead worker stops renewing and loses it soon.
+    const heartbeat = setInterval(() => {
+      store.renewLease(job.id, leaseMs).catch((error: unknown) => {
+        logger.warn(
+          { jobId: job.id, kind: job.kind, err: error },
+          'Could not renew the lease of a running job; if it runs out, another worker may run the job again.',
+        );
+      });
+    }, leaseMs / 3);
     try {
       await (handlers[job.kind] as AnyHandler)(job.payload, context);
     } catch (error) {
       failure = error ?? new Error('The job handler threw without an error.');
+    } finally {
+      clearInterval(heartbeat);
     }
     if (failure === undefined) {
       await store.complete(job.id);
+      // One line per job says which process ran it and for how long: the trail a split-out worker is checked by.
+      const durationMs = Math.round(performance.now() - started);
+      logger.info({ jobId: job.id, kind: job.kind, attempts: job.attempts, durationMs }, 'Job finished.');
       return;
     }
     const message = failure instanceof Error ? failure.message : String(failure);

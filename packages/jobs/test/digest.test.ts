@@ -49,7 +49,7 @@ describe('digest week', () => {
   it('When any day is given, then the week is the Monday that starts it, in UTC', () => {
     expect(weekStart(new Date('2024-12-23T00:00:00Z'))).toBe('2024-12-23');
     expect(weekStart(new Date('2024-12-29T23:59:59Z'))).toBe('2024-12-23');
-    expect(weeklyDigestPayload({ week: '2025-01-01' })).toEqual({
+    expect(weeklyDigestPayload({ week: '2025-01-01', days: undefined })).toEqual({
       week: '2024-12-30',
       days: 7,
       articlesPerDigest: 5,

@@ -162,6 +162,41 @@ describe('worker', () => {
     expect(calls).toBe(0);
   });
 
+  it('When a job runs longer than its lease, then its worker keeps renewing the lease and no other worker runs it', async () => {
+    const kind = uniqueKind();
+    const id = await enqueue<TestPayloads>(pool, kind, { label: 'slower than its lease' });
+    let runs = 0;
+    const handler: TestHandler = async () => {
+      runs += 1;
+      await new Promise((resolve) => setTimeout(resolve, 800));
+    };
+
+    startWorker(kind, handler, { leaseMs: 300 });
+    await waitFor(async () => (await jobRow(pool, id))?.attempts === 1, 'the first worker to claim the job');
+    startWorker(kind, handler, { leaseMs: 300 });
+    await waitFor(() => isFinished(id), 'the job to finish');
+
+    expect(runs).toBe(1);
+    expect(await jobRow(pool, id)).toMatchObject({ attempts: 1, locked_until: null });
+  });
+
+  it('When a job finishes, then the worker logs its id, kind and duration', async () => {
+    const kind = uniqueKind();
+    const id = await enqueue<TestPayloads>(pool, kind, { label: 'logged' });
+    const lines: { details: object; message: string }[] = [];
+    const logger = {
+      ...silentLogger,
+      info: (details: object, message: string) => lines.push({ details, message }),
+    };
+
+    startWorker(kind, async () => {}, { logger });
+    await waitFor(() => isFinished(id), 'the job to finish');
+
+    expect(lines).toEqual([
+      { details: { jobId: id, kind, attempts: 1, durationMs: expect.any(Number) }, message: 'Job finished.' },
+    ]);
+  });
+
   it('When the worker is stopped during a job, then stop() waits for that job to finish', async () => {
     const kind = uniqueKind();
     const id = await enqueue<TestPayloads>(pool, kind, { label: 'slow' });

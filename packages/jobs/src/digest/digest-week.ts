@@ -34,7 +34,9 @@ export interface WeeklyDigestOptions {
 
 /** A checked payload for enqueue(db, 'weekly-digest', ...), with the defaults filled in. */
 export function weeklyDigestPayload(options: WeeklyDigestOptions = {}): WeeklyDigestPayload {
-  const { week = new Date(), days, articlesPerDigest } = { ...weeklyDigestDefaults, ...options };
+  const week = options.week ?? new Date();
+  const days = options.days ?? weeklyDigestDefaults.days;
+  const articlesPerDigest = options.articlesPerDigest ?? weeklyDigestDefaults.articlesPerDigest;
   if (!Number.isInteger(days) || days < 1) {
     throw new Error(`The look-back must be a whole number of days, at least 1; got ${days}.`);
   }

@@ -1,0 +1,3 @@
+export { buildConduitApp, type ConduitAppOptions } from './conduit-app.ts';
+export { databaseUrlEnv, listenEnv, loadEnvConfig, logLevelEnv, wholeNumber } from './env-config.ts';
+export { closeGracefully, type ShutdownLogger } from './graceful.ts';

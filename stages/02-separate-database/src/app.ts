@@ -1,0 +1,16 @@
+import { buildConduitApp } from '@scaling/app-kit';
+import { articlePublished } from '@scaling/jobs';
+import { createMemorySessionStore } from '@scaling/sessions';
+import type { Config } from './config.ts';
+
+/**
+ * Stage 2: the API alone on the app host. Its pool goes through PgBouncer to Postgres on the DB host, and it only
+ * enqueues jobs (articlePublished writes them in the article's transaction): the worker process runs them.
+ */
+export async function buildApp(config: Config) {
+  return buildConduitApp({
+    logLevel: config.LOG_LEVEL,
+    database: { connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_MAX },
+    conduit: { sessions: createMemorySessionStore(), hooks: { articlePublished } },
+  });
+}
