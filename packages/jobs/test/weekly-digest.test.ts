@@ -34,51 +34,25 @@ async function buildReaderOfTwoAuthors() {
   ];
   await buildFollow(pool, reader, followed);
   await buildFollow(pool, reader, alsoFollowed);
-  const title = (label: string) => uniqueName(label);
   const titles = {
-    topOfWeek: title('top-of-week'),
-    second: title('second'),
-    third: title('third'),
-    fourth: title('fourth'),
-    beforePeriod: title('before-period'),
-    byStranger: title('by-stranger'),
+    topOfWeek: uniqueName('top-of-week'),
+    second: uniqueName('second'),
+    third: uniqueName('third'),
+    fourth: uniqueName('fourth'),
+    beforePeriod: uniqueName('before-period'),
+    byStranger: uniqueName('by-stranger'),
   };
-  await buildArticle(pool, {
-    authorId: followed,
-    title: titles.second,
-    favoritesCount: 5,
-    createdAt: inWeek(2),
-  });
-  await buildArticle(pool, {
-    authorId: followed,
-    title: titles.fourth,
-    favoritesCount: 1,
-    createdAt: inWeek(3),
-  });
-  await buildArticle(pool, {
-    authorId: followed,
-    title: titles.topOfWeek,
-    favoritesCount: 9,
-    createdAt: inWeek(4),
-  });
-  await buildArticle(pool, {
-    authorId: alsoFollowed,
-    title: titles.third,
-    favoritesCount: 3,
-    createdAt: inWeek(7),
-  });
-  await buildArticle(pool, {
-    authorId: alsoFollowed,
-    title: titles.beforePeriod,
-    favoritesCount: 100,
-    createdAt: new Date(Date.UTC(1999, 1, 24)),
-  });
-  await buildArticle(pool, {
-    authorId: notFollowed,
-    title: titles.byStranger,
-    favoritesCount: 50,
-    createdAt: inWeek(3),
-  });
+  const articles: [authorId: number, title: string, favoritesCount: number, createdAt: Date][] = [
+    [followed, titles.second, 5, inWeek(2)],
+    [followed, titles.fourth, 1, inWeek(3)],
+    [followed, titles.topOfWeek, 9, inWeek(4)],
+    [alsoFollowed, titles.third, 3, inWeek(7)],
+    [alsoFollowed, titles.beforePeriod, 100, new Date(Date.UTC(1999, 1, 24))],
+    [notFollowed, titles.byStranger, 50, inWeek(3)],
+  ];
+  for (const [authorId, title, favoritesCount, createdAt] of articles) {
+    await buildArticle(pool, { authorId, title, favoritesCount, createdAt });
+  }
   return { reader, followed, titles };
 }
 
