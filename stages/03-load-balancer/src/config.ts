@@ -1,0 +1,30 @@
+import { hostname } from 'node:os';
+import { databaseUrlEnv, listenEnv, loadEnvConfig, logLevelEnv, wholeNumber } from '@scaling/app-kit';
+import { defaultSessionIdleTtlSeconds } from '@scaling/sessions';
+import { z } from 'zod';
+
+const configSchema = z.object({
+  ...listenEnv,
+  ...logLevelEnv,
+  // PgBouncer's address: every replica's pool goes through it, so N replicas share its 20 server connections.
+  ...databaseUrlEnv,
+  DATABASE_POOL_MAX: wholeNumber(1, 10),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }),
+  // 'memory' brings back stage 1's per-process sessions, to show them break behind a round-robin balancer.
+  SESSION_STORE: z.enum(['redis', 'memory']).default('redis'),
+  SESSION_IDLE_TTL_SECONDS: wholeNumber(60, defaultSessionIdleTtlSeconds),
+  // Sent as X-Served-By; the stack runner names replicas app.1, app.2, ...; in Docker the container's hostname.
+  INSTANCE_NAME: z.string().min(1).default(hostname()),
+  // Above nginx's upstream keepalive_timeout (60 s, config/nginx.conf): nginx closes an idle connection before
+  // the app does, so it never sends a request on a connection the app is closing at that moment.
+  KEEP_ALIVE_TIMEOUT_MS: wholeNumber(1000, 72_000),
+  // After SIGTERM: how long the replica keeps serving, unready and closing each connection after its response,
+  // before it stops listening. Long enough for the balancer's connections to it to turn over.
+  DRAIN_DELAY_MS: wholeNumber(0, 2000),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return loadEnvConfig(configSchema, env);
+}
