@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveStage, stackDown, stackUp } from '@scaling/stack';
+import { buildArticle, buildUser } from '@scaling/testing';
+import pg from 'pg';
+import { afterAll, beforeAll, expect } from 'vitest';
+
+const stage = resolveStage(2);
+
+/** The compose file publishes PgBouncer as "16432:6432"; the app and the worker connect through it. */
+export const poolerUrl = 'postgres://conduit:conduit@127.0.0.1:16432/conduit';
+
+/** Boots stage 2 natively from its compose file for the test file, and stops it afterwards. */
+export function useStage(): { apiUrl: () => string } {
+  let apiUrl = '';
+  beforeAll(async () => {
+    const up = await stackUp(2);
+    if (up.apiUrl === null) throw new Error('Stage 2 publishes no API: its compose file lost the app port.');
+    apiUrl = up.apiUrl;
+  }, 180_000);
+  afterAll(async () => {
+    await stackDown(2);
+  }, 60_000);
+  return { apiUrl: () => apiUrl };
+}
+
+export async function withClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: poolerUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** What a service of the running stage has logged so far (the native runner keeps one file per process). */
+export function serviceLog(instance: string): string {
+  return readFileSync(join(stage.stateDir, 'logs', `${instance}.log`), 'utf8');
+}
+
+/** Just enough of the API to set up a scenario as a client would. */
+export function conduitClient(apiUrl: string) {
+  async function call<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+    const response = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token === null ? {} : { authorization: `Token ${token}` }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    expect(response.status, `${method} ${path}`).toBeLessThan(300);
+    return (await response.json()) as T;
+  }
+  return {
+    call,
+    async register(): Promise<{ username: string; token: string }> {
+      const { user } = await call<{ user: { username: string; token: string } }>('POST', '/users', null, {
+        user: buildUser(),
+      });
+      return user;
+    },
+    async follow(token: string, username: string): Promise<void> {
+      await call('POST', `/profiles/${encodeURIComponent(username)}/follow`, token);
+    },
+    async publish(token: string): Promise<{ slug: string; title: string }> {
+      const { article } = await call<{ article: { slug: string; title: string } }>(
+        'POST',
+        '/articles',
+        token,
+        {
+          article: buildArticle(),
+        },
+      );
+      return article;
+    },
+  };
+}
