@@ -11,10 +11,16 @@ const logger = pino({ level: config.LOG_LEVEL });
 const pool = createPool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_MAX }, logger);
 const worker = createWorker({ pool, handlers: jobHandlers, concurrency: config.JOBS_CONCURRENCY, logger });
 
-closeGracefully(logger, 'worker', async () => {
-  await worker.stop();
-  await pool.end();
-});
+// A running job gets 25 s to finish, inside compose's stop_grace_period (30 s); one cut short is retried after its lease.
+closeGracefully(
+  logger,
+  'worker',
+  async () => {
+    await worker.stop();
+    await pool.end();
+  },
+  25_000,
+);
 
 worker.start();
 logger.info({ concurrency: config.JOBS_CONCURRENCY }, 'The worker is running jobs.');
