@@ -31,7 +31,7 @@ const output = prefixed('bench');
 try {
   const benchmark = findBenchmark(positionals[0] as string);
   const stages = [benchmark.previous, benchmark.stage];
-  await assertStagesStopped(stages);
+  await assertStagesStopped();
   const files = await runBenchmark(
     benchmark,
     {

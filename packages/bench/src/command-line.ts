@@ -1,4 +1,6 @@
-import { stackStatus } from '@scaling/stack';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot, stackStatus } from '@scaling/stack';
 
 /** Ctrl-C finishes the current step and stops the stage; a second Ctrl-C exits at once. */
 export function interruptOnSigint(command: string, stages: number[]): AbortSignal {
@@ -19,17 +21,21 @@ export function interruptOnSigint(command: string, stages: number[]): AbortSigna
 
 /**
  * The bench boots and stops stages itself, and every stage publishes the same ports: a stage someone else started
- * would be measured and then stopped under their feet, so refuse instead.
+ * would be measured and then stopped under their feet, or hold the ports halfway through, so refuse instead.
  */
-export async function assertStagesStopped(stages: number[]): Promise<void> {
+export async function assertStagesStopped(): Promise<void> {
+  const stagesDir = join(repoRoot, 'stages');
+  const stages = readdirSync(stagesDir).filter(
+    (name) => /^\d{2}-/.test(name) && existsSync(join(stagesDir, name, 'docker-compose.yml')),
+  );
   for (const stage of stages) {
-    const running = (await stackStatus(stage)).filter(
-      (row) => row.pid !== null || row.state === 'restarting',
-    );
+    // A stage whose compose file does not load yet cannot be running.
+    const rows = await stackStatus(stage).catch(() => []);
+    const running = rows.filter((row) => row.pid !== null || row.state === 'restarting');
     if (running.length > 0) {
       throw new Error(
-        `Stage ${stage} is already running (${running.map((row) => row.instance).join(', ')}). ` +
-          `The bench starts and stops the stages itself: stop it first with "pnpm stack down ${stage}".`,
+        `Stage ${stage} is running (${running.map((row) => row.instance).join(', ')}) and holds the ports the ` +
+          `stages share. The bench starts and stops the stages itself: stop it first with "pnpm stack down ${stage}".`,
       );
     }
   }

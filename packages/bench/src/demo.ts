@@ -83,7 +83,7 @@ function compare(before: StageRun, after: StageRun): string {
 try {
   const durationSeconds = parsePositive('duration', values.duration) as number;
   const connections = parsePositive('connections', values.connections) as number;
-  await assertStagesStopped(stages);
+  await assertStagesStopped();
   const runs: StageRun[] = [];
   for (const stage of stages) {
     if (signal.aborted) break;

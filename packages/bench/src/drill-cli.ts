@@ -33,7 +33,7 @@ try {
     const names = benchmark.drills.map((candidate) => candidate.name).join(', ');
     throw new Error(`Stage ${benchmark.stage} has no drill "${name}": choose one of ${names}.`);
   }
-  await assertStagesStopped([benchmark.previous, benchmark.stage]);
+  await assertStagesStopped();
   const result = await runDrill(benchmark.stage, drill, {
     quick: values.quick,
     scale: parsePositive('scale', values.scale),

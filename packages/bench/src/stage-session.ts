@@ -66,9 +66,18 @@ export async function openStage(stage: number, output: (line: string) => void): 
   };
 }
 
+/**
+ * Stops the stage. Runs in `finally` blocks, so a failure here is reported (and fails the command) without hiding
+ * the error that brought us here.
+ */
 export async function closeStage(stage: number, output: (line: string) => void): Promise<void> {
   output(`Stopping stage ${stage}...`);
-  await stackDown(stage, { output: (line) => output(`  ${line}`) });
+  try {
+    await stackDown(stage, { output: (line) => output(`  ${line}`) });
+  } catch (error) {
+    output(`Stopping stage ${stage} failed: ${(error as Error).message} Run "pnpm stack down ${stage}".`);
+    process.exitCode = 1;
+  }
 }
 
 /** Replaces the stage's data with the seed at `scale`, then logs in seeded users for the authenticated requests. */
