@@ -164,7 +164,7 @@ describe('the stage-2 plan', () => {
     expect(byName.app?.env.DATABASE_URL).toBe('postgres://conduit:conduit@127.0.0.1:16432/conduit');
     expect(byName.worker?.env.DATABASE_URL).toBe('postgres://conduit:conduit@127.0.0.1:16432/conduit');
     expect(byName.migrate?.env.DATABASE_URL).toBe('postgres://conduit:conduit@127.0.0.1:15432/conduit');
-    expect(byName.app?.env.JOBS_CONCURRENCY).toBe('0');
+    expect(byName.worker?.env.JOBS_CONCURRENCY).toBe('2');
   });
 
   it('When planned, then PgBouncer runs unprivileged from a rewritten copy of the mounted pgbouncer.ini', () => {

@@ -1,10 +1,8 @@
-import { conduit } from '@scaling/conduit';
-import { postgresPlugin } from '@scaling/db';
+import { buildConduitApp } from '@scaling/app-kit';
 import { createRedisIdempotencyStore } from '@scaling/idempotency';
 import { articlePublished } from '@scaling/jobs';
 import { redisPlugin } from '@scaling/redis';
 import { createMemorySessionStore, createRedisSessionStore } from '@scaling/sessions';
-import Fastify from 'fastify';
 import type { Config } from './config.ts';
 import type { DrainSwitch } from './drain.ts';
 
@@ -14,27 +12,27 @@ import type { DrainSwitch } from './drain.ts';
  * Any replica can serve any request, and any replica can die.
  */
 export async function buildApp(config: Config, drain: DrainSwitch) {
-  const app = Fastify({
-    logger: { level: config.LOG_LEVEL, redact: ['req.headers.authorization'] },
-    keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS,
-    // A request that still reaches a closing server (on a connection opened before) is served, not refused:
-    // the pools close only after the last request, and a 503 would fail a POST that nginx must not retry.
-    return503OnClosing: false,
+  return buildConduitApp({
+    logLevel: config.LOG_LEVEL,
+    server: {
+      keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS,
+      // A request that still reaches a closing server (on a connection opened before) is served, not refused:
+      // the pools close only after the last request, and a 503 would fail a POST that nginx must not retry.
+      return503OnClosing: false,
+    },
+    database: { connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_MAX },
+    clients: async (app) => {
+      await app.register(redisPlugin, { url: config.REDIS_URL });
+    },
+    conduit: (app) => ({
+      sessions:
+        config.SESSION_STORE === 'redis'
+          ? createRedisSessionStore(app.redis, { idleTtlSeconds: config.SESSION_IDLE_TTL_SECONDS })
+          : createMemorySessionStore(),
+      idempotency: createRedisIdempotencyStore(app.redis),
+      hooks: { articlePublished },
+      instanceName: config.INSTANCE_NAME,
+      isDraining: drain.isDraining,
+    }),
   });
-  await app.register(postgresPlugin, {
-    connectionString: config.DATABASE_URL,
-    max: config.DATABASE_POOL_MAX,
-  });
-  await app.register(redisPlugin, { url: config.REDIS_URL });
-  await app.register(conduit, {
-    sessions:
-      config.SESSION_STORE === 'redis'
-        ? createRedisSessionStore(app.redis, { idleTtlSeconds: config.SESSION_IDLE_TTL_SECONDS })
-        : createMemorySessionStore(),
-    idempotency: createRedisIdempotencyStore(app.redis),
-    hooks: { articlePublished },
-    instanceName: config.INSTANCE_NAME,
-    isDraining: drain.isDraining,
-  });
-  return app;
 }

@@ -1,3 +1,5 @@
-// Stage 3 changes nothing in the worker: the same process as stage 2, one per deployment, on the data host.
-// The replicas only enqueue (in the article's transaction); this process runs the jobs.
-import '../../02-separate-database/src/worker.ts';
+import { loadWorkerConfig, runWorkerProcess } from '@scaling/app-kit';
+
+// The jobs run outside the API process: a heavy job spends this process's event loop, not the API's, and a crash
+// takes down only this process, which its supervisor restarts. The jobs table is the only link between them.
+runWorkerProcess(loadWorkerConfig());
