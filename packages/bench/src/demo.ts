@@ -98,7 +98,7 @@ try {
       ...(previous ? [compare(previous, run)] : []),
       runs.map((each) => `- ${each.label}: ${each.metadata.loadGenerator.note}`).join('\n'),
     ].join('\n\n');
-    const raw = { runs: previous ? [previous, run] : [run] };
+    const raw = { runs: (previous ? [previous, run] : [run]).map(({ resultsDir: _dir, ...kept }) => kept) };
     const [file] = writeResultFiles(run.resultsDir, 'demo', { raw, markdown });
     output(`Raw results (commit, machine, versions, CPU placement): ${file}`);
     if (previous) console.log(`\n${markdown}`);
