@@ -244,9 +244,9 @@ describe('the stage-3 plan', () => {
         instance.probe,
       ]),
     ).toEqual([
-      ['8081', 'app.1', { type: 'http', url: 'http://127.0.0.1:8081/api/health' }],
-      ['8082', 'app.2', { type: 'http', url: 'http://127.0.0.1:8082/api/health' }],
-      ['8083', 'app.3', { type: 'http', url: 'http://127.0.0.1:8083/api/health' }],
+      ['8081', 'app.1', { type: 'http', url: 'http://127.0.0.1:8081/api/ready' }],
+      ['8082', 'app.2', { type: 'http', url: 'http://127.0.0.1:8082/api/ready' }],
+      ['8083', 'app.3', { type: 'http', url: 'http://127.0.0.1:8083/api/ready' }],
     ]);
     expect(services.app?.env.REDIS_URL).toBe('redis://127.0.0.1:16379');
     expect(services.app?.env.DATABASE_URL).toBe('postgres://conduit:conduit@127.0.0.1:16432/conduit');
