@@ -98,18 +98,44 @@ export async function stackKill(
   return killed;
 }
 
+/**
+ * Applies `change` to each targeted instance in turn under the stage lock (`reverse` for stopping, dependents
+ * first), then reports the instances' statuses.
+ */
+async function changeEach(
+  stage: StageInput,
+  target: string,
+  options: StackOptions,
+  change: (plan: StackPlan, target: Target, output: (line: string) => void) => Promise<void>,
+  { reverse = false } = {},
+): Promise<StackStatus[]> {
+  const plan = loadPlan(stage, options);
+  const output = outputOf(options);
+  const { stateDir } = plan.stage;
+  return withStageLock(stateDir, async () => {
+    prepareStateDir(stateDir);
+    const targets = targetsOf(plan, target);
+    const rows: StackStatus[] = [];
+    for (const each of reverse ? targets.reverse() : targets) {
+      await change(plan, each, output);
+      rows.push(await instanceStatus(stateDir, each.service, each.instance));
+    }
+    return rows;
+  });
+}
+
 /** Stops instances gracefully (stop signal, SIGKILL after the grace period); the restart policy does not bring them back. */
 export async function stackStopService(
   stage: StageInput,
   target: string,
   options: StackOptions = {},
 ): Promise<void> {
-  const plan = loadPlan(stage, options);
-  const output = outputOf(options);
-  const { stateDir } = plan.stage;
-  await withStageLock(stateDir, async () => {
-    for (const { service, instance } of targetsOf(plan, target).reverse()) {
-      const { name } = instance;
+  await changeEach(
+    stage,
+    target,
+    options,
+    async (plan, { service, instance: { name } }, output) => {
+      const { stateDir } = plan.stage;
       const record = readRecord(stateDir, name);
       if (isRunning(record)) {
         output(`${name}: stopping (pid ${servicePid(record) ?? record.pid})...`);
@@ -117,8 +143,9 @@ export async function stackStopService(
         output(`${name}: ${how === 'killed' ? `killed after ${service.stopTimeoutMs} ms` : 'stopped'}`);
       }
       removeRecord(stateDir, name);
-    }
-  });
+    },
+    { reverse: true },
+  );
 }
 
 /** Starts instances that are not running (their dependencies must be up) and waits until they are ready. */
@@ -127,18 +154,9 @@ export async function stackStartService(
   target: string,
   options: ServiceControlOptions = {},
 ): Promise<StackStatus[]> {
-  const plan = loadPlan(stage, options);
-  const output = outputOf(options);
-  const { stateDir } = plan.stage;
-  return withStageLock(stateDir, async () => {
-    prepareStateDir(stateDir);
-    const rows: StackStatus[] = [];
-    for (const { service, instance } of targetsOf(plan, target)) {
-      await bringUp(plan, service, instance, output, options.readyTimeoutMs ?? 120_000);
-      rows.push(await instanceStatus(stateDir, service, instance));
-    }
-    return rows;
-  });
+  return changeEach(stage, target, options, (plan, { service, instance }, output) =>
+    bringUp(plan, service, instance, output, options.readyTimeoutMs ?? 120_000),
+  );
 }
 
 /**
@@ -150,33 +168,25 @@ export async function stackRestart(
   target: string,
   options: ServiceControlOptions = {},
 ): Promise<StackStatus[]> {
-  const plan = loadPlan(stage, options);
-  const output = outputOf(options);
-  const { stateDir } = plan.stage;
   const timeoutMs = options.readyTimeoutMs ?? 120_000;
-  return withStageLock(stateDir, async () => {
-    prepareStateDir(stateDir);
-    const rows: StackStatus[] = [];
-    for (const { service, instance } of targetsOf(plan, target)) {
-      const { name } = instance;
-      const record = readRecord(stateDir, name);
-      const started = Date.now();
-      if (isRunning(record) && record.child !== undefined) {
-        const before = servicePid(record);
-        output(`${name}: restarting (pid ${before ?? '-'})...`);
-        sendSignal(record.pid, 'SIGHUP');
-        await waitForNewProcess(plan, name, before, service.stopTimeoutMs + timeoutMs);
-        await waitUntilReady(plan, service, instance, timeoutMs, { failOnFirstExit: false });
-        const after = servicePid(readRecord(stateDir, name));
-        output(`${name}: restarted (pid ${after ?? '-'}), ready in ${Date.now() - started} ms`);
-      } else {
-        if (isRunning(record)) await stopProcess(stateDir, record, service.stopSignal, service.stopTimeoutMs);
-        removeRecord(stateDir, name);
-        await bringUp(plan, service, instance, output, timeoutMs);
-      }
-      rows.push(await instanceStatus(stateDir, service, instance));
+  return changeEach(stage, target, options, async (plan, { service, instance }, output) => {
+    const { stateDir } = plan.stage;
+    const { name } = instance;
+    const record = readRecord(stateDir, name);
+    const started = Date.now();
+    if (isRunning(record) && record.child !== undefined) {
+      const before = servicePid(record);
+      output(`${name}: restarting (pid ${before ?? '-'})...`);
+      sendSignal(record.pid, 'SIGHUP');
+      await waitForNewProcess(plan, name, before, service.stopTimeoutMs + timeoutMs);
+      await waitUntilReady(plan, service, instance, timeoutMs, { failOnFirstExit: false });
+      const after = servicePid(readRecord(stateDir, name));
+      output(`${name}: restarted (pid ${after ?? '-'}), ready in ${Date.now() - started} ms`);
+    } else {
+      if (isRunning(record)) await stopProcess(stateDir, record, service.stopSignal, service.stopTimeoutMs);
+      removeRecord(stateDir, name);
+      await bringUp(plan, service, instance, output, timeoutMs);
     }
-    return rows;
   });
 }
 
