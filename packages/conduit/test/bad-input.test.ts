@@ -1,8 +1,9 @@
-import { buildUser } from '@scaling/testing';
+import { maxLength } from '@scaling/contract';
+import { buildArticle, buildUser, uniqueSuffix } from '@scaling/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonBodyLimit } from '../src/http/json-body-parser.ts';
-import { buildTestApp, createArticle, expectError, registerUser } from './support/test-app.ts';
+import { buildTestApp, createArticle, expectError, registerUser, tokenHeader } from './support/test-app.ts';
 
 let app: FastifyInstance;
 beforeAll(async () => {
@@ -62,6 +63,70 @@ describe('request bodies', () => {
     const response = await postUsers(payload);
     expect(response.statusCode).toBe(201);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('strings Postgres cannot store', () => {
+  const nulError = (field: string) => ({ [field]: ['must not contain the NUL character (\\u0000)'] });
+
+  it('When a body field holds a NUL character, then 422 names the field instead of a database 500', async () => {
+    const author = await registerUser(app);
+    const postArticle = (article: object) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/articles',
+        headers: tokenHeader(author.token),
+        payload: { article },
+      });
+    expectError(await postArticle(buildArticle({ title: 'a\u0000b' })), 422, nulError('title'));
+    expectError(await postArticle(buildArticle({ tagList: ['a\u0000b'] })), 422, nulError('tagList'));
+    expectError(
+      await postUsers(JSON.stringify({ user: buildUser({ username: 'a\u0000b' }) })),
+      422,
+      nulError('username'),
+    );
+  });
+
+  it('When a query or path parameter holds a NUL character, then 422 names it instead of a database 500', async () => {
+    expectError(await app.inject({ url: '/api/articles?tag=a%00b' }), 422, nulError('tag'));
+    expectError(await app.inject({ url: '/api/articles?author=a%00b' }), 422, nulError('author'));
+    expectError(await app.inject({ url: '/api/articles/a%00b' }), 422, nulError('slug'));
+    expectError(await app.inject({ url: '/api/profiles/a%00b' }), 422, nulError('username'));
+  });
+
+  it('When a username, email or tag is longer than its unique index can hold, then 422 gives the maximum', async () => {
+    // Random CJK characters: 3 bytes each and incompressible, so without the cap the index entry overflows.
+    const overlong = (length: number) =>
+      Array.from({ length }, () => String.fromCodePoint(0x4e00 + Math.floor(Math.random() * 20_000))).join(
+        '',
+      );
+    const tooLong = (max: number) => [`is too long (maximum is ${max} characters)`];
+    expectError(await postUsers(JSON.stringify({ user: buildUser({ username: overlong(1000) }) })), 422, {
+      username: tooLong(maxLength.username),
+    });
+    expectError(
+      await postUsers(JSON.stringify({ user: buildUser({ email: `${overlong(1000)}@example.com` }) })),
+      422,
+      { email: tooLong(maxLength.email) },
+    );
+    const author = await registerUser(app);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/articles',
+      headers: tokenHeader(author.token),
+      payload: { article: buildArticle({ tagList: [overlong(1000)] }) },
+    });
+    expectError(response, 422, { tagList: tooLong(maxLength.tag) });
+  });
+
+  it('When a username has the maximum length, then its profile can still be fetched by its path', async () => {
+    const username = `${uniqueSuffix()}${'é'.repeat(maxLength.username)}`.slice(0, maxLength.username);
+    await registerUser(app, { username });
+    const response = await app.inject({ url: `/api/profiles/${encodeURIComponent(username)}` });
+    expect({ status: response.statusCode, username: response.json().profile?.username }).toEqual({
+      status: 200,
+      username,
+    });
   });
 });
 

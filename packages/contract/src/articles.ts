@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requiredObject, requiredText, stringList, timestamp } from './fields.ts';
+import { requiredObject, requiredText, tagList, text, timestamp } from './fields.ts';
 import { profileSchema } from './profiles.ts';
 
 export const newArticleRequestSchema = requiredObject({
@@ -7,7 +7,7 @@ export const newArticleRequestSchema = requiredObject({
     title: requiredText(),
     description: requiredText(),
     body: requiredText(),
-    tagList: stringList().optional(),
+    tagList: tagList().optional(),
   }),
 });
 export type NewArticleRequest = z.infer<typeof newArticleRequestSchema>;
@@ -18,7 +18,7 @@ export const updateArticleRequestSchema = requiredObject({
     title: requiredText().optional(),
     description: requiredText().optional(),
     body: requiredText().optional(),
-    tagList: stringList().optional(),
+    tagList: tagList().optional(),
   }),
 });
 export type UpdateArticleRequest = z.infer<typeof updateArticleRequestSchema>;
@@ -48,7 +48,7 @@ export const multipleArticlesResponseSchema = z.object({
   articlesCount: z.number().int(),
 });
 
-export const slugParamsSchema = z.object({ slug: z.string() });
+export const slugParamsSchema = z.object({ slug: text() });
 
 /** Caps a page so one request cannot ask the database for an unbounded result. */
 export const maxPageSize = 100;
@@ -65,8 +65,8 @@ export const paginationQuerySchema = z.object({
 });
 
 export const listArticlesQuerySchema = paginationQuerySchema.extend({
-  tag: z.string({ error: 'must be a single string' }).optional(),
-  author: z.string({ error: 'must be a single string' }).optional(),
-  favorited: z.string({ error: 'must be a single string' }).optional(),
+  tag: text('must be a single string').optional(),
+  author: text('must be a single string').optional(),
+  favorited: text('must be a single string').optional(),
 });
 export type ListArticlesQuery = z.infer<typeof listArticlesQuerySchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requiredObject, requiredText, timestamp } from './fields.ts';
+import { requiredObject, requiredText, text, timestamp } from './fields.ts';
 import { profileSchema } from './profiles.ts';
 
 export const newCommentRequestSchema = requiredObject({
@@ -20,7 +20,7 @@ export const singleCommentResponseSchema = z.object({ comment: commentSchema });
 export const multipleCommentsResponseSchema = z.object({ comments: z.array(commentSchema) });
 
 export const commentParamsSchema = z.object({
-  slug: z.string(),
+  slug: text(),
   id: z.coerce
     .number({ error: 'must be an integer' })
     .int({ error: 'must be an integer' })

@@ -25,7 +25,7 @@ export {
   singleCommentResponseSchema,
 } from './comments.ts';
 export { type ErrorBody, errorBodySchema, errorMessages, noContentSchema } from './errors.ts';
-export { passwordLength } from './fields.ts';
+export { maxLength, passwordLength } from './fields.ts';
 export { healthResponseSchema } from './health.ts';
 export { type Profile, profileResponseSchema, profileSchema, usernameParamsSchema } from './profiles.ts';
 export { tagsResponseSchema } from './tags.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './fields.ts';
 
 export const profileSchema = z.object({
   username: z.string(),
@@ -10,4 +11,4 @@ export type Profile = z.infer<typeof profileSchema>;
 
 export const profileResponseSchema = z.object({ profile: profileSchema });
 
-export const usernameParamsSchema = z.object({ username: z.string() });
+export const usernameParamsSchema = z.object({ username: text() });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { email, newPassword, nullableText, requiredObject, requiredText } from './fields.ts';
+import { email, newPassword, nullableText, requiredObject, requiredText, username } from './fields.ts';
 
 export const loginRequestSchema = requiredObject({
   user: requiredObject({ email: requiredText(), password: requiredText() }),
@@ -7,14 +7,14 @@ export const loginRequestSchema = requiredObject({
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
 export const registerRequestSchema = requiredObject({
-  user: requiredObject({ username: requiredText(), email: email(), password: newPassword() }),
+  user: requiredObject({ username: username(), email: email(), password: newPassword() }),
 });
 export type RegisterRequest = z.infer<typeof registerRequestSchema>;
 
 export const updateUserRequestSchema = requiredObject({
   user: requiredObject({
     email: email().optional(),
-    username: requiredText().optional(),
+    username: username().optional(),
     password: newPassword().optional(),
     bio: nullableText().optional(),
     image: nullableText().optional(),
