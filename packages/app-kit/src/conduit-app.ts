@@ -1,4 +1,4 @@
-import { type ConduitOptions, conduit } from '@scaling/conduit';
+import { type ConduitOptions, conduit, frameworkErrors } from '@scaling/conduit';
 import { postgresPlugin } from '@scaling/db';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 
@@ -17,6 +17,7 @@ export interface ConduitAppOptions {
 export async function buildConduitApp(options: ConduitAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...options.server,
+    frameworkErrors,
     logger: { level: options.logLevel, redact: ['req.headers.authorization'] },
   });
   await app.register(postgresPlugin, options.database);

@@ -37,4 +37,20 @@ describe('buildConduitApp', () => {
     expect(tags.json()).toHaveProperty('tags');
     expect(app.pg.ending).toBe(true);
   });
+
+  it('When the router rejects a malformed URL, then the answer is in the RealWorld error shape', async () => {
+    const app = await buildConduitApp({
+      logLevel: 'silent',
+      database: { connectionString: inject('databaseUrl'), max: 1 },
+      conduit: { sessions: createMemorySessionStore() },
+    });
+
+    const response = await app.inject({ method: 'GET', url: '/api/articles/%zz' });
+    await app.close();
+
+    expect({ status: response.statusCode, fields: Object.keys(response.json().errors ?? {}) }).toEqual({
+      status: 400,
+      fields: ['url'],
+    });
+  });
 });

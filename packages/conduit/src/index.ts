@@ -1,4 +1,5 @@
 export { hashPassword } from './domain/password.ts';
 export type { Viewer } from './http/authentication.ts';
+export { frameworkErrors } from './http/error-handler.ts';
 export type { ConduitHooks, ConduitOptions } from './options.ts';
 export { conduit } from './plugin.ts';

@@ -163,6 +163,20 @@ describe('unknown routes and unexpected failures', () => {
     });
   });
 
+  it('When a path holds a malformed % escape, then 400 in the RealWorld shape says how to encode it', async () => {
+    for (const url of ['/api/articles/%', '/api/profiles/%zz', '/api/articles/%E0%A4%A']) {
+      expectError(await app.inject({ url }), 400, {
+        url: ['is malformed: a % must start a percent-encoded UTF-8 character, such as %20'],
+      });
+    }
+  });
+
+  it('When a path segment is longer than any slug or username, then 414 in the RealWorld shape', async () => {
+    expectError(await app.inject({ url: `/api/profiles/${'x'.repeat(101)}` }), 414, {
+      url: ['has a path segment too long to be a slug, a username or an id'],
+    });
+  });
+
   it('When the method is not served on a route, then 404 in the RealWorld shape', async () => {
     expectError(await app.inject({ method: 'PATCH', url: '/api/user' }), 404, {
       route: ['PATCH /api/user does not exist'],

@@ -61,6 +61,12 @@ function clientErrorBody(error: FastifyError): ErrorBody {
       return { errors: { body: ['must be sent with Content-Type: application/json'] } };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { errors: { body: [`is too large; send at most ${jsonBodyLimit} bytes`] } };
+    case 'FST_ERR_BAD_URL':
+      return {
+        errors: { url: ['is malformed: a % must start a percent-encoded UTF-8 character, such as %20'] },
+      };
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return { errors: { url: ['has a path segment too long to be a slug, a username or an id'] } };
     default:
       return { errors: { request: [error.message] } };
   }
@@ -90,6 +96,12 @@ export function errorHandler(
   request.log.error({ err: error }, 'The request failed with an unexpected error.');
   return reply.code(500).send(serverErrorBody);
 }
+
+/**
+ * For the server option `Fastify({ frameworkErrors })`: the router rejects a malformed % escape or an over-long
+ * path segment before any plugin runs, so only a server option can answer those in the RealWorld shape.
+ */
+export const frameworkErrors = errorHandler;
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   return reply

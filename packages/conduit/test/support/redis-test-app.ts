@@ -4,7 +4,7 @@ import { closeRedisClient, createRedisClient, redisPlugin, waitUntilReady } from
 import { createRedisSessionStore } from '@scaling/sessions';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
-import { type ConduitOptions, conduit } from '../../src/index.ts';
+import { type ConduitOptions, conduit, frameworkErrors } from '../../src/index.ts';
 
 export interface RedisTestAppOptions {
   /** Defaults to the shared test Redis; tests that stop Redis pass their own. */
@@ -17,7 +17,7 @@ export interface RedisTestAppOptions {
 
 /** The app as stage 3 wires it: sessions and idempotency keys in Redis, on the test database. */
 export async function buildRedisTestApp(options: RedisTestAppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false });
+  const app = Fastify({ logger: false, frameworkErrors });
   await app.register(postgresPlugin, { connectionString: inject('databaseUrl'), max: 4 });
   await app.register(redisPlugin, { url: options.redisUrl ?? inject('redisUrl'), commandTimeoutMs: 300 });
   let sessionRedis = app.redis;

@@ -3,11 +3,11 @@ import { createMemorySessionStore } from '@scaling/sessions';
 import { type ArticleInput, buildArticle, buildComment, buildUser, type UserInput } from '@scaling/testing';
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
 import { expect, inject } from 'vitest';
-import { type ConduitHooks, conduit } from '../../src/index.ts';
+import { type ConduitHooks, conduit, frameworkErrors } from '../../src/index.ts';
 
 /** The app as a stage wires it: Fastify + postgresPlugin + conduit with in-memory sessions, on the test database. */
 export async function buildTestApp(hooks?: ConduitHooks): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false });
+  const app = Fastify({ logger: false, frameworkErrors });
   await app.register(postgresPlugin, { connectionString: inject('databaseUrl'), max: 4 });
   await app.register(conduit, { sessions: createMemorySessionStore(), ...(hooks ? { hooks } : {}) });
   await app.ready();
