@@ -29,6 +29,15 @@ describe('request bodies', () => {
     }
   });
 
+  it('When the JSON starts with a byte order mark, then it is read as if the mark were absent', async () => {
+    const user = buildUser();
+    const response = await postUsers(`\uFEFF${JSON.stringify({ user })}`, 'application/json; charset=utf-8');
+    expect({ status: response.statusCode, username: response.json().user?.username }).toEqual({
+      status: 201,
+      username: user.username,
+    });
+  });
+
   it('When the body exceeds the limit, then 413 names the limit', async () => {
     const payload = JSON.stringify({ user: { ...buildUser(), bio: 'x'.repeat(jsonBodyLimit) } });
     expectError(await postUsers(payload), 413, {

@@ -16,7 +16,8 @@ export function useJsonBodyParser(app: FastifyInstance): void {
     'application/json',
     { parseAs: 'string', bodyLimit: jsonBodyLimit },
     (_request, body, done) => {
-      const text = body as string;
+      // RFC 8259 lets a parser ignore a byte order mark, and some Windows clients send one; JSON.parse would not.
+      const text = (body as string).replace(/^\uFEFF/, '');
       if (text.trim() === '') {
         done(null, undefined);
         return;
