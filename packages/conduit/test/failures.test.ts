@@ -9,12 +9,14 @@ describe('the articlePublished hook', () => {
 
   beforeAll(async () => {
     app = await buildTestApp({
-      async articlePublished(db, article) {
-        const { rows } = await db.query<{ title: string }>('SELECT title FROM articles WHERE id = $1', [
-          article.id,
-        ]);
-        published.push({ ...article, visibleInTransaction: rows.length === 1 });
-        if (rows[0]?.title.startsWith('Explode')) throw new Error('secret internal detail');
+      hooks: {
+        async articlePublished(db, article) {
+          const { rows } = await db.query<{ title: string }>('SELECT title FROM articles WHERE id = $1', [
+            article.id,
+          ]);
+          published.push({ ...article, visibleInTransaction: rows.length === 1 });
+          if (rows[0]?.title.startsWith('Explode')) throw new Error('secret internal detail');
+        },
       },
     });
   });

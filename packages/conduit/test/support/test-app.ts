@@ -1,15 +1,28 @@
 import { postgresPlugin } from '@scaling/db';
-import { createMemorySessionStore } from '@scaling/sessions';
+import { createMemorySessionStore, type SessionStore } from '@scaling/sessions';
 import { type ArticleInput, buildArticle, buildComment, buildUser, type UserInput } from '@scaling/testing';
-import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyServerOptions,
+  type LightMyRequestResponse,
+} from 'fastify';
 import { expect, inject } from 'vitest';
 import { type ConduitHooks, conduit, frameworkErrors } from '../../src/index.ts';
 
+export interface TestAppOptions {
+  hooks?: ConduitHooks;
+  sessions?: SessionStore;
+  logger?: FastifyServerOptions['logger'];
+}
+
 /** The app as a stage wires it: Fastify + postgresPlugin + conduit with in-memory sessions, on the test database. */
-export async function buildTestApp(hooks?: ConduitHooks): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, frameworkErrors });
+export async function buildTestApp(options: TestAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false, frameworkErrors });
   await app.register(postgresPlugin, { connectionString: inject('databaseUrl'), max: 4 });
-  await app.register(conduit, { sessions: createMemorySessionStore(), ...(hooks ? { hooks } : {}) });
+  await app.register(conduit, {
+    sessions: options.sessions ?? createMemorySessionStore(),
+    ...(options.hooks ? { hooks: options.hooks } : {}),
+  });
   await app.ready();
   return app;
 }
