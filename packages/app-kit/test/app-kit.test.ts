@@ -23,12 +23,15 @@ describe('loadEnvConfig', () => {
 });
 
 describe('buildConduitApp', () => {
-  it('When built on a database, then it serves the API and closes its pool with the app', async () => {
-    const app = await buildConduitApp({
+  const buildApp = () =>
+    buildConduitApp({
       logLevel: 'silent',
       database: { connectionString: inject('databaseUrl'), max: 2 },
       conduit: { sessions: createMemorySessionStore() },
     });
+
+  it('When built on a database, then it serves the API and closes its pool with the app', async () => {
+    const app = await buildApp();
 
     const tags = await app.inject({ method: 'GET', url: '/api/tags' });
     await app.close();
@@ -39,11 +42,7 @@ describe('buildConduitApp', () => {
   });
 
   it('When the router rejects a malformed URL, then the answer is in the RealWorld error shape', async () => {
-    const app = await buildConduitApp({
-      logLevel: 'silent',
-      database: { connectionString: inject('databaseUrl'), max: 1 },
-      conduit: { sessions: createMemorySessionStore() },
-    });
+    const app = await buildApp();
 
     const response = await app.inject({ method: 'GET', url: '/api/articles/%zz' });
     await app.close();
