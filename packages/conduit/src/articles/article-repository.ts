@@ -1,6 +1,7 @@
 import type { Article, ArticleListItem } from '@scaling/contract';
 import type { Queryable } from '@scaling/db';
 import { withUniqueSuffix } from '../domain/slug.ts';
+import { type AuthorRow, authorColumns, toAuthor } from '../profiles/author.ts';
 
 export interface ArticleFilter {
   tag?: string | undefined;
@@ -15,7 +16,7 @@ export interface ArticlePage {
   articlesCount: number;
 }
 
-interface ArticleRow {
+interface ArticleRow extends AuthorRow {
   id: number;
   slug: string;
   title: string;
@@ -26,10 +27,6 @@ interface ArticleRow {
   updated_at: Date;
   favorites_count: number;
   favorited: boolean;
-  author_username: string;
-  author_bio: string | null;
-  author_image: string | null;
-  following: boolean;
 }
 
 /**
@@ -43,8 +40,7 @@ function articleColumns(viewer: string, includeBody: boolean): string {
     coalesce((SELECT array_agg(t.name ORDER BY t.name) FROM article_tags at JOIN tags t ON t.id = at.tag_id
                WHERE at.article_id = a.id), '{}') AS tag_list,
     EXISTS (SELECT 1 FROM favorites f WHERE f.article_id = a.id AND f.user_id = ${viewer}) AS favorited,
-    u.username AS author_username, u.bio AS author_bio, u.image AS author_image,
-    EXISTS (SELECT 1 FROM follows fo WHERE fo.follower_id = ${viewer} AND fo.followee_id = a.author_id) AS following`;
+    ${authorColumns(viewer, 'a.author_id')}`;
 }
 
 function toListItem(row: ArticleRow): ArticleListItem {
@@ -57,12 +53,7 @@ function toListItem(row: ArticleRow): ArticleListItem {
     updatedAt: row.updated_at.toISOString(),
     favorited: row.favorited,
     favoritesCount: row.favorites_count,
-    author: {
-      username: row.author_username,
-      bio: row.author_bio,
-      image: row.author_image,
-      following: row.following,
-    },
+    author: toAuthor(row),
   };
 }
 

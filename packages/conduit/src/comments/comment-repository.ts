@@ -1,22 +1,17 @@
 import type { Comment } from '@scaling/contract';
 import type { Queryable } from '@scaling/db';
+import { type AuthorRow, authorColumns, toAuthor } from '../profiles/author.ts';
 
-interface CommentRow {
+interface CommentRow extends AuthorRow {
   id: number;
   body: string;
   created_at: Date;
   updated_at: Date;
-  author_username: string;
-  author_bio: string | null;
-  author_image: string | null;
-  following: boolean;
 }
 
 /** Columns over `comments c JOIN users u`; `viewer` is the parameter with the viewer's id or NULL. */
 function commentColumns(viewer: string): string {
-  return `c.id::float8 AS id, c.body, c.created_at, c.updated_at,
-    u.username AS author_username, u.bio AS author_bio, u.image AS author_image,
-    EXISTS (SELECT 1 FROM follows fo WHERE fo.follower_id = ${viewer} AND fo.followee_id = c.author_id) AS following`;
+  return `c.id::float8 AS id, c.body, c.created_at, c.updated_at, ${authorColumns(viewer, 'c.author_id')}`;
 }
 
 function toComment(row: CommentRow): Comment {
@@ -25,12 +20,7 @@ function toComment(row: CommentRow): Comment {
     body: row.body,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
-    author: {
-      username: row.author_username,
-      bio: row.author_bio,
-      image: row.author_image,
-      following: row.following,
-    },
+    author: toAuthor(row),
   };
 }
 
