@@ -190,9 +190,14 @@ describe('GET /api/articles', () => {
     expect(body).toEqual({ articles: [], articlesCount: 0 });
   });
 
-  it('When no limit is given, then at most 20 articles are returned', async () => {
-    const body = (await app.inject({ url: '/api/articles' })).json();
-    expect(body.articles.length).toBeLessThanOrEqual(20);
+  it('When no limit is given, then a page holds 20 articles and the count all of them', async () => {
+    const author = await registerUser(app);
+    for (let index = 0; index < 21; index++) await createArticle(app, author.token);
+    const body = (await app.inject({ url: `/api/articles?author=${author.username}` })).json();
+    expect({ pageSize: body.articles.length, count: body.articlesCount }).toEqual({
+      pageSize: 20,
+      count: 21,
+    });
   });
 
   it.each([
