@@ -270,6 +270,23 @@ describe('PUT /api/articles/:slug', () => {
     expect((await app.inject({ url: `/api/articles/${created.slug}` })).statusCode).toBe(404);
   });
 
+  it('When the new title is the start of the old one, then the slug follows it', async () => {
+    const author = await registerUser(app);
+    const title = `Long Story ${uniqueSuffix()}`;
+    const created = await createArticle(app, author.token, { title: `${title} Made Short` });
+    const response = await updateArticle(author.token, created.slug, { title });
+    expect(response.json().article.slug).toBe(created.slug.replace(/-made-short$/, ''));
+  });
+
+  it('When the new title only changes case or punctuation, then the slug stays', async () => {
+    const author = await registerUser(app);
+    const title = `Cosmetic Edit ${uniqueSuffix()}`;
+    await createArticle(app, author.token, { title });
+    const suffixed = await createArticle(app, author.token, { title });
+    const response = await updateArticle(author.token, suffixed.slug, { title: `${title.toUpperCase()}!` });
+    expect(response.json().article.slug).toBe(suffixed.slug);
+  });
+
   it('When the new title matches another article’s slug, then the slug gets a suffix', async () => {
     const author = await registerUser(app);
     const title = `Taken Title ${uniqueSuffix()}`;

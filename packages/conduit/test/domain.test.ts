@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyToNull, normalizeEmail, normalizeTags } from '../src/domain/normalize.ts';
 import { hashPassword, verifyPassword } from '../src/domain/password.ts';
-import { slugify, withUniqueSuffix } from '../src/domain/slug.ts';
+import { isSlugOf, slugify, withUniqueSuffix } from '../src/domain/slug.ts';
 
 describe('slugify', () => {
   it('When a title has capitals, punctuation and spaces, then the slug is lower-case words joined by dashes', () => {
@@ -28,6 +28,15 @@ describe('slugify', () => {
     const second = withUniqueSuffix('my-title');
     expect(first).toMatch(/^my-title-[0-9a-f]{8}$/);
     expect(first).not.toBe(second);
+  });
+});
+
+describe('isSlugOf', () => {
+  it('When a slug is the base or the base with a unique suffix, then it belongs to that base; a longer title does not', () => {
+    expect(isSlugOf('my-title', 'my-title')).toBe(true);
+    expect(isSlugOf(withUniqueSuffix('my-title'), 'my-title')).toBe(true);
+    expect(isSlugOf('my-title-and-more', 'my-title')).toBe(false);
+    expect(isSlugOf('my-titles', 'my-title')).toBe(false);
   });
 });
 

@@ -11,7 +11,7 @@ import {
 import { withTransaction } from '@scaling/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { normalizeTags } from '../domain/normalize.ts';
-import { slugify, withUniqueSuffix } from '../domain/slug.ts';
+import { isSlugOf, slugify, withUniqueSuffix } from '../domain/slug.ts';
 import { requireViewer, viewerId } from '../http/authentication.ts';
 import { forbidden, notFound } from '../http/http-error.ts';
 import { errorResponses, tokenSecurity } from '../http/route-schemas.ts';
@@ -204,6 +204,6 @@ async function nextSlug(
   repository: ReturnType<typeof createArticleRepository>,
 ): Promise<string> {
   const base = slugify(title);
-  if (currentSlug === base || currentSlug.startsWith(`${base}-`)) return currentSlug;
+  if (isSlugOf(currentSlug, base)) return currentSlug;
   return (await repository.slugIsFree(base)) ? base : withUniqueSuffix(base);
 }

@@ -18,3 +18,10 @@ export function slugify(title: string): string {
 export function withUniqueSuffix(baseSlug: string): string {
   return `${baseSlug}-${randomBytes(4).toString('hex')}`;
 }
+
+const uniqueSuffix = /^-[0-9a-f]{8}$/;
+
+/** True when `slug` is `baseSlug` itself or `baseSlug` with a suffix from withUniqueSuffix. */
+export function isSlugOf(slug: string, baseSlug: string): boolean {
+  return slug === baseSlug || (slug.startsWith(baseSlug) && uniqueSuffix.test(slug.slice(baseSlug.length)));
+}
