@@ -3,7 +3,7 @@ import { buildArticle, buildUser, startPrivateRedis, uniqueSuffix } from '@scali
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idempotencyMessages } from '../src/http/idempotency.ts';
-import { buildRedisTestApp } from './support/redis-test-app.ts';
+import { buildRedisTestApp, idempotencySecret } from './support/redis-test-app.ts';
 import { expectError, registerUser, tokenHeader } from './support/test-app.ts';
 
 const newKey = () => `key-${uniqueSuffix()}`;
@@ -61,9 +61,9 @@ describe('POST with an Idempotency-Key', () => {
     const userId = await app.pg
       .query<{ id: string }>('SELECT id FROM users WHERE username = $1', [author.username])
       .then(({ rows }) => rows[0]?.id);
-    await createRedisIdempotencyStore(app.redis).claim(
+    await createRedisIdempotencyStore(app.redis, { secret: idempotencySecret }).claim(
       { owner: `user:${userId}`, method: 'POST', path: '/api/articles', key },
-      requestFingerprint({ article }),
+      requestFingerprint({ article }, idempotencySecret),
     );
     expectError(await postArticle(author.token, key, article), 409, {
       'Idempotency-Key': [idempotencyMessages.inFlight],
@@ -75,9 +75,9 @@ describe('POST with an Idempotency-Key', () => {
     const key = newKey();
     const user = buildUser();
     const longAgo = () => Date.now() - 10 * 60_000;
-    await createRedisIdempotencyStore(app.redis, { now: longAgo }).claim(
+    await createRedisIdempotencyStore(app.redis, { secret: idempotencySecret, now: longAgo }).claim(
       { owner: 'anonymous', method: 'POST', path: '/api/users', key },
-      requestFingerprint({ user }),
+      requestFingerprint({ user }, idempotencySecret),
     );
     const retry = await app.inject({
       method: 'POST',

@@ -31,6 +31,8 @@ export type ClaimOutcome =
  * its response; a claimed key is never run a second time, which is what makes a retry safe.
  */
 export interface IdempotencyStore {
+  /** The fingerprint `claim` and `complete` compare: equal for equal bodies, and keyed (see requestFingerprint). */
+  fingerprint(body: unknown): string;
   claim(scope: IdempotencyScope, fingerprint: string): Promise<ClaimOutcome>;
   complete(scope: IdempotencyScope, fingerprint: string, response: StoredResponse): Promise<void>;
   /** Frees the key for a retry: only for answers that promise nothing was done. */

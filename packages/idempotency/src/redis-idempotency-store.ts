@@ -7,8 +7,11 @@ import type {
   IdempotencyStore,
   StoredResponse,
 } from './idempotency-store.ts';
+import { requestFingerprint } from './request-key.ts';
 
 export interface RedisIdempotencyStoreOptions {
+  /** The fingerprints' key: the same on every replica, or a retry on another replica looks like another body. */
+  secret: string;
   /** How long a key and its response are kept; a retry after that runs as a new request. */
   ttlSeconds?: number;
   /** A first request older than this without an answer is presumed dead (its process was killed). */
@@ -40,12 +43,14 @@ const unavailable = (cause: Error) => new IdempotencyStoreUnavailableError({ cau
 export function createRedisIdempotencyStore(
   redis: Redis,
   {
+    secret,
     ttlSeconds = defaultIdempotencyTtlSeconds,
     interruptedAfterMs = defaultInterruptedAfterMs,
     now = Date.now,
-  }: RedisIdempotencyStoreOptions = {},
+  }: RedisIdempotencyStoreOptions,
 ): IdempotencyStore {
   return {
+    fingerprint: (body) => requestFingerprint(body, secret),
     async claim(scope, fingerprint): Promise<ClaimOutcome> {
       const claim: IdempotencyRecord = { fingerprint, startedAt: now() };
       const existing = await orUnavailable(

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { closeRedisClient, connectRedisClient } from '@scaling/redis';
 import { startPrivateRedis, uniqueSuffix } from '@scaling/testing';
 import type { Redis } from 'ioredis';
@@ -9,6 +10,8 @@ import {
   requestFingerprint,
   type StoredResponse,
 } from '../src/index.ts';
+
+const secret = 'test-idempotency-secret-of-32-characters';
 
 const buildScope = (overrides: Partial<IdempotencyScope> = {}): IdempotencyScope => ({
   owner: `user:${uniqueSuffix()}`,
@@ -34,14 +37,14 @@ describe('createRedisIdempotencyStore', () => {
   });
 
   it('When a key is new, then the first claim wins and a second claim sees it in flight', async () => {
-    const store = createRedisIdempotencyStore(redis);
+    const store = createRedisIdempotencyStore(redis, { secret });
     const scope = buildScope();
     expect(await store.claim(scope, 'same-body')).toEqual({ outcome: 'claimed' });
     expect(await store.claim(scope, 'same-body')).toEqual({ outcome: 'in-flight' });
   });
 
   it('When many replicas claim one key at the same moment, then exactly one of them may run it', async () => {
-    const stores = Array.from({ length: 3 }, () => createRedisIdempotencyStore(redis));
+    const stores = Array.from({ length: 3 }, () => createRedisIdempotencyStore(redis, { secret }));
     const scope = buildScope();
     const outcomes = await Promise.all(
       Array.from({ length: 12 }, (_, index) => stores[index % 3]?.claim(scope, 'same-body')),
@@ -51,7 +54,7 @@ describe('createRedisIdempotencyStore', () => {
   });
 
   it('When the first request completed, then a retry gets its stored response', async () => {
-    const store = createRedisIdempotencyStore(redis);
+    const store = createRedisIdempotencyStore(redis, { secret });
     const scope = buildScope();
     await store.claim(scope, 'same-body');
     await store.complete(scope, 'same-body', created);
@@ -59,7 +62,7 @@ describe('createRedisIdempotencyStore', () => {
   });
 
   it('When a retry carries another body, then it is a mismatch, whether the first is running or done', async () => {
-    const store = createRedisIdempotencyStore(redis);
+    const store = createRedisIdempotencyStore(redis, { secret });
     const scope = buildScope();
     await store.claim(scope, 'first-body');
     expect(await store.claim(scope, 'other-body')).toEqual({ outcome: 'mismatch' });
@@ -68,7 +71,7 @@ describe('createRedisIdempotencyStore', () => {
   });
 
   it('When the same key is used by another user or on another path, then it is a separate record', async () => {
-    const store = createRedisIdempotencyStore(redis);
+    const store = createRedisIdempotencyStore(redis, { secret });
     const scope = buildScope();
     await store.claim(scope, 'same-body');
     expect(await store.claim({ ...scope, owner: 'anonymous' }, 'same-body')).toEqual({ outcome: 'claimed' });
@@ -77,14 +80,14 @@ describe('createRedisIdempotencyStore', () => {
 
   it('When the first request never answered for longer than a request can take, then the key reports it interrupted and never runs again', async () => {
     const scope = buildScope();
-    await createRedisIdempotencyStore(redis).claim(scope, 'same-body');
-    const later = createRedisIdempotencyStore(redis, { now: () => Date.now() + 10 * 60_000 });
+    await createRedisIdempotencyStore(redis, { secret }).claim(scope, 'same-body');
+    const later = createRedisIdempotencyStore(redis, { secret, now: () => Date.now() + 10 * 60_000 });
     expect(await later.claim(scope, 'same-body')).toEqual({ outcome: 'interrupted' });
     expect(await later.claim(scope, 'same-body')).toEqual({ outcome: 'interrupted' });
   });
 
   it('When a key is released, then the next claim runs the request again', async () => {
-    const store = createRedisIdempotencyStore(redis);
+    const store = createRedisIdempotencyStore(redis, { secret });
     const scope = buildScope();
     await store.claim(scope, 'same-body');
     await store.release(scope);
@@ -92,7 +95,7 @@ describe('createRedisIdempotencyStore', () => {
   });
 
   it('When a key is claimed or completed, then its record expires after the TTL', async () => {
-    const store = createRedisIdempotencyStore(redis, { ttlSeconds: 120 });
+    const store = createRedisIdempotencyStore(redis, { secret, ttlSeconds: 120 });
     const scope = buildScope();
     await store.claim(scope, 'same-body');
     const key = `idempotency:${scope.owner}:POST:/api/articles:${scope.key}`;
@@ -104,13 +107,20 @@ describe('createRedisIdempotencyStore', () => {
 
 describe('requestFingerprint', () => {
   it('When two bodies are equal, then their fingerprints are equal; when they differ, then so do the fingerprints', () => {
-    expect(requestFingerprint({ article: { title: 'A' } })).toBe(
-      requestFingerprint({ article: { title: 'A' } }),
+    expect(requestFingerprint({ article: { title: 'A' } }, secret)).toBe(
+      requestFingerprint({ article: { title: 'A' } }, secret),
     );
-    expect(requestFingerprint({ article: { title: 'A' } })).not.toBe(
-      requestFingerprint({ article: { title: 'B' } }),
+    expect(requestFingerprint({ article: { title: 'A' } }, secret)).not.toBe(
+      requestFingerprint({ article: { title: 'B' } }, secret),
     );
-    expect(requestFingerprint(undefined)).toBe(requestFingerprint(null));
+    expect(requestFingerprint(undefined, secret)).toBe(requestFingerprint(null, secret));
+  });
+
+  it('When a body holds a password, then its fingerprint is keyed: not the plain SHA-256 of the body, and another secret gives another', () => {
+    const body = { user: { email: 'a@example.com', password: 'correct horse battery staple' } };
+    const plainHash = createHash('sha256').update(JSON.stringify(body)).digest('base64url');
+    expect(requestFingerprint(body, secret)).not.toBe(plainHash);
+    expect(requestFingerprint(body, secret)).not.toBe(requestFingerprint(body, `${secret}-other`));
   });
 });
 
@@ -119,7 +129,7 @@ describe('createRedisIdempotencyStore while its Redis is down', () => {
     const server = await startPrivateRedis();
     const redis = await connectRedisClient({ url: server.url, commandTimeoutMs: 200 });
     try {
-      const store = createRedisIdempotencyStore(redis);
+      const store = createRedisIdempotencyStore(redis, { secret });
       await server.stop();
       await expect(store.claim(buildScope(), 'body')).rejects.toBeInstanceOf(
         IdempotencyStoreUnavailableError,

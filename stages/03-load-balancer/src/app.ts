@@ -29,7 +29,7 @@ export async function buildApp(config: Config, drain: DrainSwitch) {
         config.SESSION_STORE === 'redis'
           ? createRedisSessionStore(app.redis, { idleTtlSeconds: config.SESSION_IDLE_TTL_SECONDS })
           : createMemorySessionStore(),
-      idempotency: createRedisIdempotencyStore(app.redis),
+      idempotency: createRedisIdempotencyStore(app.redis, { secret: config.IDEMPOTENCY_SECRET }),
       hooks: { articlePublished },
       instanceName: config.INSTANCE_NAME,
       isDraining: drain.isDraining,

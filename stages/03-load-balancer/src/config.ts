@@ -10,6 +10,8 @@ const configSchema = z.object({
   ...databaseUrlEnv,
   DATABASE_POOL_MAX: wholeNumber(1, 10),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }),
+  // Keys the fingerprints of idempotent requests (whose bodies may hold passwords); the same on every replica.
+  IDEMPOTENCY_SECRET: z.string().min(32),
   // 'memory' brings back stage 1's per-process sessions, to show them break behind a round-robin balancer.
   SESSION_STORE: z.enum(['redis', 'memory']).default('redis'),
   SESSION_IDLE_TTL_SECONDS: wholeNumber(60, defaultSessionIdleTtlSeconds),

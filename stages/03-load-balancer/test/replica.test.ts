@@ -8,11 +8,14 @@ import { createDrainSwitch, type DrainSwitch, drainAndClose } from '../src/drain
 
 const drainDelayMs = 400;
 
+const idempotencySecret = 'test-idempotency-secret-of-32-characters';
+
 /** Stage 3's app on the test Postgres and Redis, listening on a free port, with a route the test can hold open. */
 async function startReplica() {
   const config = loadConfig({
     DATABASE_URL: inject('databaseUrl'),
     REDIS_URL: inject('redisUrl'),
+    IDEMPOTENCY_SECRET: idempotencySecret,
     INSTANCE_NAME: 'app.test',
     LOG_LEVEL: 'silent',
   });
@@ -97,11 +100,17 @@ describe('stage 3 configuration', () => {
       (match) => Number(match[1]) * 1000,
     );
     expect(nginxTimeoutsMs.length).toBeGreaterThan(0);
-    const config = loadConfig({ DATABASE_URL: 'postgres://a@b/c', REDIS_URL: 'redis://r:6379' });
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://a@b/c',
+      REDIS_URL: 'redis://r:6379',
+      IDEMPOTENCY_SECRET: idempotencySecret,
+    });
     expect(config.KEEP_ALIVE_TIMEOUT_MS).toBeGreaterThan(Math.max(...nginxTimeoutsMs));
   });
 
-  it('When REDIS_URL is missing, then the configuration error names it', () => {
-    expect(() => loadConfig({ DATABASE_URL: 'postgres://a@b/c' })).toThrow(/REDIS_URL/);
+  it('When REDIS_URL is missing or the idempotency secret is short, then the configuration error names both', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://a@b/c', IDEMPOTENCY_SECRET: 'short' })).toThrow(
+      /REDIS_URL.*IDEMPOTENCY_SECRET|IDEMPOTENCY_SECRET.*REDIS_URL/,
+    );
   });
 });

@@ -3,7 +3,6 @@ import {
   type IdempotencyStore,
   isValidIdempotencyKey,
   maxIdempotencyKeyLength,
-  requestFingerprint,
 } from '@scaling/idempotency';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError, unprocessable } from './http-error.ts';
@@ -50,7 +49,7 @@ export function useIdempotency(app: FastifyInstance, store: IdempotencyStore): v
       path: request.url.split('?')[0] ?? request.url,
       key,
     };
-    const fingerprint = requestFingerprint(request.body);
+    const fingerprint = store.fingerprint(request.body);
     const claim = await store.claim(scope, fingerprint);
     switch (claim.outcome) {
       case 'claimed':

@@ -6,6 +6,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { type ConduitOptions, conduit, frameworkErrors } from '../../src/index.ts';
 
+/** The replicas' shared fingerprint secret in these tests. */
+export const idempotencySecret = 'test-idempotency-secret-of-32-characters';
+
 export interface RedisTestAppOptions {
   /** Defaults to the shared test Redis; tests that stop Redis pass their own. */
   redisUrl?: string;
@@ -29,7 +32,7 @@ export async function buildRedisTestApp(options: RedisTestAppOptions = {}): Prom
   }
   const conduitOptions: ConduitOptions = {
     sessions: createRedisSessionStore(sessionRedis),
-    idempotency: createRedisIdempotencyStore(app.redis),
+    idempotency: createRedisIdempotencyStore(app.redis, { secret: idempotencySecret }),
     ...(options.instanceName === undefined ? {} : { instanceName: options.instanceName }),
     ...(options.isDraining === undefined ? {} : { isDraining: options.isDraining }),
   };
