@@ -1,8 +1,12 @@
-import { check, fail } from 'k6';
-import http from 'k6/http';
+import { check, fail, sleep } from 'k6';
+import exec from 'k6/execution';
+import http, { type RefinedResponse, type ResponseType } from 'k6/http';
+import { Counter, Rate } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import {
+  carriesIdempotencyKey,
   createRequestPicker,
+  idempotencyKey,
   type PlaceholderValues,
   resolveTemplate,
   sendsToken,
@@ -12,10 +16,15 @@ import type { Scenario } from '../scenarios/types.ts';
 /** What the requests are aimed at, found through the API in setup() so the script works against any seeded stage. */
 export interface Fixtures {
   baseUrl: string;
+  /** New for every run: the API keeps an Idempotency-Key for a day, so keys must not repeat across runs. */
+  runId: string;
   tokens: string[];
   slugs: string[];
   usernames: string[];
   tags: string[];
+  /** The users this script registered, who can log in with `password`. */
+  emails: string[];
+  password: string;
 }
 
 interface ArticleList {
@@ -36,6 +45,13 @@ const words = [
 ];
 
 export const baseUrl = (__ENV.BASE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
+
+/** Behind a balancer (stage 3 on): how the requests spread over the replicas, by their X-Served-By header. */
+const servedBy = new Counter('served_by');
+/** Requests that carried a token and got 401: a session the replica that answered did not know. */
+const rejectedSessions = new Rate('rejected_sessions');
+/** A write that failed (no answer or 5xx) is sent again with its key this many times at most, a second apart. */
+const writeAttempts = 3;
 
 /** k6 options from a shared scenario: its model, size and thresholds; RATE, VUS and DURATION override them. */
 export function optionsFor(scenario: Scenario): Options {
@@ -61,6 +77,8 @@ export function optionsFor(scenario: Scenario): Options {
     thresholds: {
       [`http_req_duration${tag}`]: [`p(95)<${Number(__ENV.P95_MS ?? thresholds.p95Ms)}`],
       [`http_req_failed${tag}`]: [`rate<${thresholds.maxErrorRate}`],
+      // A logged-in user must never be logged out by where the balancer sends a request.
+      rejected_sessions: ['rate<0.001'],
     },
   };
 }
@@ -83,18 +101,22 @@ export function discoverFixtures(users = 8): Fixtures {
     fail(`${baseUrl} serves no articles or tags: load data first, e.g. "pnpm seed --scale 1 --reset".`);
   }
   const tokens: string[] = [];
+  const emails: string[] = [];
+  const password = 'k6-password-123';
   const run = Date.now().toString(36);
   for (let i = 0; i < users; i++) {
     const name = `k6-${run}-${i}`;
+    const email = `${name}@k6.example`;
     const response = http.post(
       `${baseUrl}/api/users`,
-      JSON.stringify({ user: { username: name, email: `${name}@k6.example`, password: 'k6-password-123' } }),
+      JSON.stringify({ user: { username: name, email, password } }),
       { headers: { 'content-type': 'application/json' } },
     );
     if (response.status !== 201) fail(`Registering the user ${name} failed with HTTP ${response.status}.`);
     tokens.push(response.json('user.token') as string);
+    emails.push(email);
   }
-  return { baseUrl, tokens, slugs, usernames: [...usernames], tags };
+  return { baseUrl, runId: run, tokens, slugs, usernames: [...usernames], tags, emails, password };
 }
 
 /** Mostly the first items (the newest articles, the most used tags), sometimes deeper: a rough popularity skew. */
@@ -102,7 +124,10 @@ function skewed<T>(items: T[]): T {
   return items[Math.floor(items.length * Math.random() ** 3)] as T;
 }
 
-/** One iteration: one request drawn from the scenario's weighted mix, tagged with its name. */
+/**
+ * One iteration: one request drawn from the scenario's weighted mix, tagged with its name. With the scenario's
+ * `idempotencyKeys`, a POST carries a key and, when it fails (no answer or 5xx), is sent again with the same key.
+ */
 export function iteration(scenario: Scenario): (fixtures: Fixtures) => void {
   const pick = createRequestPicker(scenario.requests);
   return (fixtures) => {
@@ -112,16 +137,36 @@ export function iteration(scenario: Scenario): (fixtures: Fixtures) => void {
       tag: () => skewed(fixtures.tags),
       offset: () => String(20 * Math.floor(10 * Math.random() ** 2)),
       text: () => Array.from({ length: 8 }, () => skewed(words)).join(' '),
+      email: () => skewed(fixtures.emails),
+      password: () => fixtures.password,
     };
     const template = pick(Math.random());
     const { path, body } = resolveTemplate(template, values);
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (sendsToken(template, Math.random())) headers.authorization = `Token ${skewed(fixtures.tokens)}`;
+    const withToken = sendsToken(template, Math.random());
+    if (withToken) headers.authorization = `Token ${skewed(fixtures.tokens)}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = http.request(template.method, `${fixtures.baseUrl}${path}`, body ?? null, {
-      headers,
-      tags: { name: template.name },
-    });
-    check(response, { 'answered without a server error': (r) => r.status > 0 && r.status < 500 });
+    const keyed = scenario.idempotencyKeys === true && carriesIdempotencyKey(template);
+    if (keyed) {
+      headers['idempotency-key'] = idempotencyKey(`k6-${fixtures.runId}`, exec.scenario.iterationInTest);
+    }
+    const send = () =>
+      http.request(template.method, `${fixtures.baseUrl}${path}`, body ?? null, {
+        headers,
+        tags: { name: template.name },
+      });
+    let response = send();
+    for (let attempt = 1; keyed && attempt < writeAttempts && failed(response); attempt++) {
+      sleep(1);
+      response = send();
+    }
+    const replica = response.headers['X-Served-By'];
+    if (replica) servedBy.add(1, { replica });
+    if (withToken) rejectedSessions.add(response.status === 401);
+    check(response, { 'answered without a server error': (r) => !failed(r) });
   };
+}
+
+function failed(response: RefinedResponse<ResponseType | undefined>): boolean {
+  return response.status === 0 || response.status >= 500;
 }

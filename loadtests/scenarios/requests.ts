@@ -54,3 +54,13 @@ export function resolveTemplate(
 export function sendsToken(template: RequestTemplate, random: number): boolean {
   return template.auth === 'required' || (template.auth === 'optional' && random < 0.5);
 }
+
+/** Writes sent with POST are the ones an `Idempotency-Key` makes safe to retry (PUT and DELETE already are). */
+export function carriesIdempotencyKey(template: RequestTemplate): boolean {
+  return template.method === 'POST' && template.write === true;
+}
+
+/** The n-th key of a run: the prefix must be new for every run, since the API keeps a key for a day. */
+export function idempotencyKey(runPrefix: string, sequence: number): string {
+  return `${runPrefix}-${sequence}`;
+}

@@ -6,9 +6,10 @@
 /**
  * Placeholders a path or body may hold, filled per request by the load generator:
  * {slug} an article slug, Zipf-skewed towards the popular ones; {username} a user, skewed towards the most
- * followed; {tag} a tag, skewed towards the most used; {offset} a page offset in the first pages; {text} prose.
+ * followed; {tag} a tag, skewed towards the most used; {offset} a page offset in the first pages; {text} prose;
+ * {email} the email of one of the load generator's users, and {password} the password they all share.
  */
-export type Placeholder = 'slug' | 'username' | 'tag' | 'offset' | 'text';
+export type Placeholder = 'slug' | 'username' | 'tag' | 'offset' | 'text' | 'email' | 'password';
 
 export interface RequestTemplate {
   name: string;
@@ -40,6 +41,11 @@ interface ScenarioBase {
   connections: number;
   requests: RequestTemplate[];
   thresholds?: Thresholds;
+  /**
+   * Every write sent with POST carries a fresh `Idempotency-Key` header (stage 3 on), so a client may send a failed
+   * one again with the same key and body without making a duplicate.
+   */
+  idempotencyKeys?: boolean;
 }
 
 /** Closed model: each connection sends its next request as soon as the previous answer arrives. */

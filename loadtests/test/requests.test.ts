@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { readHeavy } from '../scenarios/read-heavy.ts';
+import { readHeavyKeyed } from '../scenarios/read-heavy-keyed.ts';
 import { readLatency } from '../scenarios/read-latency.ts';
 import {
+  carriesIdempotencyKey,
   createRequestPicker,
   fillPlaceholders,
+  idempotencyKey,
   type PlaceholderValues,
   resolveTemplate,
   sendsToken,
 } from '../scenarios/requests.ts';
+import { signIn } from '../scenarios/sign-in.ts';
 import type { RequestTemplate } from '../scenarios/types.ts';
 
 function buildTemplate(overrides: Partial<RequestTemplate> = {}): RequestTemplate {
@@ -20,6 +24,8 @@ const values: PlaceholderValues = {
   tag: () => 'c++',
   offset: () => '40',
   text: () => 'Hello "world".',
+  email: () => 'reader@example.com',
+  password: () => 'pass "word"',
 };
 
 describe('createRequestPicker', () => {
@@ -51,6 +57,14 @@ describe('resolveTemplate', () => {
     expect(JSON.parse(resolved.body as string)).toEqual({ comment: { body: 'Hello "world".' } });
   });
 
+  it('When a login body holds {email} and {password}, then both are filled inside valid JSON', () => {
+    const [login] = signIn.requests;
+    const resolved = resolveTemplate(login as RequestTemplate, values);
+    expect(JSON.parse(resolved.body as string)).toEqual({
+      user: { email: 'reader@example.com', password: 'pass "word"' },
+    });
+  });
+
   it('When filling plain text, then values are inserted as they are', () => {
     expect(fillPlaceholders('{username} reads {tag}', values)).toBe('user1 reads c++');
   });
@@ -65,9 +79,32 @@ describe('sendsToken', () => {
   });
 });
 
+describe('idempotency keys', () => {
+  it('When a request is a write sent with POST, then it carries a key; reads, PUT and DELETE do not', () => {
+    expect(carriesIdempotencyKey(buildTemplate({ method: 'POST', write: true }))).toBe(true);
+    expect(carriesIdempotencyKey(buildTemplate({ method: 'DELETE', write: true }))).toBe(false);
+    expect(carriesIdempotencyKey(buildTemplate({ method: 'POST' }))).toBe(false);
+    expect(carriesIdempotencyKey(buildTemplate())).toBe(false);
+  });
+
+  it('When keys are made for one run, then each is the run prefix and its sequence number', () => {
+    expect(idempotencyKey('bench-abc', 7)).toBe('bench-abc-7');
+    expect(idempotencyKey('bench-abc', 7)).not.toBe(idempotencyKey('bench-abd', 7));
+  });
+});
+
 describe('shared scenarios', () => {
+  it('When the keyed scenario is used, then it is the read-heavy mix with keys, and its POSTs are keyed writes', () => {
+    expect(readHeavyKeyed.idempotencyKeys).toBe(true);
+    expect(readHeavyKeyed.requests).toBe(readHeavy.requests);
+    expect(readHeavyKeyed.requests.filter(carriesIdempotencyKey).map((request) => request.name)).toEqual([
+      'favorite',
+      'comment',
+    ]);
+  });
+
   it('When the k6 scripts read the scenarios, then each has thresholds and read-latency holds only reads', () => {
-    for (const scenario of [readHeavy, readLatency]) {
+    for (const scenario of [readHeavy, readLatency, readHeavyKeyed, signIn]) {
       expect(scenario.thresholds?.p95Ms).toBeGreaterThan(0);
       expect(scenario.thresholds?.maxErrorRate).toBeGreaterThan(0);
     }

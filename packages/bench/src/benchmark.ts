@@ -1,5 +1,11 @@
-import { type ComparisonLabels, renderComparisonTable } from './comparison.ts';
-import type { ExperimentComparison, RunSettings, StageBenchmark } from './experiment.ts';
+import { renderComparisonTable } from './comparison.ts';
+import type {
+  AnyExperiment,
+  Column,
+  ExperimentComparison,
+  RunSettings,
+  StageBenchmark,
+} from './experiment.ts';
 import type { RunMetadata } from './metadata.ts';
 import { writeResultFiles } from './results.ts';
 import { closeStage, loadData, openStage, resultsDirectory } from './stage-session.ts';
@@ -10,24 +16,53 @@ export interface ExperimentRecord {
   title: string;
   description: string;
   scale: number;
-  results: { before: unknown; after: unknown };
+  columns: Column[];
+  /** In column order. */
+  results: unknown[];
   comparison: ExperimentComparison;
 }
 
 export interface BenchResults {
+  /** The stage's folder name, e.g. 02-separate-database. */
   stage: string;
-  previousStage: string;
-  labels: ComparisonLabels;
   quick: boolean;
-  /** Per stage label: commit, machine, versions, and where the load generator ran. */
+  /** Per column label: commit, machine, versions, the stack's placement on the CPUs, and the load generator's. */
   metadata: Record<string, RunMetadata>;
   experiments: ExperimentRecord[];
 }
 
+/** One boot of a stage and the experiments that measure a column on it. */
+export interface BenchBoot {
+  column: Column;
+  runs: { experiment: AnyExperiment; columnIndex: number }[];
+}
+
+/** The columns of an experiment: its own, else the benchmark's. */
+export function columnsOf(experiment: AnyExperiment, benchmark: Pick<StageBenchmark, 'columns'>): Column[] {
+  return experiment.columns ?? benchmark.columns;
+}
+
 /**
- * Boots the previous stage, runs every experiment on it, stops it; then the same on this stage with the same data
- * and load; then writes bench.json, bench.md and bench.svg into this stage's results folder.
+ * Each distinct configuration (stage and boot settings) is booted once, in the order the experiments first name it,
+ * and every experiment with a column on it runs there: the previous stage's experiments all run before this stage's.
  */
+export function planBoots(
+  experiments: AnyExperiment[],
+  benchmark: Pick<StageBenchmark, 'columns'>,
+): BenchBoot[] {
+  const boots = new Map<string, BenchBoot>();
+  for (const experiment of experiments) {
+    for (const [columnIndex, column] of columnsOf(experiment, benchmark).entries()) {
+      const key = JSON.stringify({ stage: column.stage, boot: column.boot ?? {} });
+      const boot = boots.get(key) ?? { column, runs: [] };
+      boot.runs.push({ experiment, columnIndex });
+      boots.set(key, boot);
+    }
+  }
+  return [...boots.values()];
+}
+
+/** Boots each configuration in turn, runs its experiments on freshly seeded data, then writes bench.json/md/svg. */
 export async function runBenchmark(
   benchmark: StageBenchmark,
   settings: RunSettings,
@@ -41,53 +76,56 @@ export async function runBenchmark(
     const names = benchmark.experiments.map((experiment) => experiment.name).join(', ');
     throw new Error(`No experiment matches ${only.join(', ')}: choose among ${names}.`);
   }
-  const labels = { before: `stage ${benchmark.previous}`, after: `stage ${benchmark.stage}` };
-  const measured = new Map<string, { before?: unknown; after?: unknown }>();
+  const measured = new Map<string, unknown[]>(experiments.map((experiment) => [experiment.name, []]));
   const metadata: Record<string, RunMetadata> = {};
   const seconds = (full: number, quick: number) => (settings.quick ? quick : full);
+  const boots = planBoots(experiments, benchmark);
 
-  for (const role of ['before', 'after'] as const) {
-    const stage = role === 'before' ? benchmark.previous : benchmark.stage;
-    const session = await openStage(stage, output);
+  for (const [bootIndex, { column, runs }] of boots.entries()) {
+    if (settings.signal.aborted) throw new Error('Interrupted.');
+    output(`\n[${bootIndex + 1}/${boots.length}] ${column.label}`);
+    const session = await openStage(column.stage, output, column);
     try {
-      for (const [index, experiment] of experiments.entries()) {
+      for (const { experiment, columnIndex } of runs) {
         if (settings.signal.aborted) throw new Error('Interrupted.');
         const scale = settings.scale ?? experiment.scale;
-        output(`\n[${session.label}, ${index + 1}/${experiments.length}] ${experiment.title}`);
+        output(`\n[${column.label}] ${experiment.title}`);
         const fixtures = await loadData(session, scale, output);
-        metadata[session.label] ??= session.metadata(scale);
-        const record = measured.get(experiment.name) ?? {};
-        record[role] = await experiment.run({
+        metadata[column.label] ??= session.metadata(scale);
+        const results = measured.get(experiment.name) as unknown[];
+        results[columnIndex] = await experiment.run({
           session,
           settings,
           scale,
           fixtures,
-          before: record.before,
+          before: columnIndex > 0 ? results[0] : undefined,
           seconds,
           output: (line) => output(`  ${line}`),
         });
-        measured.set(experiment.name, record);
       }
     } finally {
-      await closeStage(stage, output);
+      await closeStage(column.stage, output);
     }
   }
 
   const results: BenchResults = {
     stage: resultsName(benchmark.stage),
-    previousStage: resultsName(benchmark.previous),
-    labels,
     quick: settings.quick,
     metadata,
     experiments: experiments.map((experiment) => {
-      const { before, after } = measured.get(experiment.name) ?? {};
+      const columns = columnsOf(experiment, benchmark);
+      const sides = measured.get(experiment.name) as unknown[];
       return {
         name: experiment.name,
         title: experiment.title,
         description: experiment.description,
         scale: settings.scale ?? experiment.scale,
-        results: { before, after },
-        comparison: experiment.compare(before, after, labels),
+        columns,
+        results: sides,
+        comparison: experiment.compare(
+          sides,
+          columns.map((column) => column.label),
+        ),
       };
     }),
   };
@@ -103,14 +141,13 @@ function resultsName(stage: number): string {
 }
 
 export function renderBenchMarkdown(results: BenchResults): string {
-  const { labels } = results;
   const first = Object.values(results.metadata)[0];
-  const lines = [`# ${results.stage}: benchmark against ${results.previousStage}`, ''];
+  const lines = [`# ${results.stage}: benchmark`, ''];
   if (first) {
     lines.push(
       `Measured ${first.startedAt.slice(0, 16).replace('T', ' ')} UTC on ${first.machine.cores} × ${first.machine.cpuModel}, ` +
         `${first.machine.memoryGiB} GiB; commit ${first.commit.slice(0, 12)}${first.dirty ? ' (with uncommitted changes)' : ''}; ` +
-        `Node ${first.nodeVersion}; data seed ${first.data.seed}. Ratios compare the two stages within this one run.`,
+        `Node ${first.nodeVersion}; data seed ${first.data.seed}. Ratios compare columns measured within this one run.`,
       '',
     );
   }
@@ -122,6 +159,7 @@ export function renderBenchMarkdown(results: BenchResults): string {
   }
   lines.push('', '![bench chart](bench.svg)', '');
   for (const [index, experiment] of results.experiments.entries()) {
+    const labels = experiment.columns.map((column) => column.label);
     lines.push(
       `## ${index + 1}. ${experiment.title}`,
       '',
@@ -139,8 +177,11 @@ export function renderBenchMarkdown(results: BenchResults): string {
 
 export function renderBenchChart(results: BenchResults): string {
   return renderBarChart({
-    title: `${results.stage} vs ${results.previousStage}`,
-    series: [results.labels.before, results.labels.after],
-    panels: results.experiments.map((experiment) => experiment.comparison.panel),
+    title: `${results.stage}: benchmark`,
+    series: [],
+    panels: results.experiments.map((experiment) => ({
+      ...experiment.comparison.panel,
+      series: experiment.columns.map((column) => column.label),
+    })),
   });
 }

@@ -1,13 +1,20 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runBenchmark } from './benchmark.ts';
-import { assertStagesStopped, interruptOnSigint, parsePositive, prefixed } from './command-line.ts';
+import { columnsOf, runBenchmark } from './benchmark.ts';
+import {
+  assertPortsFree,
+  assertStagesStopped,
+  interruptOnSigint,
+  parsePositive,
+  prefixed,
+} from './command-line.ts';
 import { findBenchmark } from './stages/index.ts';
 
 const usage = `Usage: pnpm bench <stage> [--quick] [--scale N] [--only name[,name]]
 
-Runs the stage's bottleneck-and-fix benchmark: every experiment on the previous stage, then on this one (each
-booted natively in turn, seeded, loaded the same way), and writes stages/<stage>/results/bench.{json,md,svg}.
+Runs the stage's bottleneck-and-fix benchmark: every experiment on each topology it compares (the previous stage
+and this one, or this stage booted different ways), each booted natively in turn, seeded and loaded the same way;
+writes stages/<stage>/results/bench.{json,md,svg}.
   --quick     short durations, for a smoke run (figures indicative only)
   --scale N   data scale for every experiment (default: each experiment's own, usually 1)
   --only ...  run only these experiments`;
@@ -30,8 +37,15 @@ if (values.help || positionals.length !== 1) {
 const output = prefixed('bench');
 try {
   const benchmark = findBenchmark(positionals[0] as string);
-  const stages = [benchmark.previous, benchmark.stage];
+  const stages = [
+    ...new Set(
+      benchmark.experiments.flatMap((experiment) =>
+        columnsOf(experiment, benchmark).map((column) => column.stage),
+      ),
+    ),
+  ];
   await assertStagesStopped();
+  await assertPortsFree(stages);
   const files = await runBenchmark(
     benchmark,
     {

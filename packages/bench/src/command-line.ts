@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { repoRoot, stackStatus } from '@scaling/stack';
+import { loadPlan, repoRoot, stackStatus } from '@scaling/stack';
 
 /** Ctrl-C finishes the current step and stops the stage; a second Ctrl-C exits at once. */
 export function interruptOnSigint(command: string, stages: number[]): AbortSignal {
@@ -39,6 +40,36 @@ export async function assertStagesStopped(): Promise<void> {
       );
     }
   }
+}
+
+/**
+ * A stage started from another checkout of the repository (or anything else on these ports) is invisible to
+ * `assertStagesStopped`, yet the bench would measure it and fail to start its own: check the ports themselves.
+ */
+export async function assertPortsFree(stages: number[]): Promise<void> {
+  const ports = new Set(
+    stages.flatMap((stage) =>
+      loadPlan(stage).services.flatMap((service) =>
+        service.instances.flatMap((instance) => instance.ports.map((port) => port.host)),
+      ),
+    ),
+  );
+  const taken: number[] = [];
+  for (const port of [...ports].sort((a, b) => a - b)) if (!(await portIsFree(port))) taken.push(port);
+  if (taken.length > 0) {
+    throw new Error(
+      `Port${taken.length > 1 ? 's' : ''} ${taken.join(', ')} on 127.0.0.1 ${taken.length > 1 ? 'are' : 'is'} in use, ` +
+        'perhaps by a stage started from another checkout. Stop whatever holds them, then run the command again.',
+    );
+  }
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 export function parsePositive(name: string, value: string | undefined): number | undefined {

@@ -1,18 +1,11 @@
 import { formatNumber, markdownTable } from './table.ts';
 
-/** One measured figure in both topologies, e.g. "p95 ms, weekly-digest running". */
+/** One measured figure in every column, e.g. "p95 ms, weekly-digest running". */
 export interface ComparisonRow {
   label: string;
-  before: number | undefined;
-  after: number | undefined;
+  /** In column order; undefined where it was not measured. */
+  values: (number | undefined)[];
   decimals?: number;
-}
-
-export interface ComparisonLabels {
-  /** The previous stage, e.g. "stage 1". */
-  before: string;
-  /** The stage being measured, e.g. "stage 2". */
-  after: string;
 }
 
 /** `after / before`, e.g. "0.25x"; "n/a" when either side is missing or the baseline is zero. */
@@ -22,17 +15,17 @@ export function formatRatio(before: number | undefined, after: number | undefine
   return `${ratio.toLocaleString('en-US', { maximumFractionDigits: ratio < 10 ? 2 : 1 })}x`;
 }
 
-/** The bench's headline table: each figure in both stages and the ratio between them. */
-export function renderComparisonTable(rows: ComparisonRow[], labels: ComparisonLabels): string {
+/** The bench's headline table: each figure in every column, then each later column's ratio to the first. */
+export function renderComparisonTable(rows: ComparisonRow[], labels: string[]): string {
+  const [baseline, ...others] = labels;
   const format = (value: number | undefined, decimals: number) =>
     value === undefined ? 'n/a' : formatNumber(value, decimals);
   return markdownTable(
-    ['measure', labels.before, labels.after, `${labels.after} / ${labels.before}`],
+    ['measure', ...labels, ...others.map((label) => `${label} / ${baseline}`)],
     rows.map((row) => [
       row.label,
-      format(row.before, row.decimals ?? 1),
-      format(row.after, row.decimals ?? 1),
-      formatRatio(row.before, row.after),
+      ...labels.map((_, column) => format(row.values[column], row.decimals ?? 1)),
+      ...others.map((_, index) => formatRatio(row.values[0], row.values[index + 1])),
     ]),
   );
 }

@@ -1,6 +1,12 @@
 import { parseArgs } from 'node:util';
 import { readHeavy } from '@scaling/loadtests/scenarios/read-heavy';
-import { assertStagesStopped, interruptOnSigint, parsePositive, prefixed } from './command-line.ts';
+import {
+  assertPortsFree,
+  assertStagesStopped,
+  interruptOnSigint,
+  parsePositive,
+  prefixed,
+} from './command-line.ts';
 import { renderComparisonTable } from './comparison.ts';
 import { loadProgress } from './live-progress.ts';
 import { failedRequests } from './load-summary.ts';
@@ -10,7 +16,7 @@ import { runScenario, type ScenarioResult } from './run-scenario.ts';
 import { closeStage, loadData, openStage } from './stage-session.ts';
 import { renderRequestTable, renderResultsTable } from './table.ts';
 
-const stages = [1, 2];
+const stages = [1, 2, 3];
 const dataScale = 1;
 
 const { values } = parseArgs({
@@ -61,11 +67,11 @@ async function runStage(stage: number, durationSeconds: number, connections: num
   }
 }
 
-function compare(before: StageRun, after: StageRun): string {
+/** Every run side by side, each later stage's ratio to the first. */
+function compare(runs: StageRun[]): string {
   const row = (label: string, pick: (result: ScenarioResult) => number, decimals = 1) => ({
     label,
-    before: pick(before.result),
-    after: pick(after.result),
+    values: runs.map((run) => pick(run.result)),
     decimals,
   });
   return renderComparisonTable(
@@ -76,7 +82,7 @@ function compare(before: StageRun, after: StageRun): string {
       row('p99 ms', (result) => result.latencyMs.p99),
       row('failed requests', failedRequests, 0),
     ],
-    { before: before.stage, after: after.stage },
+    runs.map((run) => run.stage),
   );
 }
 
@@ -84,6 +90,7 @@ try {
   const durationSeconds = parsePositive('duration', values.duration) as number;
   const connections = parsePositive('connections', values.connections) as number;
   await assertStagesStopped();
+  await assertPortsFree(stages);
   const runs: StageRun[] = [];
   for (const stage of stages) {
     if (signal.aborted) break;
@@ -95,17 +102,20 @@ try {
     const markdown = [
       renderResultsTable(previous ? [previous, run] : [run]),
       renderRequestTable(run.result),
-      ...(previous ? [compare(previous, run)] : []),
+      ...(previous ? [compare([previous, run])] : []),
       runs.map((each) => `- ${each.label}: ${each.metadata.loadGenerator.note}`).join('\n'),
     ].join('\n\n');
     const raw = { runs: (previous ? [previous, run] : [run]).map(({ resultsDir: _dir, ...kept }) => kept) };
     const [file] = writeResultFiles(run.resultsDir, 'demo', { raw, markdown });
     output(`Raw results (commit, machine, versions, CPU placement): ${file}`);
-    if (previous) console.log(`\n${markdown}`);
   }
   if (runs.length === stages.length) {
+    console.log(`\n${renderResultsTable(runs)}\n\n${compare(runs)}\n`);
+    for (const run of runs) console.log(`- ${run.label}: ${run.metadata.loadGenerator.note}`);
     output(
-      '\nThe stage-2 bottleneck-and-fix measurements (a heavy job, connection churn, a crashing job): "pnpm bench 2".',
+      '\nEach stage proves its own point with "pnpm bench <stage>" and "pnpm drill <stage> <name>": stage 2 a heavy ' +
+        'job, connection churn and a crashing job; stage 3 sessions behind the balancer, one versus two replicas, and ' +
+        'the rolling-restart, replica-kill and redis-down drills.',
     );
   }
   if (signal.aborted) process.exitCode = 130;

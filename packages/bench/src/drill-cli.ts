@@ -1,6 +1,12 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { assertStagesStopped, interruptOnSigint, parsePositive, prefixed } from './command-line.ts';
+import {
+  assertPortsFree,
+  assertStagesStopped,
+  interruptOnSigint,
+  parsePositive,
+  prefixed,
+} from './command-line.ts';
 import { runDrill } from './drill.ts';
 import { findBenchmark } from './stages/index.ts';
 
@@ -34,6 +40,7 @@ try {
     throw new Error(`Stage ${benchmark.stage} has no drill "${name}": choose one of ${names}.`);
   }
   await assertStagesStopped();
+  await assertPortsFree([benchmark.stage]);
   const result = await runDrill(benchmark.stage, drill, {
     quick: values.quick,
     scale: parsePositive('scale', values.scale),

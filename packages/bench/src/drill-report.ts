@@ -20,6 +20,18 @@ export interface DrillSummary {
   /** Figures specific to the drill, e.g. the pids before and after. */
   facts: Record<string, unknown>;
   checks: DrillCheck[];
+  /** More Markdown after the per-second timeline, e.g. status classes or replicas per second. */
+  sections?: { title: string; body: string }[];
+}
+
+/** The moments of the fault by the second they fell in, for the timelines' "events" column. */
+export function marksBySecond(marks: Record<string, number>): Record<number, string> {
+  const bySecond: Record<number, string> = {};
+  for (const [label, ms] of Object.entries(marks)) {
+    const second = Math.floor(ms / 1000);
+    bySecond[second] = bySecond[second] ? `${bySecond[second]}; ${label} (${ms} ms)` : `${label} (${ms} ms)`;
+  }
+  return bySecond;
 }
 
 /** The drill's raw JSON and its Markdown: the figures, the checks, and a per-second timeline with the fault marked. */
@@ -27,11 +39,7 @@ export function buildDrillReport(summary: DrillSummary): DrillReport {
   const { run } = summary;
   const failed = failedRequests(run.load);
   const outage = run.outage;
-  const marks: Record<number, string> = {};
-  for (const [label, ms] of Object.entries(run.marks)) {
-    const second = Math.floor(ms / 1000);
-    marks[second] = marks[second] ? `${marks[second]}; ${label} (${ms} ms)` : `${label} (${ms} ms)`;
-  }
+  const marks = marksBySecond(run.marks);
   const markdown = [
     `# Drill: ${summary.title}`,
     '',
@@ -74,6 +82,7 @@ export function buildDrillReport(summary: DrillSummary): DrillReport {
     'Requests by the second they were due; failed = no answer or 5xx.',
     '',
     renderTimeline(run.timeline, marks),
+    ...(summary.sections ?? []).flatMap((section) => ['', `## ${section.title}`, '', section.body]),
   ].join('\n');
   const { outcomes: _outcomes, ...kept } = run;
   return {

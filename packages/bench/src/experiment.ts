@@ -3,6 +3,21 @@ import type { Fixtures } from './mix.ts';
 import type { StageSession } from './stage-session.ts';
 import type { ChartPanel } from './svg-chart.ts';
 
+/** How a column boots its stage: replicas, their CPUs, a compose variant (see `stackUp`). */
+export interface BootSettings {
+  scale?: Record<string, number>;
+  cpusets?: Record<string, string[]>;
+  variant?: string;
+}
+
+/** One column of a comparison: a stage booted one way, e.g. stage 3 with in-memory sessions. */
+export interface Column {
+  /** e.g. "stage 1", "Redis sessions": the table's column header and the chart's series name. */
+  label: string;
+  stage: number;
+  boot?: BootSettings;
+}
+
 export interface RunSettings {
   /** Short durations for a smoke run; the figures are then indicative only. */
   quick: boolean;
@@ -18,7 +33,7 @@ export interface ExperimentContext<Side> {
   scale: number;
   /** Seeded users logged in just before the experiment. */
   fixtures: Fixtures;
-  /** The previous stage's result, when this run is the newer stage: e.g. to reuse a rate it calibrated. */
+  /** The first column's result, when this run is a later column: e.g. to reuse a rate it calibrated there. */
   before: Side | undefined;
   /** Seconds: `full` normally, `quick` with --quick. */
   seconds(full: number, quick: number): number;
@@ -27,15 +42,15 @@ export interface ExperimentContext<Side> {
 
 export interface ExperimentComparison {
   rows: ComparisonRow[];
-  /** The experiment's bars in bench.svg. */
-  panel: ChartPanel;
+  /** The experiment's bars in bench.svg, one series per column. */
+  panel: Omit<ChartPanel, 'series'>;
   /** Extra Markdown under the table (errors by message, timelines...). */
   details?: string;
 }
 
 /**
- * One comparison between the previous stage's topology and this one: `run` measures one stage (the bench calls it
- * for both, on the same seeded data and the same load), `compare` turns both results into rows and a chart panel.
+ * One comparison between topologies: `run` measures one column (the bench calls it for each, on the same seeded
+ * data and the same load), `compare` turns the results, in column order, into rows and a chart panel.
  */
 export interface Experiment<Side> {
   name: string;
@@ -44,8 +59,10 @@ export interface Experiment<Side> {
   description: string;
   /** Default data scale (`--scale` overrides it). */
   scale: number;
+  /** What it compares, in order; without it, the benchmark's columns (the previous stage, then this one). */
+  columns?: Column[];
   run(context: ExperimentContext<Side>): Promise<Side>;
-  compare(before: Side, after: Side, labels: { before: string; after: string }): ExperimentComparison;
+  compare(results: Side[], labels: string[]): ExperimentComparison;
 }
 
 /** The registry holds experiments of different result types; each one only ever meets its own results. */
@@ -53,6 +70,15 @@ export type AnyExperiment = Experiment<unknown>;
 
 export function defineExperiment<Side>(experiment: Experiment<Side>): AnyExperiment {
   return experiment as unknown as AnyExperiment;
+}
+
+/** The two results of a before-and-after experiment. */
+export function beforeAndAfter<Side>(results: Side[]): [Side, Side] {
+  const [before, after] = results;
+  if (results.length !== 2 || before === undefined || after === undefined) {
+    throw new Error(`A before-and-after comparison needs exactly 2 results; it got ${results.length}.`);
+  }
+  return [before, after];
 }
 
 export interface DrillContext {
@@ -84,8 +110,8 @@ export interface Drill {
 
 export interface StageBenchmark {
   stage: number;
-  /** The stage it is compared with. */
-  previous: number;
+  /** The columns of experiments without their own: usually the previous stage, then this one. */
+  columns: Column[];
   experiments: AnyExperiment[];
   drills: Drill[];
 }

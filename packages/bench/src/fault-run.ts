@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RequestTemplate } from '@scaling/loadtests/scenarios/types';
 import { loadProgress } from './live-progress.ts';
-import type { Fixtures } from './mix.ts';
+import type { Fixtures, MixOptions } from './mix.ts';
 import { type OpenLoadResult, type RequestOutcome, runOpenLoad } from './open-load.ts';
 import { bucketTimeline, type OutageWindow, outageWindow, type TimelineBucket } from './timeline.ts';
 
@@ -12,13 +12,16 @@ export interface FaultRunOptions {
   fixtures: Fixtures;
   requestsPerSecond: number;
   durationSeconds: number;
+  /** Idempotency keys on the writes sent with POST. */
+  mix?: MixOptions;
   /** When the fault is injected, in seconds after the load starts. */
   faultAtSeconds: number;
   /**
-   * Injects the fault; `mark` records named moments (e.g. "SIGKILL sent", "ready again") on the load's clock.
-   * Its errors are reported after the load ends, so the load always runs its full course.
+   * Injects the fault; `mark` records named moments (e.g. "SIGKILL sent", "ready again") on the load's clock and
+   * returns the moment; `now` reads that clock. Its errors are reported after the load ends, so the load always
+   * runs its full course.
    */
-  inject: (mark: (label: string) => void) => Promise<void>;
+  inject: (mark: (label: string) => number, now: () => number) => Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -37,8 +40,10 @@ export async function runWithFault(options: FaultRunOptions): Promise<FaultRun> 
   const outcomes: RequestOutcome[] = [];
   const marks: Record<string, number> = {};
   const startedAt = performance.now();
+  const now = () => performance.now() - startedAt;
   const mark = (label: string) => {
-    marks[label] = Math.round(performance.now() - startedAt);
+    marks[label] = Math.round(now());
+    return marks[label];
   };
   const loading = runOpenLoad({
     baseUrl: options.baseUrl,
@@ -49,13 +54,14 @@ export async function runWithFault(options: FaultRunOptions): Promise<FaultRun> 
     durationSeconds: options.durationSeconds,
     // A request held across a restart should fail or succeed, not hang past the end of the run.
     timeoutMs: 5_000,
+    ...(options.mix ? { mix: options.mix } : {}),
     onOutcome: (outcome) => outcomes.push(outcome),
     onProgress: loadProgress(options.label),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const injecting = (async () => {
     await sleep(options.faultAtSeconds * 1000);
-    await options.inject(mark);
+    await options.inject(mark, now);
   })().then(
     () => undefined,
     (error: Error) => error,

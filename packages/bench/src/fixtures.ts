@@ -27,14 +27,17 @@ export async function prepareFixtures(options: FixtureOptions): Promise<Fixtures
   const tokens: string[] = [];
   // Ordinary users rather than the most followed ones: their feeds are what most readers see.
   const loginCount = Math.min(options.users ?? 8, plan.userCount);
-  for (let rank = plan.userCount - loginCount; rank < plan.userCount; rank++) {
-    tokens.push(await logIn(options.baseUrl, email(plan.userByRank[rank] as number)));
+  const emails = Array.from(plan.userByRank, (index) => email(index));
+  for (const userEmail of emails.slice(plan.userCount - loginCount)) {
+    tokens.push(await logIn(options.baseUrl, userEmail));
   }
   return {
     tokens,
     slugs: Array.from(plan.articleByRank, (index) => plan.articleSlugs[index] as string),
     usernames: Array.from(plan.userByRank, (index) => username(index)),
     tags: plan.tags,
+    emails,
+    password: seedPassword,
   };
 }
 

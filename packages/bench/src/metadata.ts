@@ -12,6 +12,10 @@ export interface RunMetadata {
   autocannonVersion: string;
   baseUrl: string;
   data: { scale: number; seed: number };
+  /** How the stack was booted (replicas, CPU sets, compose variant), when not as its compose file says. */
+  boot?: { scale?: Record<string, number>; cpusets?: Record<string, string[]>; variant?: string };
+  /** Each long-running process of the stack and the CPUs it was pinned to (null: unpinned). */
+  placement?: { instance: string; cpuset: string | null }[];
   loadGenerator: LoadGeneratorPlacement;
 }
 
@@ -31,6 +35,8 @@ export function collectMetadata(input: {
   scale: number;
   seed: number;
   systemUnderTestCpus?: string;
+  boot?: RunMetadata['boot'];
+  placement?: RunMetadata['placement'];
 }): RunMetadata {
   const cpusAllowed = currentCpus();
   const apart = input.systemUnderTestCpus
@@ -51,6 +57,8 @@ export function collectMetadata(input: {
     autocannonVersion: autocannonVersion(),
     baseUrl: input.baseUrl,
     data: { scale: input.scale, seed: input.seed },
+    ...(input.boot && Object.keys(input.boot).length > 0 ? { boot: input.boot } : {}),
+    ...(input.placement ? { placement: input.placement } : {}),
     loadGenerator: {
       cpus: cpusAllowed,
       systemUnderTestCpus: input.systemUnderTestCpus,

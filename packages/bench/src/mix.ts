@@ -1,5 +1,7 @@
 import {
+  carriesIdempotencyKey,
   createRequestPicker,
+  idempotencyKey,
   type PlaceholderValues,
   resolveTemplate,
   sendsToken,
@@ -13,6 +15,9 @@ export interface Fixtures {
   slugs: string[];
   usernames: string[];
   tags: string[];
+  /** Users who can log in, all with `password`. */
+  emails: string[];
+  password: string;
 }
 
 export interface ResolvedRequest {
@@ -23,13 +28,34 @@ export interface ResolvedRequest {
   body: string | undefined;
 }
 
+export interface MixOptions {
+  /**
+   * Each write sent with POST gets an Idempotency-Key made from this prefix (new for every run: the API keeps a key
+   * for a day), so a failed one can be retried without making a duplicate.
+   */
+  idempotencyKeyPrefix?: string;
+}
+
 const pageSize = 20;
 const pagesBrowsed = 10;
 
 /** Draws requests from a weighted mix and fills their placeholders, skewed the way real traffic is. */
-export function createMix(requests: RequestTemplate[], fixtures: Fixtures, random: Random) {
+export function createMix(
+  requests: RequestTemplate[],
+  fixtures: Fixtures,
+  random: Random,
+  options: MixOptions = {},
+) {
+  let keysIssued = 0;
   const pick = createRequestPicker(requests);
-  for (const [name, list] of Object.entries(fixtures)) {
+  const lists = {
+    tokens: fixtures.tokens,
+    slugs: fixtures.slugs,
+    usernames: fixtures.usernames,
+    tags: fixtures.tags,
+    emails: fixtures.emails,
+  };
+  for (const [name, list] of Object.entries(lists)) {
     if (list.length === 0)
       throw new Error(`The fixtures hold no ${name}: seed the database before running a scenario.`);
   }
@@ -46,6 +72,8 @@ export function createMix(requests: RequestTemplate[], fixtures: Fixtures, rando
     tag: () => fixtures.tags[skews.tag.sample(random)] as string,
     offset: () => String(skews.offset.sample(random) * pageSize),
     text: () => sentence(random, 4, 30, true),
+    email: () => random.pick(fixtures.emails),
+    password: () => fixtures.password,
   };
 
   return {
@@ -59,6 +87,10 @@ export function createMix(requests: RequestTemplate[], fixtures: Fixtures, rando
         headers.authorization = `Token ${random.pick(fixtures.tokens)}`;
       const { path, body } = resolveTemplate(template, values);
       if (body !== undefined) headers['content-type'] = 'application/json';
+      if (options.idempotencyKeyPrefix !== undefined && carriesIdempotencyKey(template)) {
+        keysIssued++;
+        headers['idempotency-key'] = idempotencyKey(options.idempotencyKeyPrefix, keysIssued);
+      }
       return { name: template.name, method: template.method, path, headers, body };
     },
   };

@@ -1,7 +1,8 @@
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent } from 'node:http';
 import type { RequestTemplate } from '@scaling/loadtests/scenarios/types';
 import { mulberry32 } from '@scaling/seed';
-import { createMix, type Fixtures, type ResolvedRequest } from './mix.ts';
+import { sendRequest } from './http-send.ts';
+import { createMix, type Fixtures, type MixOptions, type ResolvedRequest } from './mix.ts';
 import { summarizeLatencies } from './percentiles.ts';
 import type { LiveProgress, RequestStats, ScenarioResult } from './run-scenario.ts';
 
@@ -18,6 +19,8 @@ export interface OpenLoadOptions {
   /** Arrivals beyond this many requests in flight are not sent and count as errors ("dropped"). */
   maxInFlight?: number;
   randomSeed?: number;
+  /** Idempotency keys on the writes sent with POST (see `createMix`). */
+  mix?: MixOptions;
   onProgress?: (progress: LiveProgress) => void;
   /** Every finished request, in completion order: timelines are built from these. */
   onOutcome?: (outcome: RequestOutcome) => void;
@@ -26,14 +29,20 @@ export interface OpenLoadOptions {
 
 export interface RequestOutcome {
   name: string;
+  /** What was sent: a failed write can be sent again exactly (same Idempotency-Key, same body). */
+  request: ResolvedRequest;
   /** When the request was due, in ms since the run started. */
   scheduledAtMs: number;
+  /** When it actually went out, in ms since the run started; undefined when it was dropped. */
+  sentAtMs: number | undefined;
   /** From when it was due to its answer (or failure), so a stalled server cannot hide its queue. */
   latencyMs: number;
   /** The HTTP status, or undefined when no answer came. */
   status: number | undefined;
   /** Why no answer came (e.g. ECONNREFUSED, a timeout). */
   error: string | undefined;
+  /** The replica that answered (X-Served-By), when the stage names them. */
+  servedBy: string | undefined;
 }
 
 export interface OpenLoadResult extends ScenarioResult {
@@ -55,7 +64,7 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadRes
   const maxInFlight = options.maxInFlight ?? 512;
   const interval = 1000 / options.requestsPerSecond;
   const total = Math.floor(options.durationSeconds * options.requestsPerSecond);
-  const mix = createMix(options.requests, options.fixtures, mulberry32(options.randomSeed ?? 1));
+  const mix = createMix(options.requests, options.fixtures, mulberry32(options.randomSeed ?? 1), options.mix);
   const agent = new Agent({ keepAlive: true, maxSockets: maxInFlight });
   const target = new URL(options.baseUrl);
 
@@ -96,37 +105,20 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadRes
     options.onOutcome?.(outcome);
   };
 
-  const send = (next: ResolvedRequest, scheduledAtMs: number) =>
-    new Promise<void>((resolve) => {
-      let settled = false;
-      const finish = (status: number | undefined, error: string | undefined) => {
-        if (settled) return;
-        settled = true;
-        inFlight--;
-        record({ name: next.name, scheduledAtMs, latencyMs: elapsedMs() - scheduledAtMs, status, error });
-        resolve();
-      };
-      const outgoing = httpRequest(
-        {
-          agent,
-          host: target.hostname,
-          port: target.port,
-          method: next.method,
-          path: next.path,
-          headers: next.body
-            ? { ...next.headers, 'content-length': Buffer.byteLength(next.body) }
-            : next.headers,
-        },
-        (response) => {
-          response.resume();
-          response.on('end', () => finish(response.statusCode, undefined));
-          response.on('error', (error) => finish(undefined, describeError(error)));
-        },
-      );
-      outgoing.setTimeout(timeoutMs, () => outgoing.destroy(new Error(`timeout after ${timeoutMs} ms`)));
-      outgoing.on('error', (error) => finish(undefined, describeError(error)));
-      outgoing.end(next.body);
+  const send = async (next: ResolvedRequest, scheduledAtMs: number, sentAtMs: number) => {
+    const answer = await sendRequest(agent, target, next, timeoutMs);
+    inFlight--;
+    record({
+      name: next.name,
+      request: next,
+      scheduledAtMs,
+      sentAtMs,
+      latencyMs: elapsedMs() - scheduledAtMs,
+      status: answer.status,
+      error: answer.error,
+      servedBy: answer.servedBy,
     });
+  };
 
   const pending = new Set<Promise<void>>();
   const dispatchDue = () => {
@@ -137,12 +129,21 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadRes
       sent++;
       const next = mix.next();
       if (inFlight >= maxInFlight) {
-        record({ name: next.name, scheduledAtMs, latencyMs: 0, status: undefined, error: droppedMessage });
+        record({
+          name: next.name,
+          request: next,
+          scheduledAtMs,
+          sentAtMs: undefined,
+          latencyMs: 0,
+          status: undefined,
+          error: droppedMessage,
+          servedBy: undefined,
+        });
         continue;
       }
       inFlight++;
       sendLags.push(now - scheduledAtMs);
-      const execution = send(next, scheduledAtMs).finally(() => pending.delete(execution));
+      const execution = send(next, scheduledAtMs, now).finally(() => pending.delete(execution));
       pending.add(execution);
     }
   };
@@ -186,8 +187,4 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadRes
     errorsByMessage,
     sendLagP99Ms: summarizeLatencies(sendLags).p99,
   };
-}
-
-function describeError(error: Error & { code?: string }): string {
-  return error.code ?? error.message;
 }

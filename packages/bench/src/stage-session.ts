@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 import { progressBar, seed } from '@scaling/seed';
 import { loadPlan, resolveStage, stackDown, stackUp } from '@scaling/stack';
+import type { BootSettings } from './experiment.ts';
 import { prepareFixtures } from './fixtures.ts';
 import { collectMetadata, type RunMetadata } from './metadata.ts';
 import type { Fixtures } from './mix.ts';
@@ -13,8 +14,10 @@ export const dataSeed = 1;
 /** A running stage as the bench sees it: where its API and databases are, and where the load generator runs. */
 export interface StageSession {
   stage: number;
-  /** e.g. "stage 2". */
+  /** e.g. "stage 2", or the column's label ("Redis sessions"). */
   label: string;
+  /** How the stage was booted (replicas, CPUs, variant); empty for its compose file as it is. */
+  boot: BootSettings;
   /** The stage's folder name, e.g. 02-separate-database. */
   name: string;
   /** Where its measurements go: stages/<name>/results. */
@@ -31,30 +34,46 @@ export interface StageSession {
   metadata: (scale: number) => RunMetadata;
 }
 
-/** Boots a stage natively, then moves the load generator off the stage's CPUs when the stage leaves one free. */
-export async function openStage(stage: number, output: (line: string) => void): Promise<StageSession> {
-  output(`Starting stage ${stage} natively (the services of its docker-compose.yml)...`);
-  const up = await stackUp(stage, { output: (line) => output(`  ${line}`) }).catch(async (error: Error) => {
-    // Whatever did start would otherwise keep running, holding the ports.
-    await closeStage(stage, output);
-    throw error;
-  });
+/**
+ * Boots a stage natively (with the column's replicas, CPU sets or variant, if any), then moves the load generator
+ * off the stage's CPUs when the stage leaves one free.
+ */
+export async function openStage(
+  stage: number,
+  output: (line: string) => void,
+  column: { label?: string; boot?: BootSettings } = {},
+): Promise<StageSession> {
+  const boot = column.boot ?? {};
+  output(`Starting stage ${stage} natively (the services of its docker-compose.yml${describeBoot(boot)})...`);
+  const up = await stackUp(stage, { ...boot, output: (line) => output(`  ${line}`) }).catch(
+    async (error: Error) => {
+      // Whatever did start would otherwise keep running, holding the ports.
+      await closeStage(stage, output);
+      throw error;
+    },
+  );
   if (!up.apiUrl) throw new Error(`Stage ${stage} publishes no API port, so there is nothing to load.`);
   const baseUrl = new URL(up.apiUrl).origin;
   const systemUnderTestCpus = stageCpus(stage);
   const loadCpu = freeCpu(systemUnderTestCpus);
   // With no free CPU, undo an earlier stage's pinning: the generator then shares every CPU, and says so.
   const pinned = pinProcess(loadCpu ?? `0-${cpus().length - 1}`);
-  const metadata = (scale: number) =>
-    collectMetadata({ baseUrl, scale, seed: dataSeed, systemUnderTestCpus });
-  output(`  ${metadata(1).loadGenerator.note}${pinned ? '' : ' (pinning with taskset failed)'}`);
   const plan = loadPlan(stage);
+  const placement = plan.services
+    .filter((service) => !service.oneShot)
+    .flatMap((service) =>
+      service.instances.map((instance) => ({ instance: instance.name, cpuset: instance.cpuset })),
+    );
+  const metadata = (scale: number) =>
+    collectMetadata({ baseUrl, scale, seed: dataSeed, systemUnderTestCpus, boot, placement });
+  output(`  ${metadata(1).loadGenerator.note}${pinned ? '' : ' (pinning with taskset failed)'}`);
   const apiService =
     plan.services.find((service) => service.ports.some((port) => port.host === plan.httpPort))?.name ?? 'app';
   const appDatabaseUrl = plan.services.find((service) => service.name === apiService)?.env.DATABASE_URL;
   return {
     stage,
-    label: `stage ${stage}`,
+    label: column.label ?? `stage ${stage}`,
+    boot,
     name: resolveStage(stage).name,
     resultsDir: resultsDirectory(stage),
     baseUrl,
@@ -64,6 +83,15 @@ export async function openStage(stage: number, output: (line: string) => void): 
     apiService,
     metadata,
   };
+}
+
+function describeBoot(boot: BootSettings): string {
+  const parts = [
+    ...Object.entries(boot.scale ?? {}).map(([service, count]) => `${service}=${count} replicas`),
+    ...Object.entries(boot.cpusets ?? {}).map(([service, sets]) => `${service} on CPUs ${sets.join(', ')}`),
+    ...(boot.variant ? [`variant ${boot.variant}`] : []),
+  ];
+  return parts.length > 0 ? `; ${parts.join('; ')}` : '';
 }
 
 /**
@@ -82,7 +110,7 @@ export async function closeStage(stage: number, output: (line: string) => void):
 
 /** Replaces the stage's data with the seed at `scale`, then logs in seeded users for the authenticated requests. */
 export async function loadData(
-  session: StageSession,
+  session: Pick<StageSession, 'databaseUrl' | 'baseUrl' | 'label'>,
   scale: number,
   output: (line: string) => void,
 ): Promise<Fixtures> {
@@ -98,7 +126,7 @@ export async function loadData(
 }
 
 /** Fresh sessions for a few seeded users (a crash can wipe the sessions a stage keeps in memory). */
-export function logIn(session: StageSession, scale: number): Promise<Fixtures> {
+export function logIn(session: Pick<StageSession, 'baseUrl'>, scale: number): Promise<Fixtures> {
   return prepareFixtures({ baseUrl: session.baseUrl, seed: dataSeed, scale });
 }
 

@@ -6,6 +6,7 @@ import type { RunMetadata } from '../src/metadata.ts';
 import type { OpenLoadResult } from '../src/open-load.ts';
 import { markdownTable } from '../src/table.ts';
 import { bucketTimeline, outageWindow } from '../src/timeline.ts';
+import { buildOutcome } from './builders.ts';
 
 function buildMetadata(overrides: Partial<RunMetadata> = {}): RunMetadata {
   return {
@@ -30,8 +31,6 @@ function buildMetadata(overrides: Partial<RunMetadata> = {}): RunMetadata {
 function buildResults(overrides: Partial<BenchResults> = {}): BenchResults {
   return {
     stage: '02-separate-database',
-    previousStage: '01-single-server',
-    labels: { before: 'stage 1', after: 'stage 2' },
     quick: false,
     metadata: {
       'stage 1': buildMetadata(),
@@ -50,9 +49,13 @@ function buildResults(overrides: Partial<BenchResults> = {}): BenchResults {
         title: 'Read latency',
         description: 'Reads at a fixed rate.',
         scale: 2,
-        results: { before: {}, after: {} },
+        columns: [
+          { label: 'stage 1', stage: 1 },
+          { label: 'stage 2', stage: 2 },
+        ],
+        results: [{}, {}],
         comparison: {
-          rows: [{ label: 'p95 ms', before: 300, after: 30 }],
+          rows: [{ label: 'p95 ms', values: [300, 30] }],
           panel: { title: 'Latency', unit: 'ms', groups: [{ label: 'p95', values: [300, 30] }] },
           details: 'Rate: 100 req/s.',
         },
@@ -86,7 +89,7 @@ function buildLoad(overrides: Partial<OpenLoadResult> = {}): OpenLoadResult {
 describe('renderBenchMarkdown', () => {
   it('When rendering a run, then it states the machine, the placement of both stages, and each table with ratios', () => {
     const markdown = renderBenchMarkdown(buildResults());
-    expect(markdown).toContain('# 02-separate-database: benchmark against 01-single-server');
+    expect(markdown).toContain('# 02-separate-database: benchmark');
     expect(markdown).toContain('2 × Test CPU, 8 GiB; commit 0123456789ab;');
     expect(markdown).toContain('- stage 1: The load generator runs on CPU 1, apart from the stage (CPU 0).');
     expect(markdown).toContain('- stage 2: The load generator SHARES CPUs with the stage.');
@@ -105,9 +108,9 @@ describe('renderBenchMarkdown', () => {
     expect(markdown).toContain('**Quick run**');
   });
 
-  it('When charting, then each experiment is a panel with both stages as series', () => {
+  it('When charting, then each experiment is a panel with its columns as series', () => {
     const svg = renderBenchChart(buildResults());
-    expect(svg).toContain('02-separate-database vs 01-single-server');
+    expect(svg).toContain('02-separate-database: benchmark');
     expect(svg).toContain('>stage 1</text>');
     expect(svg).toContain('>stage 2</text>');
     expect(svg).toContain('Latency (ms)');
@@ -115,12 +118,12 @@ describe('renderBenchMarkdown', () => {
 });
 
 describe('buildDrillReport', () => {
-  function buildSummary(passed: boolean): DrillSummary {
+  function buildSummary(passed: boolean, overrides: Partial<DrillSummary> = {}): DrillSummary {
     const outcomes = [
-      { name: 'read', scheduledAtMs: 0, latencyMs: 5, status: 200, error: undefined },
-      { name: 'read', scheduledAtMs: 1_000, latencyMs: 2, status: undefined, error: 'ECONNREFUSED' },
-      { name: 'read', scheduledAtMs: 1_500, latencyMs: 2, status: undefined, error: 'ECONNREFUSED' },
-      { name: 'read', scheduledAtMs: 2_000, latencyMs: 5, status: 200, error: undefined },
+      buildOutcome({ scheduledAtMs: 0, latencyMs: 5 }),
+      buildOutcome({ scheduledAtMs: 1_000, latencyMs: 2, status: undefined, error: 'ECONNREFUSED' }),
+      buildOutcome({ scheduledAtMs: 1_500, latencyMs: 2, status: undefined, error: 'ECONNREFUSED' }),
+      buildOutcome({ scheduledAtMs: 2_000, latencyMs: 5 }),
     ];
     const run: FaultRun = {
       load: buildLoad(),
@@ -140,6 +143,7 @@ describe('buildDrillReport', () => {
         { name: 'The app was not restarted', passed: true, detail: 'pid 10 → 10.' },
         { name: 'The API recovered', passed, detail: 'The last second was fine.' },
       ],
+      ...overrides,
     };
   }
 
@@ -154,6 +158,16 @@ describe('buildDrillReport', () => {
     expect(report.markdown).toContain('| 1 | 0 | 2 | 0 | 0 | postgres ready again (1600 ms) |');
     expect(report.raw.failedRequests).toBe(2);
     expect(report.raw).not.toHaveProperty('outcomes');
+  });
+
+  it('When a drill adds sections, then they follow the timeline under their titles', () => {
+    const report = buildDrillReport(
+      buildSummary(true, { sections: [{ title: 'Requests per replica per second', body: '| s | app.1 |' }] }),
+    );
+    const timelineAt = report.markdown.indexOf('## Per second');
+    const sectionAt = report.markdown.indexOf('## Requests per replica per second\n\n| s | app.1 |');
+    expect(timelineAt).toBeGreaterThan(0);
+    expect(sectionAt).toBeGreaterThan(timelineAt);
   });
 
   it('When a check failed, then the report fails and says which', () => {

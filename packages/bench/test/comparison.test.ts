@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type ComparisonRow, formatRatio, renderComparisonTable } from '../src/comparison.ts';
 
 function buildRow(overrides: Partial<ComparisonRow> = {}): ComparisonRow {
-  return { label: 'p95 ms', before: 200, after: 50, ...overrides };
+  return { label: 'p95 ms', values: [200, 50], ...overrides };
 }
 
 describe('formatRatio', () => {
@@ -24,8 +24,8 @@ describe('formatRatio', () => {
 describe('renderComparisonTable', () => {
   it('When rendering rows, then each shows both stages and "after / before" in aligned columns', () => {
     const table = renderComparisonTable(
-      [buildRow(), buildRow({ label: 'successes/s', before: 120, after: 2_400, decimals: 0 })],
-      { before: 'stage 1', after: 'stage 2' },
+      [buildRow(), buildRow({ label: 'successes/s', values: [120, 2_400], decimals: 0 })],
+      ['stage 1', 'stage 2'],
     );
     const lines = table.split('\n');
     expect(lines[0]).toBe('| measure     | stage 1 | stage 2 | stage 2 / stage 1 |');
@@ -35,10 +35,17 @@ describe('renderComparisonTable', () => {
   });
 
   it('When a side was not measured, then its cell and the ratio say n/a', () => {
-    const table = renderComparisonTable([buildRow({ after: undefined })], {
-      before: 'stage 1',
-      after: 'stage 2',
-    });
+    const table = renderComparisonTable([buildRow({ values: [200, undefined] })], ['stage 1', 'stage 2']);
     expect(table.split('\n')[2]).toMatch(/\| +200\.0 \| +n\/a \| +n\/a \|$/);
+  });
+
+  it('When three columns are compared, then each later one gets its ratio to the first', () => {
+    const table = renderComparisonTable(
+      [buildRow({ label: '401 %', values: [66.7, 0, 70], decimals: 1 })],
+      ['memory', 'Redis', 'sticky'],
+    );
+    const lines = table.split('\n');
+    expect(lines[0]).toBe('| measure | memory | Redis | sticky | Redis / memory | sticky / memory |');
+    expect(lines[2]).toBe('| 401 %   |   66.7 |   0.0 |   70.0 |             0x |           1.05x |');
   });
 });

@@ -2,15 +2,17 @@ import type { RequestTemplate } from '@scaling/loadtests/scenarios/types';
 import { mulberry32 } from '@scaling/seed';
 import { describe, expect, it } from 'vitest';
 import { createMix, type Fixtures } from '../src/mix.ts';
+import { buildFixtures } from './builders.ts';
 
-function buildFixtures(overrides: Partial<Fixtures> = {}): Fixtures {
-  return {
+function buildMixFixtures(overrides: Partial<Fixtures> = {}): Fixtures {
+  return buildFixtures({
     tokens: ['token-a', 'token-b'],
     slugs: Array.from({ length: 1_000 }, (_, i) => `article-${i}`),
     usernames: Array.from({ length: 100 }, (_, i) => `user${i}`),
     tags: ['javascript', 'c++', 'node'],
+    emails: ['a@example.com', 'b@example.com'],
     ...overrides,
-  };
+  });
 }
 
 function buildRequest(overrides: Partial<RequestTemplate> = {}): RequestTemplate {
@@ -24,7 +26,7 @@ describe('createMix', () => {
       buildRequest({ name: 'b', weight: 3 }),
       buildRequest({ name: 'c', weight: 6 }),
     ];
-    const mix = createMix(requests, buildFixtures(), mulberry32(1));
+    const mix = createMix(requests, buildMixFixtures(), mulberry32(1));
     const counts: Record<string, number> = { a: 0, b: 0, c: 0 };
     for (let i = 0; i < 20_000; i++) (counts[mix.pick().name] as number)++;
     expect((counts.a as number) / 20_000).toBeCloseTo(0.1, 1);
@@ -33,7 +35,7 @@ describe('createMix', () => {
   });
 
   it('When slugs are drawn, then the most popular 20% get most of the reads', () => {
-    const fixtures = buildFixtures();
+    const fixtures = buildMixFixtures();
     const mix = createMix([buildRequest()], fixtures, mulberry32(2));
     const hot = new Set(fixtures.slugs.slice(0, 200).map((slug) => `/api/articles/${slug}`));
     let hits = 0;
@@ -51,7 +53,7 @@ describe('createMix', () => {
           body: { comment: { body: '{text}' } },
         }),
       ],
-      buildFixtures({ tags: ['c++'] }),
+      buildMixFixtures({ tags: ['c++'] }),
       mulberry32(3),
     );
     const request = mix.next();
@@ -63,7 +65,7 @@ describe('createMix', () => {
   });
 
   it('When auth is none or optional, then tokens go on none or on some of the requests', () => {
-    const fixtures = buildFixtures();
+    const fixtures = buildMixFixtures();
     const none = createMix([buildRequest({ auth: 'none' })], fixtures, mulberry32(4));
     const optional = createMix([buildRequest({ auth: 'optional' })], fixtures, mulberry32(4));
     let withToken = 0;
@@ -76,12 +78,12 @@ describe('createMix', () => {
   });
 
   it('When the fixtures or weights are unusable, then creating the mix fails with a clear message', () => {
-    expect(() => createMix([buildRequest()], buildFixtures({ tokens: [] }), mulberry32(1))).toThrow(
+    expect(() => createMix([buildRequest()], buildMixFixtures({ tokens: [] }), mulberry32(1))).toThrow(
       /seed the database/,
     );
-    expect(() => createMix([buildRequest({ weight: 0 })], buildFixtures(), mulberry32(1))).toThrow(
+    expect(() => createMix([buildRequest({ weight: 0 })], buildMixFixtures(), mulberry32(1))).toThrow(
       /positive weight/,
     );
-    expect(() => createMix([], buildFixtures(), mulberry32(1))).toThrow(/at least one request/);
+    expect(() => createMix([], buildMixFixtures(), mulberry32(1))).toThrow(/at least one request/);
   });
 });

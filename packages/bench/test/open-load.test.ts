@@ -5,13 +5,9 @@ import type { RequestTemplate } from '@scaling/loadtests/scenarios/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fixtures } from '../src/mix.ts';
 import { type RequestOutcome, runOpenLoad } from '../src/open-load.ts';
+import { buildFixtures } from './builders.ts';
 
-const fixtures: Fixtures = {
-  tokens: ['secret'],
-  slugs: ['hot', 'cold'],
-  usernames: ['user1'],
-  tags: ['node'],
-};
+const fixtures: Fixtures = buildFixtures({ slugs: ['hot', 'cold'] });
 
 function buildRequests(): RequestTemplate[] {
   return [

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Scenario } from '@scaling/loadtests/scenarios/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../src/run-scenario.ts';
+import { buildFixtures } from './builders.ts';
 
 interface Received {
   path: string;
@@ -69,7 +70,7 @@ describe('runScenario', () => {
     const result = await runScenario({
       baseUrl,
       scenario: buildScenario(),
-      fixtures: { tokens: ['secret'], slugs: ['hot', 'cold'], usernames: ['user1'], tags: ['node'] },
+      fixtures: buildFixtures({ slugs: ['hot', 'cold'] }),
       onProgress: (update) => progress.push(update.requests),
     });
 
@@ -105,7 +106,7 @@ describe('runScenario', () => {
     const result = await runScenario({
       baseUrl,
       scenario: buildScenario({ durationSeconds: 30 }),
-      fixtures: { tokens: ['secret'], slugs: ['hot'], usernames: ['user1'], tags: ['node'] },
+      fixtures: buildFixtures(),
       signal: controller.signal,
     });
     expect(Date.now() - startedAt).toBeLessThan(10_000);

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RequestOutcome } from '../src/open-load.ts';
 import { bucketTimeline, classifyOutcome, outageWindow, renderTimeline } from '../src/timeline.ts';
-
-function buildOutcome(overrides: Partial<RequestOutcome> = {}): RequestOutcome {
-  return { name: 'get article', scheduledAtMs: 0, latencyMs: 5, status: 200, error: undefined, ...overrides };
-}
+import { buildOutcome } from './builders.ts';
 
 describe('classifyOutcome', () => {
   it('When a request got no answer or a 5xx, then it failed; a 401 and other 4xx are told apart', () => {

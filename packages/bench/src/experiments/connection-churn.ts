@@ -44,11 +44,10 @@ export const connectionChurn = defineExperiment<ChurnSide>({
     );
     return { target, result };
   },
-  compare(before, after, labels) {
+  compare(results, labels) {
     const row = (label: string, pick: (side: ChurnSide) => number, decimals = 0) => ({
       label,
-      before: pick(before),
-      after: pick(after),
+      values: results.map(pick),
       decimals,
     });
     return {
@@ -66,19 +65,18 @@ export const connectionChurn = defineExperiment<ChurnSide>({
         groups: [
           {
             label: 'successes/s',
-            values: [before.result.successesPerSecond, after.result.successesPerSecond],
+            values: results.map((side) => side.result.successesPerSecond),
           },
         ],
       },
-      details: [
-        `Errors by message, ${labels.before} (${before.target}):`,
-        '',
-        renderMessageCounts(before.result.errorsByMessage),
-        '',
-        `Errors by message, ${labels.after} (${after.target}):`,
-        '',
-        renderMessageCounts(after.result.errorsByMessage),
-      ].join('\n'),
+      details: results
+        .flatMap((side, index) => [
+          `Errors by message, ${labels[index]} (${side.target}):`,
+          '',
+          renderMessageCounts(side.result.errorsByMessage),
+          '',
+        ])
+        .join('\n'),
     };
   },
 });

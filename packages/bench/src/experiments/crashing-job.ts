@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readHeavy } from '@scaling/loadtests/scenarios/read-heavy';
 import { stackKill, stackServiceStatus, stackWaitReady } from '@scaling/stack';
-import { defineExperiment } from '../experiment.ts';
+import { beforeAndAfter, defineExperiment } from '../experiment.ts';
 import { runWithFault } from '../fault-run.ts';
 import { enqueueJob, type JobRow, jobState, waitUntilClaimed, waitUntilDone } from '../job-watch.ts';
 import { failedRequests, renderMessageCounts } from '../load-summary.ts';
@@ -125,11 +125,11 @@ export const crashingJob = defineExperiment<CrashSide>({
       timeline: run.timeline,
     };
   },
-  compare(before, after, labels) {
+  compare(results, labels) {
+    const [before, after] = beforeAndAfter(results);
     const row = (label: string, pick: (side: CrashSide) => number | undefined, decimals = 0) => ({
       label,
-      before: pick(before),
-      after: pick(after),
+      values: [pick(before), pick(after)],
       decimals,
     });
     const readyAfter = (side: CrashSide) =>
@@ -156,7 +156,7 @@ export const crashingJob = defineExperiment<CrashSide>({
       details: [
         markdownTable(
           ['stage', 'killed', 'pid before → after', 'restarts', 'the killed job'],
-          [labels.before, labels.after].map((label, index) => {
+          labels.map((label, index) => {
             const side = index === 0 ? before : after;
             return [
               label,
@@ -168,11 +168,11 @@ export const crashingJob = defineExperiment<CrashSide>({
           }),
         ),
         '',
-        `Errors by message, ${labels.before}:`,
+        `Errors by message, ${labels[0]}:`,
         '',
         renderMessageCounts(before.errorsByMessage),
         '',
-        `Errors by message, ${labels.after}:`,
+        `Errors by message, ${labels[1]}:`,
         '',
         renderMessageCounts(after.errorsByMessage),
         '',
@@ -194,11 +194,7 @@ function describeJob(side: CrashSide): string {
   return `not retried yet when the bench stopped waiting (lease until ${job.leaseUntil ?? 'unknown'})`;
 }
 
-function renderSideBySideTimeline(
-  before: CrashSide,
-  after: CrashSide,
-  labels: { before: string; after: string },
-): string {
+function renderSideBySideTimeline(before: CrashSide, after: CrashSide, labels: string[]): string {
   const seconds = Math.max(before.timeline.length, after.timeline.length);
   const cell = (bucket: TimelineBucket | undefined) =>
     bucket ? `${bucket.ok} / ${bucket.failed} / ${bucket.unauthorized}` : '';
@@ -208,7 +204,7 @@ function renderSideBySideTimeline(
       .map(([label]) => label)
       .join(', ');
   return markdownTable(
-    ['s', labels.before, 'events', labels.after, 'events'],
+    ['s', labels[0] ?? 'before', 'events', labels[1] ?? 'after', 'events'],
     Array.from({ length: seconds }, (_, second) => [
       String(second),
       cell(before.timeline[second]),

@@ -1,7 +1,7 @@
 import { weeklyDigestPayload } from '@scaling/jobs';
 import { readLatency } from '@scaling/loadtests/scenarios/read-latency';
 import { databaseNow, queryRows } from '../database.ts';
-import { defineExperiment, type ExperimentContext } from '../experiment.ts';
+import { beforeAndAfter, defineExperiment, type ExperimentContext } from '../experiment.ts';
 import { type JobPressureSummary, startJobPressure } from '../job-pressure.ts';
 import { loadProgress } from '../live-progress.ts';
 import { failedRequests } from '../load-summary.ts';
@@ -114,11 +114,11 @@ export const readLatencyUnderJob = defineExperiment<ReadLatencySide>({
     output(`${digestsMade.toLocaleString('en-US')} digests written during the measurement.`);
     return { calibration, requestsPerSecond, withoutJob, withJob, job: { ...summary, digestsMade } };
   },
-  compare(before, after, labels) {
+  compare(results, labels) {
+    const [before, after] = beforeAndAfter(results);
     const rows = (label: string, pick: (side: ReadLatencySide) => number, decimals = 1) => ({
       label,
-      before: pick(before),
-      after: pick(after),
+      values: [pick(before), pick(after)],
       decimals,
     });
     const job = 'weekly-digest running';
@@ -146,7 +146,7 @@ export const readLatencyUnderJob = defineExperiment<ReadLatencySide>({
       },
       details: [
         before.calibration
-          ? `Rate: ${before.requestsPerSecond} req/s = ${Math.round(loadFactor * 100)}% of ${labels.before}'s closed-model maximum ` +
+          ? `Rate: ${before.requestsPerSecond} req/s = ${Math.round(loadFactor * 100)}% of ${labels[0]}'s closed-model maximum ` +
             `(${Math.round(before.calibration.closedRequestsPerSecond)} req/s with ${before.calibration.connections} connections ` +
             `over ${before.calibration.durationSeconds} s). Job payload: \`${JSON.stringify(digestPayload)}\`, each ` +
             'next job a week earlier (fresh rows: the digests written count the work done).'
@@ -159,7 +159,7 @@ export const readLatencyUnderJob = defineExperiment<ReadLatencySide>({
             'digests written',
             'load generator send lag p99 ms (no job / job)',
           ],
-          [jobRow(labels.before, before), jobRow(labels.after, after)],
+          [jobRow(labels[0] ?? 'before', before), jobRow(labels[1] ?? 'after', after)],
         ),
       ].join('\n'),
     };

@@ -8,7 +8,10 @@ import { readLatencyUnderJob } from '../experiments/read-latency-under-job.ts';
 /** Stage 2 against stage 1: a heavy job, connection churn and a crashing job, each on both topologies. */
 export const stage02: StageBenchmark = {
   stage: 2,
-  previous: 1,
+  columns: [
+    { label: 'stage 1', stage: 1 },
+    { label: 'stage 2', stage: 2 },
+  ],
   // The crash goes last: in stage 1 it takes the API (and its sessions) down with it.
   experiments: [readLatencyUnderJob, connectionChurn, crashingJob],
   drills: [dbRestart, workerCrash],

@@ -1,0 +1,171 @@
+import { readHeavy } from '@scaling/loadtests/scenarios/read-heavy';
+import { signIn } from '@scaling/loadtests/scenarios/sign-in';
+import type { Scenario } from '@scaling/loadtests/scenarios/types';
+import { stackStatus } from '@scaling/stack';
+import { type CpuUsage, cpuUsageBetween, takeSnapshot } from '../cpu-usage.ts';
+import { beforeAndAfter, defineExperiment } from '../experiment.ts';
+import { loadProgress } from '../live-progress.ts';
+import { failedRequests } from '../load-summary.ts';
+import type { RunMetadata } from '../metadata.ts';
+import { runScenario, type ScenarioResult } from '../run-scenario.ts';
+import { markdownTable } from '../table.ts';
+
+/** What the bench itself spends: autocannon runs in its process. */
+const loadGenerator = 'load generator (this bench)';
+
+export interface WorkloadRun {
+  result: ScenarioResult;
+  cpu: CpuUsage;
+}
+
+export interface ReplicaScalingSide {
+  /** By scenario name: the read-heavy mix and the sign-in storm. */
+  workloads: Record<string, WorkloadRun>;
+  placement: NonNullable<RunMetadata['placement']>;
+  loadGeneratorCpus: string;
+}
+
+const workloads: Scenario[] = [readHeavy, signIn];
+
+export const replicaScaling = defineExperiment<ReplicaScalingSide>({
+  name: 'replica-scaling',
+  title: 'One replica or two, each on a CPU of its own (closed model)',
+  description:
+    `Two workloads, closed model (${readHeavy.connections} connections sending as fast as they are answered) ` +
+    'through nginx, first to one replica pinned to CPU 0, then to two replicas pinned to CPU 0 and CPU 1: the ' +
+    'read-heavy mix, whose cost is mostly in Postgres, and a sign-in storm (logins only: scrypt password checks, whose ' +
+    'cost is in the app). This machine has only two CPUs: nginx, Redis, PgBouncer, Postgres and the worker stay on ' +
+    'CPU 1 in both runs, and the load generator runs unpinned on both. The second replica therefore does not get a ' +
+    'CPU to itself: it takes what CPU 1 had left. The CPU each process used during each measurement shows where the ' +
+    'time went.',
+  scale: 1,
+  columns: [
+    { label: '1 replica (CPU 0)', stage: 3, boot: { scale: { app: 1 }, cpusets: { app: ['0'] } } },
+    {
+      label: '2 replicas (CPUs 0 and 1)',
+      stage: 3,
+      boot: { scale: { app: 2 }, cpusets: { app: ['0', '1'] } },
+    },
+  ],
+  async run({ session, seconds, output, fixtures, settings, scale }) {
+    const durationSeconds = seconds(30, 8);
+    const warmUpSeconds = seconds(5, 2);
+    const runs: Record<string, WorkloadRun> = {};
+    for (const workload of workloads) {
+      const scenario = { ...workload, durationSeconds };
+      output(`${workload.name}: warming up for ${warmUpSeconds} s (not measured)...`);
+      await runScenario({
+        baseUrl: session.baseUrl,
+        scenario,
+        fixtures,
+        durationSeconds: warmUpSeconds,
+        randomSeed: 2,
+        signal: settings.signal,
+      });
+      const groups: { name: string; pid: number; alone?: boolean }[] = (await stackStatus(session.stage))
+        .filter((row) => row.pid !== null)
+        .map((row) => ({ name: row.instance, pid: row.pid as number }));
+      groups.push({ name: loadGenerator, pid: process.pid, alone: true });
+      output(
+        `${workload.name}: ${workload.connections} connections for ${durationSeconds} s (closed model)...`,
+      );
+      const start = takeSnapshot();
+      const result = await runScenario({
+        baseUrl: session.baseUrl,
+        scenario,
+        fixtures,
+        onProgress: loadProgress(`${session.label} ${workload.name}`),
+        signal: settings.signal,
+      });
+      const cpu = cpuUsageBetween(start, takeSnapshot(), groups);
+      output(
+        `${workload.name}: ${Math.round(result.requestsPerSecond)} req/s; CPU busy: ${cpu.cpus.map((busy, index) => `CPU ${index} ${busy}%`).join(', ')}.`,
+      );
+      runs[workload.name] = { result, cpu };
+    }
+    const metadata = session.metadata(scale);
+    return {
+      workloads: runs,
+      placement: metadata.placement ?? [],
+      loadGeneratorCpus: metadata.loadGenerator.cpus,
+    };
+  },
+  compare(results, labels) {
+    const [one, two] = beforeAndAfter(results);
+    const rows = workloads.flatMap((workload) => {
+      const row = (label: string, pick: (run: WorkloadRun) => number, decimals = 1) => ({
+        label: `${workload.name}: ${label}`,
+        values: [one, two].map((side) => {
+          const run = side.workloads[workload.name];
+          return run ? pick(run) : undefined;
+        }),
+        decimals,
+      });
+      return [
+        row('req/s', (run) => run.result.requestsPerSecond, 0),
+        row('p95 ms', (run) => run.result.latencyMs.p95),
+        row('failed requests', (run) => failedRequests(run.result), 0),
+        row('CPU 0 busy, %', (run) => run.cpu.cpus[0] ?? 0),
+        row('CPU 1 busy, %', (run) => run.cpu.cpus[1] ?? 0),
+        row('app replicas, % of one CPU', appCpu),
+        row('postgres, % of one CPU', (run) => run.cpu.groups.postgres ?? 0),
+      ];
+    });
+    return {
+      rows,
+      panel: {
+        title: 'One versus two replicas: throughput (closed model)',
+        unit: 'req/s',
+        groups: workloads.map((workload) => ({
+          label: workload.name,
+          values: [one, two].map((side) => side.workloads[workload.name]?.result.requestsPerSecond),
+        })),
+      },
+      details: workloads
+        .flatMap((workload) => [
+          `CPU time per process during ${workload.name} (% of one CPU; a process counts its children, e.g. ` +
+            'Postgres\'s backends and nginx\'s worker), next to the CPUs it was pinned to; "everything else" is ' +
+            'what the CPUs did beyond these processes (the kernel, other programs on the machine):',
+          '',
+          renderCpuTable(results, labels, workload.name),
+          '',
+        ])
+        .join('\n'),
+    };
+  },
+});
+
+function appCpu(run: WorkloadRun): number {
+  return Object.entries(run.cpu.groups)
+    .filter(([name]) => /^app(\.\d+)?$/.test(name))
+    .reduce((sum, [, percent]) => sum + percent, 0);
+}
+
+function renderCpuTable(results: ReplicaScalingSide[], labels: string[], workload: string): string {
+  const runs = results.map((side) => side.workloads[workload]);
+  const names = [...new Set(runs.flatMap((run) => Object.keys(run?.cpu.groups ?? {})))];
+  const pinnedTo = (side: ReplicaScalingSide, name: string) =>
+    name === loadGenerator
+      ? side.loadGeneratorCpus
+      : (side.placement.find((entry) => entry.instance === name)?.cpuset ?? 'unpinned');
+  const rows = names.map((name) => [
+    name,
+    ...results.flatMap((side, index) => {
+      const percent = runs[index]?.cpu.groups[name];
+      return percent === undefined ? ['', ''] : [pinnedTo(side, name), percent.toFixed(1)];
+    }),
+  ]);
+  rows.push(['everything else', ...runs.flatMap((run) => ['', run ? unaccounted(run.cpu).toFixed(1) : ''])]);
+  rows.push([
+    'CPUs busy (CPU 0 / CPU 1), %',
+    ...runs.flatMap((run) => ['', run?.cpu.cpus.map((busy) => busy.toFixed(1)).join(' / ') ?? '']),
+  ]);
+  return markdownTable(['process', ...labels.flatMap((label) => [`${label}: CPUs`, `${label}: %`])], rows);
+}
+
+/** CPU time the machine spent beyond the listed processes, in % of one CPU. */
+function unaccounted(cpu: CpuUsage): number {
+  const busy = cpu.cpus.reduce((sum, percent) => sum + percent, 0);
+  const listed = Object.values(cpu.groups).reduce((sum, percent) => sum + percent, 0);
+  return Math.max(0, busy - listed);
+}
