@@ -77,9 +77,57 @@ describe('createMix', () => {
     expect(withToken).toBeLessThan(650);
   });
 
+  it('When keys are asked for, then each POST write gets a new one from the prefix and nothing else gets one', () => {
+    const mix = createMix(
+      [
+        buildRequest({ name: 'comment', method: 'POST', auth: 'required', write: true, weight: 1 }),
+        buildRequest({ name: 'unfavorite', method: 'DELETE', auth: 'required', write: true, weight: 1 }),
+        buildRequest({ name: 'read', weight: 1 }),
+      ],
+      buildMixFixtures(),
+      mulberry32(5),
+      { idempotencyKeyPrefix: 'run-1' },
+    );
+    const requests = Array.from({ length: 60 }, () => mix.next());
+    const keys = requests
+      .filter((request) => request.name === 'comment')
+      .map((request) => request.headers['idempotency-key']);
+    expect(keys.length).toBeGreaterThan(5);
+    expect(keys).toEqual(keys.map((_, index) => `run-1-${index + 1}`));
+    for (const request of requests.filter((each) => each.name !== 'comment')) {
+      expect(request.headers['idempotency-key']).toBeUndefined();
+    }
+    const unkeyed = createMix(
+      [buildRequest({ method: 'POST', write: true })],
+      buildMixFixtures(),
+      mulberry32(5),
+    );
+    expect(unkeyed.next().headers['idempotency-key']).toBeUndefined();
+  });
+
+  it("When a login is drawn, then it carries one of the fixtures' emails and their shared password", () => {
+    const mix = createMix(
+      [
+        buildRequest({
+          method: 'POST',
+          path: '/api/users/login',
+          body: { user: { email: '{email}', password: '{password}' } },
+        }),
+      ],
+      buildMixFixtures(),
+      mulberry32(6),
+    );
+    const body = JSON.parse(mix.next().body as string);
+    expect(['a@example.com', 'b@example.com']).toContain(body.user.email);
+    expect(body.user.password).toBe('secret-password');
+  });
+
   it('When the fixtures or weights are unusable, then creating the mix fails with a clear message', () => {
     expect(() => createMix([buildRequest()], buildMixFixtures({ tokens: [] }), mulberry32(1))).toThrow(
       /seed the database/,
+    );
+    expect(() => createMix([buildRequest()], buildMixFixtures({ emails: [] }), mulberry32(1))).toThrow(
+      /no emails/,
     );
     expect(() => createMix([buildRequest({ weight: 0 })], buildMixFixtures(), mulberry32(1))).toThrow(
       /positive weight/,

@@ -27,6 +27,7 @@ describe('runOpenLoad', () => {
       const delay = request.url === '/slow' ? 150 : 0;
       setTimeout(() => {
         response.statusCode = request.url === '/slow' ? 503 : 200;
+        response.setHeader('x-served-by', 'app.7');
         response.end('{}');
       }, delay);
     });
@@ -62,6 +63,11 @@ describe('runOpenLoad', () => {
     expect(due[0]).toBe(0);
     expect(due[1]).toBe(20);
     expect(due.at(-1)).toBe(1_980);
+    for (const outcome of outcomes) {
+      expect(outcome.servedBy).toBe('app.7');
+      expect(outcome.sentAtMs).toBeGreaterThanOrEqual(outcome.scheduledAtMs);
+      expect(outcome.request.name).toBe(outcome.name);
+    }
     const slow = outcomes.filter((outcome) => outcome.name === 'slow');
     expect(slow.length).toBeGreaterThan(0);
     for (const outcome of slow) expect(outcome.latencyMs).toBeGreaterThanOrEqual(150);

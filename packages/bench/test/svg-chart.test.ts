@@ -48,6 +48,29 @@ describe('renderBarChart', () => {
     expect(p95Before?.fill).not.toBe(p95After?.fill);
   });
 
+  it('When a panel has series of its own, then it draws its own legend and a bar per series', () => {
+    const svg = renderBarChart(
+      buildChart({
+        series: [],
+        panels: [
+          {
+            title: 'Sessions',
+            unit: '%',
+            series: ['memory', 'Redis', 'sticky'],
+            groups: [{ label: 'refused', values: [66, 1, 70] }],
+          },
+        ],
+      }),
+    );
+    for (const name of ['memory', 'Redis', 'sticky']) expect(svg).toContain(`>${name}</text>`);
+    const fills = [...svg.matchAll(/height="[\d.]+" fill="(#[0-9a-f]+)"\/>/g)]
+      .map((match) => match[1])
+      .filter((fill) => fill !== '#ffffff');
+    // Three legend swatches and three bars, in the same three colours.
+    expect(fills).toHaveLength(6);
+    expect(new Set(fills).size).toBe(3);
+  });
+
   it('When labels hold markup characters, then they are escaped', () => {
     const svg = renderBarChart(buildChart({ title: 'p95 <ms> & "ratio"' }));
     expect(svg).toContain('p95 &lt;ms&gt; &amp; &quot;ratio&quot;');
