@@ -54,6 +54,11 @@ export const rollingRestart: Drill = {
       ]),
     );
     const writes = run.outcomes.filter((outcome) => outcome.request.method !== 'GET');
+    const perReplica = bucketByReplica(run.outcomes, run.load.durationSeconds);
+    // nginx's passive health check keeps a replica that refused connections out for fail_timeout, even once ready.
+    const soleReplicaSeconds = perReplica.filter(
+      (bucket) => Object.keys(bucket.replicas).length === 1,
+    ).length;
 
     return buildDrillReport({
       title,
@@ -67,6 +72,7 @@ export const rollingRestart: Drill = {
           .map((replica) => `${replica} ${before[replica]?.pid} → ${after[replica]?.pid}`)
           .join(', '),
         'writes sent (POST with a key, DELETE)': writes.length,
+        'seconds in which a single replica answered every request': soleReplicaSeconds,
         '401 answers': unauthorized,
       },
       checks: [
@@ -101,7 +107,7 @@ export const rollingRestart: Drill = {
       sections: [
         {
           title: 'Requests per replica per second',
-          body: `Requests by the second they were due, by the replica that answered (X-Served-By).\n\n${renderReplicaTimeline(bucketByReplica(run.outcomes, run.load.durationSeconds), marksBySecond(run.marks))}`,
+          body: `Requests by the second they were due, by the replica that answered (X-Served-By).\n\n${renderReplicaTimeline(perReplica, marksBySecond(run.marks))}`,
         },
       ],
     });

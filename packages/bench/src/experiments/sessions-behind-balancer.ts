@@ -37,7 +37,10 @@ export const sessionsBehindBalancer = defineExperiment<SessionsSide>({
     "`SESSION_STORE=memory`) live in the replica that served the login, so round robin sends most of a user's " +
     'requests to replicas that never heard of the token. Redis sessions are shared by every replica. The sticky ' +
     'variant keeps in-memory sessions and has nginx hash the Authorization header (`hash $http_authorization ' +
-    'consistent`), so one token always reaches one replica.',
+    'consistent`), so one token always reaches one replica; but the login that creates the session carries no ' +
+    'Authorization header, and nginx balances a request whose hash key is empty round robin, so the session is made ' +
+    "wherever the login lands while the token's hash picks its replica independently. The users log in through nginx " +
+    'just before each run, as a client would.',
   scale: 1,
   columns: [
     { label: 'memory sessions, round robin', stage: 3, boot: { variant: 'memory-sessions' } },
@@ -78,6 +81,7 @@ export const sessionsBehindBalancer = defineExperiment<SessionsSide>({
         row('requests with a token answered 401', (side) => side.authenticated['401']),
         row('requests with a token', (side) => total(side.authenticated)),
         row('logged-in users refused at least once', (side) => side.usersRejected),
+        row('logged-in users whose requests all reached one replica', pinnedUsers),
         row('anonymous requests that failed', (side) => total(side.anonymous) - side.anonymous.ok),
         row("busiest replica's share of the requests, %", busiestSharePercent, 1),
         row('p95 ms', (side) => side.load.latencyMs.p95, 1),
@@ -105,6 +109,11 @@ export const sessionsBehindBalancer = defineExperiment<SessionsSide>({
     };
   },
 });
+
+/** Users whose every answered request came from the same replica: what sticky balancing promises. */
+function pinnedUsers(side: SessionsSide): number {
+  return side.tokenReplicas.filter((reached) => Object.keys(reached).length === 1).length;
+}
 
 function total(counts: ClassCounts): number {
   return Object.values(counts).reduce((sum, count) => sum + count, 0);
