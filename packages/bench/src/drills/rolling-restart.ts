@@ -4,15 +4,23 @@ import type { Drill } from '../experiment.ts';
 import { runWithFault } from '../fault-run.ts';
 import { failedRequests } from '../load-summary.ts';
 import { bucketByReplica, renderReplicaTimeline } from '../timeline-by-class.ts';
-import { keyedLoad, keyedLoadRate, replicaNames, replicaStatuses } from './balancer-drill.ts';
+import {
+  keyedLoad,
+  keyedLoadRate,
+  replicaNames,
+  replicaStatuses,
+  waitUntilBalancedTo,
+} from './balancer-drill.ts';
 
 const title = 'Rolling restart of every replica under load';
 const description =
   `Steady open-model load (the read-heavy mix, each POST with an Idempotency-Key, ${keyedLoadRate} req/s) through ` +
   'nginx. Each replica in turn is restarted through the stack, as a deploy does: SIGTERM, then the replica fails its ' +
   'readiness, keeps serving for its drain delay with `Connection: close`, stops listening (nginx retries refused ' +
-  'connections on another replica), finishes what is in flight and exits; it starts again and the next one goes only ' +
-  'once it is ready. No request may fail, and no logged-in user may notice (sessions live in Redis).';
+  'connections on another replica), finishes what is in flight and exits; it starts again, and the next one goes only ' +
+  'once nginx sends requests to it again: being ready is not enough, since nginx keeps a replica that refused ' +
+  'connections out of rotation for `fail_timeout` (5 s). No request may fail, and no logged-in user may notice ' +
+  '(sessions live in Redis).';
 
 export const rollingRestart: Drill = {
   name: 'rolling-restart',
@@ -22,7 +30,7 @@ export const rollingRestart: Drill = {
   async run(context) {
     const { session, seconds, output, scale } = context;
     const replicas = replicaNames(session.stage);
-    const durationSeconds = seconds(40, 25);
+    const durationSeconds = seconds(45, 35);
     const faultAtSeconds = seconds(8, 4);
     const before = await replicaStatuses(session.stage, replicas);
     output(
@@ -37,6 +45,8 @@ export const rollingRestart: Drill = {
           mark(`${replica} restart begins`);
           await stackRestart(session.stage, replica, { output });
           mark(`${replica} ready`);
+          await waitUntilBalancedTo(session.baseUrl, replica);
+          mark(`${replica} back in rotation`);
         }
       },
     });
@@ -48,10 +58,15 @@ export const rollingRestart: Drill = {
       return run.outcomes.some((outcome) => outcome.servedBy === replica && outcome.scheduledAtMs > readyAt);
     });
     const restartMs = Object.fromEntries(
-      replicas.map((replica) => [
-        `${replica}: restart begins → ready`,
-        `${(run.marks[`${replica} ready`] ?? 0) - (run.marks[`${replica} restart begins`] ?? 0)} ms`,
-      ]),
+      replicas.map((replica) => {
+        const begins = run.marks[`${replica} restart begins`] ?? 0;
+        const ready = run.marks[`${replica} ready`] ?? 0;
+        const back = run.marks[`${replica} back in rotation`] ?? 0;
+        return [
+          `${replica}: restart begins → ready → back in rotation`,
+          `${ready - begins} ms → +${back - ready} ms`,
+        ];
+      }),
     );
     const writes = run.outcomes.filter((outcome) => outcome.request.method !== 'GET');
     const perReplica = bucketByReplica(run.outcomes, run.load.durationSeconds);
