@@ -264,7 +264,9 @@ describe('the stage-3 plan', () => {
     expect(conf).toContain(
       `include ${join(stage3.root, 'stages', '03-load-balancer', 'config', 'proxy.conf')};`,
     );
-    expect(conf).not.toContain('hash $http_authorization');
+    expect(conf).toContain(
+      `include ${join(stage3.root, 'stages', '03-load-balancer', 'config', 'balancing', 'round-robin.conf')};`,
+    );
     expect(services.nginx?.probe).toEqual({ type: 'http', url: 'http://127.0.0.1:8080/nginx-health' });
     expect(services.nginx?.stopSignal).toBe('SIGQUIT');
   });
@@ -287,13 +289,20 @@ describe('the stage-3 plan', () => {
     expect(upstreamServers(scaled)).toHaveLength(2);
   });
 
-  it('When the sticky variant is chosen, then nginx hashes the Authorization header', () => {
-    const sticky = planWith({ variant: 'sticky' });
-    expect(byName(sticky).nginx?.setup?.files['nginx.conf']).toContain(
-      'hash $http_authorization consistent;',
-    );
-    expect(upstreamServers(sticky)).toHaveLength(3);
-  });
+  it.each([
+    ['sticky', 'token-hash.conf'],
+    ['sticky-ip', 'client-address-hash.conf'],
+  ])(
+    'When the %s variant is chosen, then nginx includes %s and the replicas keep sessions in memory',
+    (variant, file) => {
+      const sticky = planWith({ variant });
+      expect(byName(sticky).nginx?.setup?.files['nginx.conf']).toContain(
+        `include ${join(stage3.root, 'stages', '03-load-balancer', 'config', 'balancing', file)};`,
+      );
+      expect(byName(sticky).app?.env.SESSION_STORE).toBe('memory');
+      expect(upstreamServers(sticky)).toHaveLength(3);
+    },
+  );
 
   it('When an HTTP port is chosen, then nginx moves there and the replicas follow it', () => {
     const moved = planWith({ httpPort: 18123 });

@@ -30,22 +30,23 @@ export interface SessionsSide {
 
 export const sessionsBehindBalancer = defineExperiment<SessionsSide>({
   name: 'sessions-behind-balancer',
-  title: 'Sessions behind a round-robin balancer: in memory, in Redis, or pinned by hashing the token',
+  title: 'Sessions behind a balancer: in memory, in Redis, or pinned to a replica by a hash',
   description:
     `The read-heavy mix at ${requestsPerSecond} req/s (open model) through nginx to 3 replicas; logged-in users send ` +
     "their token on every feed and write and on about half of the reads. In-memory sessions (stage 2's app, " +
     "`SESSION_STORE=memory`) live in the replica that served the login, so round robin sends most of a user's " +
-    'requests to replicas that never heard of the token. Redis sessions are shared by every replica. The sticky ' +
-    'variant keeps in-memory sessions and has nginx hash the Authorization header (`hash $http_authorization ' +
-    'consistent`), so one token always reaches one replica; but the login that creates the session carries no ' +
-    'Authorization header, and nginx balances a request whose hash key is empty round robin, so the session is made ' +
-    "wherever the login lands while the token's hash picks its replica independently. The users log in through nginx " +
-    'just before each run, as a client would.',
+    'requests to replicas that never heard of the token. Redis sessions are shared by every replica. Two sticky ' +
+    'variants keep in-memory sessions and pin requests instead: hashing the Authorization header sends one token ' +
+    'to one replica, but the login that creates the session carries no token and is balanced round robin, so the ' +
+    "session is made wherever the login lands while the token's hash picks its replica independently; hashing the " +
+    "client's address pins the login too, but every client behind one address (here the one load generator) shares " +
+    'one replica. The users log in through nginx just before each run, as a client would.',
   scale: 1,
   columns: [
     { label: 'memory sessions, round robin', stage: 3, boot: { variant: 'memory-sessions' } },
     { label: 'Redis sessions, round robin', stage: 3 },
     { label: 'memory sessions, sticky (hash on token)', stage: 3, boot: { variant: 'sticky' } },
+    { label: 'memory sessions, sticky (hash on client address)', stage: 3, boot: { variant: 'sticky-ip' } },
   ],
   async run({ session, seconds, output, fixtures, settings }) {
     const durationSeconds = seconds(30, 10);
