@@ -44,7 +44,8 @@ export function collectMetadata(input: {
     : false;
   return {
     commit: git(['rev-parse', 'HEAD']) ?? 'unknown',
-    dirty: (git(['status', '--porcelain']) ?? '') !== '',
+    // Results written earlier in the same session (the bench before the drills) do not make the code differ.
+    dirty: (git(['status', '--porcelain', '--', '.', ':(exclude)stages/*/results/*']) ?? '') !== '',
     startedAt: new Date().toISOString(),
     machine: {
       // Not availableParallelism(): that follows this process's affinity, which pinning has narrowed.

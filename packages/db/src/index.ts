@@ -2,3 +2,4 @@ export { migrationsDir, runMigrations } from './migrate.ts';
 export { createPool, type PoolOptions } from './pool.ts';
 export { type PostgresPluginOptions, postgresPlugin } from './postgres-plugin.ts';
 export { type Queryable, withTransaction } from './transaction.ts';
+export { isDatabaseUnavailable } from './unavailable.ts';

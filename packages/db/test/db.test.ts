@@ -3,7 +3,13 @@ import { readdirSync } from 'node:fs';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { migrationsDir, postgresPlugin, runMigrations, withTransaction } from '../src/index.ts';
+import {
+  isDatabaseUnavailable,
+  migrationsDir,
+  postgresPlugin,
+  runMigrations,
+  withTransaction,
+} from '../src/index.ts';
 
 const databaseUrl = inject('databaseUrl');
 let pool: pg.Pool;
@@ -86,5 +92,41 @@ describe('postgresPlugin', () => {
     expect(rows[0]?.answer).toBe(42);
     await app.close();
     expect(app.pg.ended).toBe(true);
+  });
+});
+
+describe('isDatabaseUnavailable', () => {
+  it('When nothing listens on the port, then the connection error counts as unavailable', async () => {
+    const client = new pg.Client({ connectionString: 'postgres://conduit:conduit@127.0.0.1:1/conduit' });
+    const error = await client.connect().then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(isDatabaseUnavailable(error)).toBe(true);
+  });
+
+  it('When the server terminates the session (as a shutdown does), then the error counts as unavailable', async () => {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    client.on('error', () => {});
+    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    await pool.query('SELECT pg_terminate_backend($1)', [rows[0]?.pid]);
+    const error = await client.query('SELECT 1').then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    await client.end().catch(() => {});
+    expect(error).toBeInstanceOf(Error);
+    expect(isDatabaseUnavailable(error)).toBe(true);
+  });
+
+  it('When a query is wrong, then its error is a bug, not an outage', async () => {
+    const error = await pool.query('SELECT * FROM no_such_table').then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(isDatabaseUnavailable(error)).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import type { ErrorBody } from '@scaling/contract';
+import { isDatabaseUnavailable } from '@scaling/db';
 import { IdempotencyStoreUnavailableError } from '@scaling/idempotency';
 import { SessionStoreUnavailableError } from '@scaling/sessions';
 import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
@@ -11,7 +12,7 @@ const serverErrorBody: ErrorBody = {
   },
 };
 
-/** Seconds a client should wait before retrying after a 503: Redis reconnects within about a second. */
+/** Seconds a client should wait before retrying after a 503: Redis and the pg pool reconnect within about a second. */
 const retryAfterSeconds = 1;
 
 /**
@@ -20,6 +21,7 @@ const retryAfterSeconds = 1;
  */
 export const unavailableBodies = {
   session: { errors: { session: ['store is unavailable right now; retry in a few seconds'] } },
+  database: { errors: { database: ['is unavailable right now; retry in a few seconds'] } },
   idempotency: {
     errors: {
       'Idempotency-Key': [
@@ -32,6 +34,7 @@ export const unavailableBodies = {
 function unavailableBody(error: Error): ErrorBody | null {
   if (error instanceof SessionStoreUnavailableError) return unavailableBodies.session;
   if (error instanceof IdempotencyStoreUnavailableError) return unavailableBodies.idempotency;
+  if (isDatabaseUnavailable(error)) return unavailableBodies.database;
   return null;
 }
 
@@ -83,7 +86,7 @@ export function errorHandler(
   }
   const unavailable = unavailableBody(error);
   if (unavailable) {
-    // Not logged per request: the Redis client logs the outage once, and the request log shows each 503.
+    // Not logged as an error: an outage is not a bug. The request log shows each 503; the Redis client logs its outage once.
     return reply.code(503).header('retry-after', String(retryAfterSeconds)).send(unavailable);
   }
   if (error.validation) {

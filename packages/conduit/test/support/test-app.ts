@@ -13,12 +13,17 @@ export interface TestAppOptions {
   hooks?: ConduitHooks;
   sessions?: SessionStore;
   logger?: FastifyServerOptions['logger'];
+  /** Defaults to the test database; a test of an outage points it at a port nothing listens on. */
+  databaseUrl?: string;
 }
 
 /** The app as a stage wires it: Fastify + postgresPlugin + conduit with in-memory sessions, on the test database. */
 export async function buildTestApp(options: TestAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false, frameworkErrors });
-  await app.register(postgresPlugin, { connectionString: inject('databaseUrl'), max: 4 });
+  await app.register(postgresPlugin, {
+    connectionString: options.databaseUrl ?? inject('databaseUrl'),
+    max: 4,
+  });
   await app.register(conduit, {
     sessions: options.sessions ?? createMemorySessionStore(),
     ...(options.hooks ? { hooks: options.hooks } : {}),
