@@ -1,13 +1,7 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { columnsOf, runBenchmark } from './benchmark.ts';
-import {
-  assertPortsFree,
-  assertStagesStopped,
-  interruptOnSigint,
-  parsePositive,
-  prefixed,
-} from './command-line.ts';
+import { claimStages, exitWithUsageUnless, reportFailure, runOptions } from './command-line.ts';
 import { findBenchmark } from './stages/index.ts';
 
 const usage = `Usage: pnpm bench <stage> [--quick] [--scale N] [--only name[,name]]
@@ -21,20 +15,10 @@ writes stages/<stage>/results/bench.{json,md,svg}.
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: {
-    quick: { type: 'boolean', default: false },
-    scale: { type: 'string' },
-    only: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
+  options: { ...runOptions, only: { type: 'string' } },
 });
+exitWithUsageUnless(positionals.length === 1, values.help, usage);
 
-if (values.help || positionals.length !== 1) {
-  console.log(usage);
-  process.exit(values.help ? 0 : 2);
-}
-
-const output = prefixed('bench');
 try {
   const benchmark = findBenchmark(positionals[0] as string);
   const stages = [
@@ -44,20 +28,13 @@ try {
       ),
     ),
   ];
-  await assertStagesStopped();
-  await assertPortsFree(stages);
+  const settings = await claimStages('bench', stages, values);
   const files = await runBenchmark(
     benchmark,
-    {
-      quick: values.quick,
-      scale: parsePositive('scale', values.scale),
-      output,
-      signal: interruptOnSigint('bench', stages),
-    },
+    settings,
     values.only?.split(',').map((name) => name.trim()) ?? [],
   );
-  output(`\nResults: ${files.map((file) => relative(process.cwd(), file)).join(', ')}`);
+  settings.output(`\nResults: ${files.map((file) => relative(process.cwd(), file)).join(', ')}`);
 } catch (error) {
-  console.error(`\n[bench] Failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
+  reportFailure('bench', error);
 }

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { loadPlan, repoRoot, stackStatus } from '@scaling/stack';
+import type { RunSettings } from './experiment.ts';
 
 /** Ctrl-C finishes the current step and stops the stage; a second Ctrl-C exits at once. */
 export function interruptOnSigint(command: string, stages: number[]): AbortSignal {
@@ -82,4 +83,46 @@ export function parsePositive(name: string, value: string | undefined): number |
 export function prefixed(command: string): (line: string) => void {
   return (line) =>
     console.log(line.startsWith('\n') ? `\n[${command}] ${line.slice(1)}` : `[${command}] ${line}`);
+}
+
+/** The options `pnpm bench` and `pnpm drill` share, for `parseArgs`. */
+export const runOptions = {
+  quick: { type: 'boolean', default: false },
+  scale: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+/** Prints the usage and exits: successfully when it was asked for, with 2 when the arguments were wrong. */
+export function exitWithUsageUnless(argumentsFit: boolean, help: boolean, usage: string): void {
+  if (help || !argumentsFit) {
+    console.log(usage);
+    process.exit(help ? 0 : 2);
+  }
+}
+
+/** Refuses to go on while a stage runs or anything holds the ports of `stages` (see the two checks). */
+export async function assertStagesFree(stages: number[]): Promise<void> {
+  await assertStagesStopped();
+  await assertPortsFree(stages);
+}
+
+/** Once the stages are free: the settings of a run from the shared options, with Ctrl-C stopping it cleanly. */
+export async function claimStages(
+  command: string,
+  stages: number[],
+  options: { quick: boolean; scale?: string | undefined },
+): Promise<RunSettings> {
+  await assertStagesFree(stages);
+  return {
+    quick: options.quick,
+    scale: parsePositive('scale', options.scale),
+    output: prefixed(command),
+    signal: interruptOnSigint(command, stages),
+  };
+}
+
+/** Says why the command failed and makes it exit with `exitCode`. */
+export function reportFailure(command: string, error: unknown, exitCode = 1): void {
+  console.error(`\n[${command}] Failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = exitCode;
 }

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { readHeavy } from '@scaling/loadtests/scenarios/read-heavy';
 import {
-  assertPortsFree,
-  assertStagesStopped,
+  assertStagesFree,
   interruptOnSigint,
   parsePositive,
   prefixed,
+  reportFailure,
 } from './command-line.ts';
 import { renderComparisonTable } from './comparison.ts';
 import { loadProgress } from './live-progress.ts';
@@ -89,8 +89,7 @@ function compare(runs: StageRun[]): string {
 try {
   const durationSeconds = parsePositive('duration', values.duration) as number;
   const connections = parsePositive('connections', values.connections) as number;
-  await assertStagesStopped();
-  await assertPortsFree(stages);
+  await assertStagesFree(stages);
   const runs: StageRun[] = [];
   for (const stage of stages) {
     if (signal.aborted) break;
@@ -120,6 +119,5 @@ try {
   }
   if (signal.aborted) process.exitCode = 130;
 } catch (error) {
-  console.error(`\n[demo] Failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = signal.aborted ? 130 : 1;
+  reportFailure('demo', error, signal.aborted ? 130 : 1);
 }

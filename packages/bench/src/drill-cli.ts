@@ -1,12 +1,6 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  assertPortsFree,
-  assertStagesStopped,
-  interruptOnSigint,
-  parsePositive,
-  prefixed,
-} from './command-line.ts';
+import { claimStages, exitWithUsageUnless, reportFailure, runOptions } from './command-line.ts';
 import { runDrill } from './drill.ts';
 import { findBenchmark } from './stages/index.ts';
 
@@ -16,21 +10,9 @@ Boots the stage natively, seeds it, runs steady load, injects the drill's fault 
 stages/<stage>/results/drill-<name>.{json,md}: a per-second timeline, the outage window, errors and the checks.
 Exits 1 when a check fails.`;
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    quick: { type: 'boolean', default: false },
-    scale: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
+const { values, positionals } = parseArgs({ allowPositionals: true, options: runOptions });
+exitWithUsageUnless(positionals.length === 2, values.help, usage);
 
-if (values.help || positionals.length !== 2) {
-  console.log(usage);
-  process.exit(values.help ? 0 : 2);
-}
-
-const output = prefixed('drill');
 try {
   const [stage, name] = positionals as [string, string];
   const benchmark = findBenchmark(stage);
@@ -39,21 +21,14 @@ try {
     const names = benchmark.drills.map((candidate) => candidate.name).join(', ');
     throw new Error(`Stage ${benchmark.stage} has no drill "${name}": choose one of ${names}.`);
   }
-  await assertStagesStopped();
-  await assertPortsFree([benchmark.stage]);
-  const result = await runDrill(benchmark.stage, drill, {
-    quick: values.quick,
-    scale: parsePositive('scale', values.scale),
-    output,
-    signal: interruptOnSigint('drill', [benchmark.stage]),
-  });
+  const settings = await claimStages('drill', [benchmark.stage], values);
+  const result = await runDrill(benchmark.stage, drill, settings);
   console.log(`\n${result.markdown.split('\n## Errors')[0]}`);
-  output(`Results: ${result.files.map((file) => relative(process.cwd(), file)).join(', ')}`);
+  settings.output(`Results: ${result.files.map((file) => relative(process.cwd(), file)).join(', ')}`);
   if (!result.passed) {
-    output('A check failed: see the report above.');
+    settings.output('A check failed: see the report above.');
     process.exitCode = 1;
   }
 } catch (error) {
-  console.error(`\n[drill] Failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
+  reportFailure('drill', error);
 }

@@ -1,4 +1,4 @@
-import type { DrillReport } from './experiment.ts';
+import type { DrillContext, DrillReport } from './experiment.ts';
 import type { FaultRun } from './fault-run.ts';
 import { failedRequests, renderMessageCounts } from './load-summary.ts';
 import type { RunMetadata } from './metadata.ts';
@@ -32,6 +32,18 @@ export function marksBySecond(marks: Record<string, number>): Record<number, str
     bySecond[second] = bySecond[second] ? `${bySecond[second]}; ${label} (${ms} ms)` : `${label} (${ms} ms)`;
   }
   return bySecond;
+}
+
+/** `buildDrillReport` with the metadata of the stage the drill ran on and the rate its load was offered at. */
+export function reportDrill(
+  context: Pick<DrillContext, 'session' | 'scale'>,
+  summary: Omit<DrillSummary, 'metadata' | 'requestsPerSecond'>,
+): DrillReport {
+  return buildDrillReport({
+    ...summary,
+    metadata: context.session.metadata(context.scale),
+    requestsPerSecond: summary.run.load.requestsPerSecondTarget ?? 0,
+  });
 }
 
 /** The drill's raw JSON and its Markdown: the figures, the checks, and a per-second timeline with the fault marked. */

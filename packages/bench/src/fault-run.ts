@@ -35,6 +35,14 @@ export interface FaultRun {
   outcomes: RequestOutcome[];
 }
 
+/** The usual course of a fault run: 40 s of load with the fault at 10 s (20 s and 5 s for a quick run). */
+export function usualFaultTiming(seconds: (full: number, quick: number) => number): {
+  durationSeconds: number;
+  faultAtSeconds: number;
+} {
+  return { durationSeconds: seconds(40, 20), faultAtSeconds: seconds(10, 5) };
+}
+
 /** Steady open-model load with a fault injected at a known moment, recorded request by request. */
 export async function runWithFault(options: FaultRunOptions): Promise<FaultRun> {
   const outcomes: RequestOutcome[] = [];

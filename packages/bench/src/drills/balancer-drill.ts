@@ -3,12 +3,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { readHeavyKeyed } from '@scaling/loadtests/scenarios/read-heavy-keyed';
 import { loadPlan, type StackStatus, stackServiceStatus } from '@scaling/stack';
 import type { DrillContext } from '../experiment.ts';
-import type { FaultRunOptions } from '../fault-run.ts';
+import type { SteadyLoad } from '../steady-load.ts';
 
 // What stage 3's drills share: a steady load whose writes carry Idempotency-Keys, and the replicas behind nginx.
 
 /** The steady load of stage 3's drills: the browsing mix with keyed POSTs, at the scenario's rate. */
 export const keyedLoadRate = readHeavyKeyed.requestsPerSecond;
+
+/** How stage 3's drill descriptions begin. */
+export const keyedLoadThroughNginx = `Steady open-model load (the read-heavy mix, each POST with an Idempotency-Key, ${keyedLoadRate} req/s) through nginx`;
 
 /** A prefix no earlier run used: Redis keeps each Idempotency-Key (and its stored answer) for a day. */
 export function newKeyPrefix(): string {
@@ -18,7 +21,7 @@ export function newKeyPrefix(): string {
 export function keyedLoad(
   context: Pick<DrillContext, 'session' | 'fixtures' | 'settings'>,
   name: string,
-): Omit<FaultRunOptions, 'durationSeconds' | 'faultAtSeconds' | 'inject'> {
+): SteadyLoad {
   return {
     label: `${context.session.label} ${name}`,
     baseUrl: context.session.baseUrl,

@@ -1,8 +1,8 @@
-import { readHeavy } from '@scaling/loadtests/scenarios/read-heavy';
 import { stackRestart, stackServiceStatus } from '@scaling/stack';
-import { buildDrillReport } from '../drill-report.ts';
+import { reportDrill } from '../drill-report.ts';
 import type { Drill } from '../experiment.ts';
-import { runWithFault } from '../fault-run.ts';
+import { runWithFault, usualFaultTiming } from '../fault-run.ts';
+import { readHeavyLoad } from '../steady-load.ts';
 
 const requestsPerSecond = 50;
 /** How long after Postgres is ready again failures may still show: pools notice dead connections on use. */
@@ -19,22 +19,17 @@ export const dbRestart: Drill = {
   title,
   description,
   scale: 1,
-  async run({ session, seconds, fixtures, output, settings, scale }) {
-    const durationSeconds = seconds(40, 20);
-    const faultAtSeconds = seconds(10, 5);
+  async run(context) {
+    const { session, seconds, output } = context;
+    const { durationSeconds, faultAtSeconds } = usualFaultTiming(seconds);
     const apiBefore = await stackServiceStatus(session.stage, session.apiService);
     output(
       `${requestsPerSecond} req/s for ${durationSeconds} s; Postgres restarts at ${faultAtSeconds} s...`,
     );
     const run = await runWithFault({
-      label: `${session.label} db-restart`,
-      baseUrl: session.baseUrl,
-      requests: readHeavy.requests,
-      fixtures,
-      requestsPerSecond,
+      ...readHeavyLoad(context, 'db-restart', requestsPerSecond),
       durationSeconds,
       faultAtSeconds,
-      signal: settings.signal,
       async inject(mark) {
         mark('postgres restart begins');
         await stackRestart(session.stage, 'postgres', { output });
@@ -44,11 +39,9 @@ export const dbRestart: Drill = {
     const apiAfter = await stackServiceStatus(session.stage, session.apiService);
     const readyAt = run.marks['postgres ready again'] ?? 0;
     const lastSeconds = run.timeline.slice(-5);
-    return buildDrillReport({
+    return reportDrill(context, {
       title,
       description,
-      metadata: session.metadata(scale),
-      requestsPerSecond,
       run,
       facts: {
         [`${session.apiService} pid before → after`]: `${apiBefore.pid} → ${apiAfter.pid}`,

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stackStartService, stackStopService } from '@scaling/stack';
-import { buildDrillReport, marksBySecond } from '../drill-report.ts';
+import { marksBySecond, reportDrill } from '../drill-report.ts';
 import type { Drill } from '../experiment.ts';
-import { runWithFault } from '../fault-run.ts';
+import { runWithFault, usualFaultTiming } from '../fault-run.ts';
 import { rejectedTokens } from '../sessions.ts';
 import {
   bucketByClass,
@@ -12,15 +12,15 @@ import {
   renderClassTimeline,
   statusClasses,
 } from '../timeline-by-class.ts';
-import { keyedLoad, keyedLoadRate } from './balancer-drill.ts';
+import { keyedLoad, keyedLoadRate, keyedLoadThroughNginx } from './balancer-drill.ts';
 
 /** Each replica's Redis client retries at most a second apart, and a request may have been due just before. */
 const recoveryMs = 3_000;
 
 const title = 'Redis stops under load';
 const description =
-  `Steady open-model load (the read-heavy mix, each POST with an Idempotency-Key, ${keyedLoadRate} req/s) through ` +
-  'nginx. Redis, which holds the sessions and the idempotency keys, is stopped for a while and started again. ' +
+  `${keyedLoadThroughNginx}. ` +
+  'Redis, which holds the sessions and the idempotency keys, is stopped for a while and started again. ' +
   'Requests that carry a token cannot be checked meanwhile: they must get a clear 503 ("store unavailable, retry"), ' +
   'never a 500 (a bug) or a 401 (a silent logout). Anonymous reads never ask Redis and must keep working. When Redis ' +
   'is back, everything must recover by itself, with the sessions intact (Redis keeps an append-only file).';
@@ -31,9 +31,8 @@ export const redisDown: Drill = {
   description,
   scale: 1,
   async run(context) {
-    const { session, seconds, output, scale, fixtures } = context;
-    const durationSeconds = seconds(40, 20);
-    const faultAtSeconds = seconds(10, 5);
+    const { session, seconds, output, fixtures } = context;
+    const { durationSeconds, faultAtSeconds } = usualFaultTiming(seconds);
     const downSeconds = seconds(10, 5);
     output(
       `${keyedLoadRate} req/s for ${durationSeconds} s; Redis stops at ${faultAtSeconds} s for ${downSeconds} s...`,
@@ -75,11 +74,9 @@ export const redisDown: Drill = {
     const sessions = await rejectedTokens(session.baseUrl, fixtures.tokens);
     const notOk = (counts: ClassCounts) => sum(counts) - counts.ok;
 
-    return buildDrillReport({
+    return reportDrill(context, {
       title,
       description,
-      metadata: session.metadata(scale),
-      requestsPerSecond: keyedLoadRate,
       run,
       facts: {
         'Redis away (stop begins → ready again)': `${readyAt - (run.marks['redis stop begins'] ?? 0)} ms`,

@@ -2,10 +2,10 @@ import { readHeavyKeyed } from '@scaling/loadtests/scenarios/read-heavy-keyed';
 import { mulberry32 } from '@scaling/seed';
 import { stackKill, stackWaitReady } from '@scaling/stack';
 import { databaseNow } from '../database.ts';
-import { buildDrillReport, marksBySecond } from '../drill-report.ts';
+import { marksBySecond, reportDrill } from '../drill-report.ts';
 import { duplicateComments, storedCommentCopies } from '../duplicates.ts';
 import type { Drill } from '../experiment.ts';
-import { runWithFault } from '../fault-run.ts';
+import { runWithFault, usualFaultTiming } from '../fault-run.ts';
 import {
   inFlightDuring,
   isRead,
@@ -19,7 +19,14 @@ import { createMix } from '../mix.ts';
 import type { RequestOutcome } from '../open-load.ts';
 import { classifyOutcome } from '../timeline.ts';
 import { bucketByReplica, renderReplicaTimeline } from '../timeline-by-class.ts';
-import { keyedLoad, keyedLoadRate, newKeyPrefix, replicaNames, replicaStatuses } from './balancer-drill.ts';
+import {
+  keyedLoad,
+  keyedLoadRate,
+  keyedLoadThroughNginx,
+  newKeyPrefix,
+  replicaNames,
+  replicaStatuses,
+} from './balancer-drill.ts';
 
 /** Comments posted at once just before the kill, so that writes are surely in flight on the replica that dies. */
 const burstSize = 60;
@@ -28,8 +35,7 @@ const killAfterFirstAnswerMs = 2;
 
 const title = 'A replica is killed (SIGKILL) under load, with writes in flight';
 const description =
-  `Steady open-model load (the read-heavy mix, each POST with an Idempotency-Key, ${keyedLoadRate} req/s) through ` +
-  `nginx to every replica. At the fault, ${burstSize} keyed comment POSTs go out at once and, while they are being ` +
+  `${keyedLoadThroughNginx} to every replica. At the fault, ${burstSize} keyed comment POSTs go out at once and, while they are being ` +
   'served, one replica gets SIGKILL (a crash or an OOM kill: no drain). nginx sends reads that the dead replica held to ' +
   'another one, but never a POST that may have reached it: those fail, and the client sends each failed write again ' +
   'with the same key. The key must make that safe: no comment may exist twice.';
@@ -40,11 +46,10 @@ export const replicaKill: Drill = {
   description,
   scale: 1,
   async run(context) {
-    const { session, seconds, output, scale, fixtures } = context;
+    const { session, seconds, output, fixtures } = context;
     const replicas = replicaNames(session.stage);
     const victim = replicas[1] as string;
-    const durationSeconds = seconds(40, 20);
-    const faultAtSeconds = seconds(10, 5);
+    const { durationSeconds, faultAtSeconds } = usualFaultTiming(seconds);
     const since = await databaseNow(session.databaseUrl);
     const before = await replicaStatuses(session.stage, [victim]);
     const comment = readHeavyKeyed.requests.filter((request) => request.name === 'comment');
@@ -104,11 +109,9 @@ export const replicaKill: Drill = {
     const victimBefore = before[victim];
     const victimAfter = after[victim];
 
-    return buildDrillReport({
+    return reportDrill(context, {
       title,
       description,
-      metadata: session.metadata(scale),
-      requestsPerSecond: keyedLoadRate,
       run,
       facts: {
         [`${victim} pid before → after (restarts)`]: `${victimBefore?.pid} → ${victimAfter?.pid} (${victimBefore?.restarts} → ${victimAfter?.restarts})`,

@@ -1,5 +1,5 @@
 import { stackRestart } from '@scaling/stack';
-import { buildDrillReport, marksBySecond } from '../drill-report.ts';
+import { marksBySecond, reportDrill } from '../drill-report.ts';
 import type { Drill } from '../experiment.ts';
 import { runWithFault } from '../fault-run.ts';
 import { failedRequests } from '../load-summary.ts';
@@ -7,6 +7,7 @@ import { bucketByReplica, renderReplicaTimeline } from '../timeline-by-class.ts'
 import {
   keyedLoad,
   keyedLoadRate,
+  keyedLoadThroughNginx,
   replicaNames,
   replicaStatuses,
   waitUntilBalancedTo,
@@ -14,8 +15,8 @@ import {
 
 const title = 'Rolling restart of every replica under load';
 const description =
-  `Steady open-model load (the read-heavy mix, each POST with an Idempotency-Key, ${keyedLoadRate} req/s) through ` +
-  'nginx. Each replica in turn is restarted through the stack, as a deploy does: SIGTERM, then the replica fails its ' +
+  `${keyedLoadThroughNginx}. ` +
+  'Each replica in turn is restarted through the stack, as a deploy does: SIGTERM, then the replica fails its ' +
   'readiness, keeps serving for its drain delay with `Connection: close`, stops listening (nginx retries refused ' +
   'connections on another replica), finishes what is in flight and exits; it starts again, and the next one goes only ' +
   'once nginx sends requests to it again: being ready is not enough, since nginx keeps a replica that refused ' +
@@ -28,7 +29,7 @@ export const rollingRestart: Drill = {
   description,
   scale: 1,
   async run(context) {
-    const { session, seconds, output, scale } = context;
+    const { session, seconds, output } = context;
     const replicas = replicaNames(session.stage);
     const durationSeconds = seconds(45, 35);
     const faultAtSeconds = seconds(8, 4);
@@ -75,11 +76,9 @@ export const rollingRestart: Drill = {
       (bucket) => Object.keys(bucket.replicas).length === 1,
     ).length;
 
-    return buildDrillReport({
+    return reportDrill(context, {
       title,
       description,
-      metadata: session.metadata(scale),
-      requestsPerSecond: keyedLoadRate,
       run,
       facts: {
         ...restartMs,

@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { weeklyDigestPayload } from '@scaling/jobs';
-import { readHeavy } from '@scaling/loadtests/scenarios/read-heavy';
 import { stackKill, stackServiceStatus, stackWaitReady } from '@scaling/stack';
-import { buildDrillReport } from '../drill-report.ts';
+import { reportDrill } from '../drill-report.ts';
 import type { Drill } from '../experiment.ts';
 import { digestPayload } from '../experiments/read-latency-under-job.ts';
-import { runWithFault } from '../fault-run.ts';
+import { runWithFault, usualFaultTiming } from '../fault-run.ts';
 import { enqueueJob, type JobRow, jobState, readJob, waitUntilClaimed, waitUntilDone } from '../job-watch.ts';
 import { failedRequests } from '../load-summary.ts';
+import { readHeavyLoad } from '../steady-load.ts';
 
 const requestsPerSecond = 50;
 /** Jobs queued behind the one that gets killed: the restarted worker must finish them all. */
@@ -26,9 +26,9 @@ export const workerCrash: Drill = {
   title,
   description,
   scale: 1,
-  async run({ session, seconds, fixtures, output, settings, scale }) {
-    const durationSeconds = seconds(40, 20);
-    const faultAtSeconds = seconds(10, 5);
+  async run(context) {
+    const { session, seconds, output } = context;
+    const { durationSeconds, faultAtSeconds } = usualFaultTiming(seconds);
     const worker = session.jobRunner;
     const apiBefore = await stackServiceStatus(session.stage, session.apiService);
     const workerBefore = await stackServiceStatus(session.stage, worker);
@@ -38,14 +38,9 @@ export const workerCrash: Drill = {
       `${requestsPerSecond} req/s for ${durationSeconds} s; at ${faultAtSeconds} s jobs are queued and ${worker} is killed...`,
     );
     const run = await runWithFault({
-      label: `${session.label} worker-crash`,
-      baseUrl: session.baseUrl,
-      requests: readHeavy.requests,
-      fixtures,
-      requestsPerSecond,
+      ...readHeavyLoad(context, 'worker-crash', requestsPerSecond),
       durationSeconds,
       faultAtSeconds,
-      signal: settings.signal,
       async inject(mark) {
         const first = await enqueueJob(session.databaseUrl, 'weekly-digest', digestPayload);
         jobIds.push(first);
@@ -93,11 +88,9 @@ export const workerCrash: Drill = {
     const finished = jobs.filter((job) => jobState(job) === 'finished').length;
     const failed = failedRequests(run.load);
 
-    return buildDrillReport({
+    return reportDrill(context, {
       title,
       description,
-      metadata: session.metadata(scale),
-      requestsPerSecond,
       run,
       facts: {
         [`${worker} pid before → after`]: `${workerBefore.pid} → ${workerAfter.pid}`,

@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readHeavy } from '@scaling/loadtests/scenarios/read-heavy';
 import { stackKill, stackServiceStatus, stackWaitReady } from '@scaling/stack';
 import { beforeAndAfter, defineExperiment } from '../experiment.ts';
-import { runWithFault } from '../fault-run.ts';
+import { runWithFault, usualFaultTiming } from '../fault-run.ts';
 import { enqueueJob, type JobRow, jobState, waitUntilClaimed, waitUntilDone } from '../job-watch.ts';
 import { failedRequests, renderMessageCounts } from '../load-summary.ts';
 import { rejectedTokens } from '../sessions.ts';
+import { readHeavyLoad } from '../steady-load.ts';
 import { markdownTable } from '../table.ts';
 import type { OutageWindow, TimelineBucket } from '../timeline.ts';
 import { digestPayload } from './read-latency-under-job.ts';
@@ -51,9 +51,9 @@ export const crashingJob = defineExperiment<CrashSide>({
     'memory are gone. From stage 2 on it is the worker: the API does not notice. Either way the job is claimed again once ' +
     'its lease runs out.',
   scale: 1,
-  async run({ session, seconds, output, fixtures, settings }) {
-    const durationSeconds = seconds(40, 20);
-    const faultAtSeconds = seconds(10, 5);
+  async run(context) {
+    const { session, seconds, output, fixtures } = context;
+    const { durationSeconds, faultAtSeconds } = usualFaultTiming(seconds);
     const service = session.jobRunner;
     const before = await stackServiceStatus(session.stage, service);
     let jobId = 0;
@@ -63,14 +63,9 @@ export const crashingJob = defineExperiment<CrashSide>({
       `${requestsPerSecond} req/s for ${durationSeconds} s; at ${faultAtSeconds} s a weekly-digest job starts and ${service} (pid ${before.pid}) gets SIGKILL...`,
     );
     const run = await runWithFault({
-      label: `${session.label} crash`,
-      baseUrl: session.baseUrl,
-      requests: readHeavy.requests,
-      fixtures,
-      requestsPerSecond,
+      ...readHeavyLoad(context, 'crash', requestsPerSecond),
       durationSeconds,
       faultAtSeconds,
-      signal: settings.signal,
       async inject(mark) {
         jobId = await enqueueJob(session.databaseUrl, 'weekly-digest', digestPayload);
         mark('job enqueued');
