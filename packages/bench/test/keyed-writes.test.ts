@@ -1,7 +1,4 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   inFlightDuring,
   type RetriedWrite,
@@ -11,6 +8,7 @@ import {
 } from '../src/keyed-writes.ts';
 import type { RequestOutcome } from '../src/open-load.ts';
 import { buildOutcome, buildRequest } from './builders.ts';
+import { serveDuringTests } from './test-server.ts';
 
 function buildWrite(key: string | undefined, method: 'POST' | 'DELETE' = 'POST') {
   return buildRequest({
@@ -36,40 +34,32 @@ describe('inFlightDuring', () => {
 });
 
 describe('sending writes to a server that answers 502 once per key', () => {
-  let server: Server;
-  let baseUrl: string;
   const seen = new Map<string, number>();
 
-  beforeAll(async () => {
-    server = createServer((request, response) => {
-      request.resume();
-      request.on('end', () => {
-        const key = String(request.headers['idempotency-key'] ?? request.method);
-        const count = (seen.get(key) ?? 0) + 1;
-        seen.set(key, count);
-        response.setHeader('x-served-by', 'app.9');
-        if (count === 1) response.statusCode = 502;
-        else {
-          response.statusCode = 201;
-          response.setHeader('idempotent-replayed', 'true');
-        }
-        response.end('{}');
-      });
+  const server = serveDuringTests((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      const key = String(request.headers['idempotency-key'] ?? request.method);
+      const count = (seen.get(key) ?? 0) + 1;
+      seen.set(key, count);
+      response.setHeader('x-served-by', 'app.9');
+      if (count === 1) response.statusCode = 502;
+      else {
+        response.statusCode = 201;
+        response.setHeader('idempotent-replayed', 'true');
+      }
+      response.end('{}');
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
   });
 
   it('When failed writes are retried, then each goes again with its key until it is answered', async () => {
-    const retried = await retryFailedWrites(baseUrl, [buildWrite('key-a'), buildWrite(undefined, 'DELETE')], {
-      delayMs: 5,
-    });
+    const retried = await retryFailedWrites(
+      server.baseUrl,
+      [buildWrite('key-a'), buildWrite(undefined, 'DELETE')],
+      {
+        delayMs: 5,
+      },
+    );
     expect(retried.map((write) => write.retries.map((answer) => answer.status))).toEqual([
       [502, 201],
       [502, 201],
@@ -80,12 +70,15 @@ describe('sending writes to a server that answers 502 once per key', () => {
   });
 
   it('When retries keep failing, then they stop after the given attempts', async () => {
-    const retried = await retryFailedWrites(baseUrl, [buildWrite('key-b')], { attempts: 1, delayMs: 5 });
+    const retried = await retryFailedWrites(server.baseUrl, [buildWrite('key-b')], {
+      attempts: 1,
+      delayMs: 5,
+    });
     expect(summarizeRetries(retried)).toEqual({ '502': 1 });
   });
 
   it('When a POST carries no key, then retrying it is refused', async () => {
-    await expect(retryFailedWrites(baseUrl, [buildWrite(undefined)], { delayMs: 5 })).rejects.toThrow(
+    await expect(retryFailedWrites(server.baseUrl, [buildWrite(undefined)], { delayMs: 5 })).rejects.toThrow(
       /carries no Idempotency-Key/,
     );
   });
@@ -94,7 +87,7 @@ describe('sending writes to a server that answers 502 once per key', () => {
     let clock = 1_000;
     const seenOutcomes: RequestOutcome[] = [];
     const outcomes = await sendBurst(
-      baseUrl,
+      server.baseUrl,
       [buildWrite('burst-1'), buildWrite('burst-2')],
       () => clock++,
       (outcome) => seenOutcomes.push(outcome),

@@ -1,11 +1,12 @@
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RequestTemplate } from '@scaling/loadtests/scenarios/types';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Fixtures } from '../src/mix.ts';
 import { type RequestOutcome, runOpenLoad } from '../src/open-load.ts';
 import { buildFixtures } from './builders.ts';
+import { serveDuringTests } from './test-server.ts';
 
 const fixtures: Fixtures = buildFixtures({ slugs: ['hot', 'cold'] });
 
@@ -17,35 +18,23 @@ function buildRequests(): RequestTemplate[] {
 }
 
 describe('runOpenLoad', () => {
-  let server: Server;
-  let baseUrl: string;
   let received = 0;
 
-  beforeAll(async () => {
-    server = createServer((request, response) => {
-      received++;
-      const delay = request.url === '/slow' ? 150 : 0;
-      setTimeout(() => {
-        response.statusCode = request.url === '/slow' ? 503 : 200;
-        response.setHeader('x-served-by', 'app.7');
-        response.end('{}');
-      }, delay);
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+  const server = serveDuringTests((request, response) => {
+    received++;
+    const delay = request.url === '/slow' ? 150 : 0;
+    setTimeout(() => {
+      response.statusCode = request.url === '/slow' ? 503 : 200;
+      response.setHeader('x-served-by', 'app.7');
+      response.end('{}');
+    }, delay);
   });
 
   it('When run at 50 req/s for 2 s, then 100 requests go out evenly and slow answers show in the latency', async () => {
     const outcomes: RequestOutcome[] = [];
     received = 0;
     const result = await runOpenLoad({
-      baseUrl,
+      baseUrl: server.baseUrl,
       name: 'tiny',
       requests: buildRequests(),
       fixtures,
@@ -99,7 +88,7 @@ describe('runOpenLoad', () => {
 
   it('When a request outlives the timeout, then it counts as a timeout error', async () => {
     const result = await runOpenLoad({
-      baseUrl,
+      baseUrl: server.baseUrl,
       name: 'timeouts',
       requests: [{ name: 'slow', weight: 1, method: 'GET', path: '/slow', auth: 'none' }],
       fixtures,

@@ -1,10 +1,8 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Scenario } from '@scaling/loadtests/scenarios/types';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runScenario } from '../src/run-scenario.ts';
 import { buildFixtures } from './builders.ts';
+import { serveDuringTests } from './test-server.ts';
 
 interface Received {
   path: string;
@@ -38,37 +36,25 @@ function buildScenario(overrides: Partial<Scenario> = {}): Scenario {
 }
 
 describe('runScenario', () => {
-  let server: Server;
-  let baseUrl: string;
   const received: Received[] = [];
 
-  beforeAll(async () => {
-    server = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk) => {
-        body += chunk;
-      });
-      request.on('end', () => {
-        received.push({ path: request.url ?? '', authorization: request.headers.authorization, body });
-        response.statusCode = request.url === '/api/missing' ? 404 : 200;
-        response.setHeader('content-type', 'application/json');
-        response.end('{"ok":true}');
-      });
+  const server = serveDuringTests((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => {
+      body += chunk;
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    request.on('end', () => {
+      received.push({ path: request.url ?? '', authorization: request.headers.authorization, body });
+      response.statusCode = request.url === '/api/missing' ? 404 : 200;
+      response.setHeader('content-type', 'application/json');
+      response.end('{"ok":true}');
+    });
   });
 
   it('When an open-model scenario runs for 2 s at 20 req/s, then the counts add up with what the server saw', async () => {
     const progress: number[] = [];
     const result = await runScenario({
-      baseUrl,
+      baseUrl: server.baseUrl,
       scenario: buildScenario(),
       fixtures: buildFixtures({ slugs: ['hot', 'cold'] }),
       onProgress: (update) => progress.push(update.requests),
@@ -104,7 +90,7 @@ describe('runScenario', () => {
     const startedAt = Date.now();
     setTimeout(() => controller.abort(), 500);
     const result = await runScenario({
-      baseUrl,
+      baseUrl: server.baseUrl,
       scenario: buildScenario({ durationSeconds: 30 }),
       fixtures: buildFixtures(),
       signal: controller.signal,
