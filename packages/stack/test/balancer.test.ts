@@ -3,9 +3,8 @@ import { get } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  type StackStatus,
   stackDown,
   stackKill,
   stackServiceStatus,
@@ -14,6 +13,7 @@ import {
   stackStopService,
   stackUp,
 } from '../src/index.ts';
+import { fixtureStackDuringTests } from './support/fixture-stack.ts';
 import { alive, fixtureStage, fixturesDir } from './support/fixture-stage.ts';
 
 /** Redis on 16497, two echo replicas (18181, 18182) behind nginx on 18180. */
@@ -58,19 +58,10 @@ function redisCommand(port: number, command: string): Promise<string> {
 }
 
 describe('nginx over replicas, and Redis, in the fixture stack', () => {
-  let services: StackStatus[];
-
-  beforeAll(async () => {
-    services = (await stackUp(stage, { ...quiet, readyTimeoutMs: 30_000 })).services;
-  }, 90_000);
-
-  afterAll(async () => {
-    await stackDown(stage, { ...quiet, volumes: true });
-    stage.remove();
-  }, 60_000);
+  const services = fixtureStackDuringTests(stage);
 
   it('When the stack is up, then each replica listens on a port of its own behind the published balancer', () => {
-    expect(services.map((row) => [row.instance, row.kind, row.state, row.ports])).toEqual([
+    expect(services().map((row) => [row.instance, row.kind, row.state, row.ports])).toEqual([
       ['cache', 'redis', 'ready', [16497]],
       ['web.1', 'node', 'ready', [18181]],
       ['web.2', 'node', 'ready', [18182]],
@@ -89,7 +80,7 @@ describe('nginx over replicas, and Redis, in the fixture stack', () => {
   });
 
   it('When nginx runs, then it is not root and balances over one rewritten server line per replica', () => {
-    const balancer = services.find((row) => row.instance === 'balancer');
+    const balancer = services().find((row) => row.instance === 'balancer');
     const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${balancer?.pid}/status`, 'utf8'))?.[1];
     expect(uid).not.toBe('0');
     const conf = readFileSync(join(stage.stateDir, 'services', 'balancer', 'nginx.conf'), 'utf8');

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StackStatus, stackDown, stackStatus, stackUp } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import { stackDown, stackStatus } from '../src/index.ts';
+import { fixtureStackDuringTests } from './support/fixture-stack.ts';
 import { alive, fixtureStage, fixturesDir } from './support/fixture-stage.ts';
 
 /** Postgres on 15498, PgBouncer on 16498 (transaction pooling, 2 backends), a worker without ports. */
@@ -21,19 +22,10 @@ async function query<T>(url: string, sql: string): Promise<T[]> {
 }
 
 describe('PgBouncer in the fixture stack', () => {
-  let services: StackStatus[];
-
-  beforeAll(async () => {
-    services = (await stackUp(stage, { ...quiet, readyTimeoutMs: 30_000 })).services;
-  }, 90_000);
-
-  afterAll(async () => {
-    await stackDown(stage, { ...quiet, volumes: true });
-    stage.remove();
-  }, 60_000);
+  const services = fixtureStackDuringTests(stage);
 
   it('When the stack is up, then PgBouncer and the portless worker are ready', () => {
-    expect(services.map((row) => [row.instance, row.kind, row.state])).toEqual([
+    expect(services().map((row) => [row.instance, row.kind, row.state])).toEqual([
       ['db', 'postgres', 'ready'],
       ['pooler', 'pgbouncer', 'ready'],
       ['worker', 'node', 'ready'],
@@ -49,7 +41,7 @@ describe('PgBouncer in the fixture stack', () => {
   });
 
   it('When PgBouncer runs, then it is not root and keeps its rewritten configuration in the stage state', async () => {
-    const pooler = services.find((row) => row.instance === 'pooler');
+    const pooler = services().find((row) => row.instance === 'pooler');
     const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pooler?.pid}/status`, 'utf8'))?.[1];
     expect(uid).not.toBe('0');
     const ini = readFileSync(join(stage.stateDir, 'services', 'pooler', 'pgbouncer.ini'), 'utf8');
