@@ -3,28 +3,20 @@ import exec from 'k6/execution';
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { Counter, Rate } from 'k6/metrics';
 import type { Options } from 'k6/options';
+import type { Fixtures as Targets } from '../scenarios/fixtures.ts';
 import {
-  carriesIdempotencyKey,
   createRequestPicker,
   idempotencyKey,
   type PlaceholderValues,
-  resolveTemplate,
-  sendsToken,
+  prepareRequest,
 } from '../scenarios/requests.ts';
 import type { Scenario } from '../scenarios/types.ts';
 
 /** What the requests are aimed at, found through the API in setup() so the script works against any seeded stage. */
-export interface Fixtures {
+export interface Fixtures extends Targets {
   baseUrl: string;
   /** New for every run: the API keeps an Idempotency-Key for a day, so keys must not repeat across runs. */
   runId: string;
-  tokens: string[];
-  slugs: string[];
-  usernames: string[];
-  tags: string[];
-  /** The users this script registered, who can log in with `password`. */
-  emails: string[];
-  password: string;
 }
 
 interface ArticleList {
@@ -141,15 +133,17 @@ export function iteration(scenario: Scenario): (fixtures: Fixtures) => void {
       password: () => fixtures.password,
     };
     const template = pick(Math.random());
-    const { path, body } = resolveTemplate(template, values);
-    const headers: Record<string, string> = { accept: 'application/json' };
-    const withToken = sendsToken(template, Math.random());
-    if (withToken) headers.authorization = `Token ${skewed(fixtures.tokens)}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const keyed = scenario.idempotencyKeys === true && carriesIdempotencyKey(template);
-    if (keyed) {
-      headers['idempotency-key'] = idempotencyKey(`k6-${fixtures.runId}`, exec.scenario.iterationInTest);
-    }
+    const { path, body, headers } = prepareRequest(
+      template,
+      values,
+      Math.random(),
+      () => skewed(fixtures.tokens),
+      scenario.idempotencyKeys === true
+        ? () => idempotencyKey(`k6-${fixtures.runId}`, exec.scenario.iterationInTest)
+        : undefined,
+    );
+    const withToken = headers.authorization !== undefined;
+    const keyed = headers['idempotency-key'] !== undefined;
     const send = () =>
       http.request(template.method, `${fixtures.baseUrl}${path}`, body ?? null, {
         headers,

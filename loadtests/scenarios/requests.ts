@@ -64,3 +64,28 @@ export function carriesIdempotencyKey(template: RequestTemplate): boolean {
 export function idempotencyKey(runPrefix: string, sequence: number): string {
   return `${runPrefix}-${sequence}`;
 }
+
+export interface PreparedRequest {
+  path: string;
+  body: string | undefined;
+  headers: Record<string, string>;
+}
+
+/**
+ * A template made ready to send: placeholders filled, JSON headers, a token from `token` when the template sends one
+ * (`random` decides for 'optional'), and a key from `nextKey`, when given, on the writes a key makes safe to retry.
+ */
+export function prepareRequest(
+  template: RequestTemplate,
+  values: PlaceholderValues,
+  random: number,
+  token: () => string,
+  nextKey?: () => string,
+): PreparedRequest {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (sendsToken(template, random)) headers.authorization = `Token ${token()}`;
+  const { path, body } = resolveTemplate(template, values);
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (nextKey !== undefined && carriesIdempotencyKey(template)) headers['idempotency-key'] = nextKey();
+  return { path, body, headers };
+}

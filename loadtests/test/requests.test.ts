@@ -8,6 +8,7 @@ import {
   fillPlaceholders,
   idempotencyKey,
   type PlaceholderValues,
+  prepareRequest,
   resolveTemplate,
   sendsToken,
 } from '../scenarios/requests.ts';
@@ -90,6 +91,51 @@ describe('idempotency keys', () => {
   it('When keys are made for one run, then each is the run prefix and its sequence number', () => {
     expect(idempotencyKey('bench-abc', 7)).toBe('bench-abc-7');
     expect(idempotencyKey('bench-abc', 7)).not.toBe(idempotencyKey('bench-abd', 7));
+  });
+});
+
+describe('prepareRequest', () => {
+  it('When a keyed write that needs a token is prepared, then it carries JSON headers, the token and a key', () => {
+    const template = buildTemplate({
+      method: 'POST',
+      auth: 'required',
+      write: true,
+      body: { comment: { body: '{text}' } },
+    });
+    const prepared = prepareRequest(
+      template,
+      values,
+      0.9,
+      () => 'secret',
+      () => 'run-1',
+    );
+    expect(prepared).toEqual({
+      path: '/api/articles/a%20b',
+      body: '{"comment":{"body":"Hello \\"world\\"."}}',
+      headers: {
+        accept: 'application/json',
+        authorization: 'Token secret',
+        'content-type': 'application/json',
+        'idempotency-key': 'run-1',
+      },
+    });
+  });
+
+  it('When an anonymous read or a write without a key source is prepared, then neither token nor key is added', () => {
+    const keyless = prepareRequest(buildTemplate({ method: 'POST', write: true }), values, 0, () => 'secret');
+    expect(keyless.headers).toEqual({ accept: 'application/json' });
+    const read = prepareRequest(
+      buildTemplate(),
+      values,
+      0,
+      () => 'secret',
+      () => 'run-1',
+    );
+    expect(read).toEqual({
+      path: '/api/articles/a%20b',
+      body: undefined,
+      headers: { accept: 'application/json' },
+    });
   });
 });
 

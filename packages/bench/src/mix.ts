@@ -1,24 +1,14 @@
+import type { Fixtures } from '@scaling/loadtests/scenarios/fixtures';
 import {
-  carriesIdempotencyKey,
   createRequestPicker,
   idempotencyKey,
   type PlaceholderValues,
-  resolveTemplate,
-  sendsToken,
+  prepareRequest,
 } from '@scaling/loadtests/scenarios/requests';
 import type { RequestTemplate } from '@scaling/loadtests/scenarios/types';
 import { type Random, sentence, zipf } from '@scaling/seed';
 
-/** What the requests are aimed at, each list ordered from the most to the least popular. */
-export interface Fixtures {
-  tokens: string[];
-  slugs: string[];
-  usernames: string[];
-  tags: string[];
-  /** Users who can log in, all with `password`. */
-  emails: string[];
-  password: string;
-}
+export type { Fixtures };
 
 export interface ResolvedRequest {
   name: string;
@@ -76,21 +66,22 @@ export function createMix(
     password: () => fixtures.password,
   };
 
+  const prefix = options.idempotencyKeyPrefix;
+  const nextKey = prefix === undefined ? undefined : () => idempotencyKey(prefix, ++keysIssued);
+
   return {
     pick(): RequestTemplate {
       return pick(random.next());
     },
     next(): ResolvedRequest {
       const template = this.pick();
-      const headers: Record<string, string> = { accept: 'application/json' };
-      if (sendsToken(template, random.next()))
-        headers.authorization = `Token ${random.pick(fixtures.tokens)}`;
-      const { path, body } = resolveTemplate(template, values);
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      if (options.idempotencyKeyPrefix !== undefined && carriesIdempotencyKey(template)) {
-        keysIssued++;
-        headers['idempotency-key'] = idempotencyKey(options.idempotencyKeyPrefix, keysIssued);
-      }
+      const { path, body, headers } = prepareRequest(
+        template,
+        values,
+        random.next(),
+        () => random.pick(fixtures.tokens),
+        nextKey,
+      );
       return { name: template.name, method: template.method, path, headers, body };
     },
   };
