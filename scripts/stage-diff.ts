@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { resolveStage } from '@scaling/stack';
+import { repoRoot, resolveStage } from '@scaling/stack';
 
 // Measured results and installed modules differ in every stage and teach nothing in a diff.
 const ignored = new Set(['node_modules', 'results']);
@@ -23,12 +23,14 @@ if (!from || !to) {
 const fromDir = dirname(resolveStage(from).composeFile);
 const toDir = dirname(resolveStage(to).composeFile);
 const files = [...new Set([...listFiles(fromDir), ...listFiles(toDir)])].sort();
+// Paths relative to the repository root read as `a/stages/01-.../app.ts` in the diff headers.
+const side = (dir: string, file: string) => {
+  const path = join(dir, file);
+  return existsSync(path) ? relative(repoRoot, path) : '/dev/null';
+};
 for (const file of files) {
-  const a = join(fromDir, file);
-  const b = join(toDir, file);
-  spawnSync(
-    'git',
-    ['diff', '--no-index', '--color=auto', existsSync(a) ? a : '/dev/null', existsSync(b) ? b : '/dev/null'],
-    { stdio: 'inherit' },
-  );
+  spawnSync('git', ['diff', '--no-index', '--color=auto', side(fromDir, file), side(toDir, file)], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
 }
