@@ -1,6 +1,5 @@
 import { buildArticle, uniqueSuffix } from '@scaling/testing';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   buildTestApp,
   createArticle,
@@ -10,13 +9,8 @@ import {
   tokenHeader,
 } from './support/test-app.ts';
 
-let app: FastifyInstance;
-beforeAll(async () => {
-  app = await buildTestApp();
-});
-afterAll(async () => {
-  await app.close();
-});
+const app = await buildTestApp();
+afterAll(() => app.close());
 
 const updateArticle = (token: string, slug: string, article: Record<string, unknown>) =>
   app.inject({

@@ -1,17 +1,11 @@
 import { maxLength } from '@scaling/contract';
 import { buildArticle, buildUser, uniqueSuffix } from '@scaling/testing';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { jsonBodyLimit } from '../src/http/json-body-parser.ts';
 import { buildTestApp, createArticle, expectError, registerUser, tokenHeader } from './support/test-app.ts';
 
-let app: FastifyInstance;
-beforeAll(async () => {
-  app = await buildTestApp();
-});
-afterAll(async () => {
-  await app.close();
-});
+const app = await buildTestApp();
+afterAll(() => app.close());
 
 const postUsers = (payload: string, contentType = 'application/json') =>
   app.inject({ method: 'POST', url: '/api/users', headers: { 'content-type': contentType }, payload });

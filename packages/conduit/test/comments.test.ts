@@ -1,6 +1,5 @@
 import { uniqueSuffix } from '@scaling/testing';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   buildTestApp,
   createArticle,
@@ -11,13 +10,8 @@ import {
   tokenHeader,
 } from './support/test-app.ts';
 
-let app: FastifyInstance;
-beforeAll(async () => {
-  app = await buildTestApp();
-});
-afterAll(async () => {
-  await app.close();
-});
+const app = await buildTestApp();
+afterAll(() => app.close());
 
 const deleteComment = (slug: string, id: number | string, token?: string) =>
   app.inject({

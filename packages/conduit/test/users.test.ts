@@ -1,15 +1,9 @@
 import { buildUser, uniqueSuffix } from '@scaling/testing';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildTestApp, expectError, registerUser, tokenHeader } from './support/test-app.ts';
 
-let app: FastifyInstance;
-beforeAll(async () => {
-  app = await buildTestApp();
-});
-afterAll(async () => {
-  await app.close();
-});
+const app = await buildTestApp();
+afterAll(() => app.close());
 
 const updateUser = (token: string, user: Record<string, unknown>) =>
   app.inject({ method: 'PUT', url: '/api/user', headers: tokenHeader(token), payload: { user } });
