@@ -1,4 +1,5 @@
-export { buildConduitApp, type ConduitAppOptions } from './conduit-app.ts';
+// The app's wiring lives with the API, so the API's own tests build it the same way the stages do.
+export { buildConduitApp, type ConduitAppOptions } from '@scaling/conduit';
 export { databaseUrlEnv, listenEnv, loadEnvConfig, logLevelEnv, wholeNumber } from './env-config.ts';
 export { closeGracefully, type ShutdownLogger } from './graceful.ts';
 export { loadWorkerConfig, runWorkerProcess, type WorkerConfig } from './worker-process.ts';

@@ -1,5 +1,7 @@
+export { buildConduitApp, type ConduitApiOptions, type ConduitAppOptions } from './app.ts';
 export { hashPassword } from './domain/password.ts';
 export type { Viewer } from './http/authentication.ts';
 export { frameworkErrors } from './http/error-handler.ts';
 export type { ConduitHooks, ConduitOptions } from './options.ts';
 export { conduit } from './plugin.ts';
+export { createRepositories, type Database, type Repositories } from './repositories.ts';

@@ -1,6 +1,7 @@
 import type { IdempotencyStore } from '@scaling/idempotency';
 import type { SessionStore } from '@scaling/sessions';
 import type pg from 'pg';
+import type { Repositories } from './repositories.ts';
 
 export interface ConduitHooks {
   /**
@@ -11,6 +12,8 @@ export interface ConduitHooks {
 }
 
 export interface ConduitOptions {
+  /** The routes' only way to the data: `createRepositories(database)`, or a stage's own (replicas, caches). */
+  repositories: Repositories;
   sessions: SessionStore;
   hooks?: ConduitHooks;
   /** Sent as `X-Served-By` on every response, so a client behind a balancer sees which replica answered. */

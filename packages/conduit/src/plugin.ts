@@ -18,10 +18,10 @@ import { userRoutes } from './users/user-routes.ts';
 /** Everything under /api lives in its own context: the zod compilers and the JSON parser stay out of the rest of the app. */
 async function api(
   app: FastifyInstance,
-  { sessions, hooks, isDraining, idempotency }: ConduitOptions,
+  { repositories, sessions, hooks, isDraining, idempotency }: ConduitOptions,
 ): Promise<void> {
-  // Only the conduit options travel on: the register options of this context also carry its prefix.
-  const options: ConduitOptions = hooks ? { sessions, hooks } : { sessions };
+  // Only what the routes use travels on: the register options of this context also carry its prefix.
+  const options: ConduitOptions = hooks ? { repositories, sessions, hooks } : { repositories, sessions };
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   useJsonBodyParser(app);
@@ -30,10 +30,10 @@ async function api(
   await app.register(healthRoutes, isDraining ? { isDraining } : {});
   await app.register(openApiDocumentRoute);
   await app.register(userRoutes, options);
-  await app.register(profileRoutes);
+  await app.register(profileRoutes, options);
   await app.register(articleRoutes, options);
-  await app.register(commentRoutes);
-  await app.register(tagRoutes);
+  await app.register(commentRoutes, options);
+  await app.register(tagRoutes, options);
 }
 
 /**
@@ -50,4 +50,4 @@ async function conduitPlugin(app: FastifyInstance, options: ConduitOptions): Pro
   await app.register(api, { ...options, prefix: '/api' });
 }
 
-export const conduit = fp(conduitPlugin, { name: 'conduit', fastify: '5.x', dependencies: ['postgres'] });
+export const conduit = fp(conduitPlugin, { name: 'conduit', fastify: '5.x' });

@@ -24,7 +24,7 @@ describe('secrets in the logs', () => {
         done();
       },
     });
-    app = await buildTestApp({ sessions, logger: { level: 'trace', stream } });
+    app = await buildTestApp({ sessions, log: { level: 'trace', stream } });
   });
   afterAll(async () => {
     await app.close();

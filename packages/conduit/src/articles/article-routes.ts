@@ -8,7 +8,6 @@ import {
   slugParamsSchema,
   updateArticleRequestSchema,
 } from '@scaling/contract';
-import { withTransaction } from '@scaling/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { normalizeTags } from '../domain/normalize.ts';
 import { isSlugOf, slugify, withUniqueSuffix } from '../domain/slug.ts';
@@ -18,8 +17,8 @@ import { errorResponses, tokenSecurity } from '../http/route-schemas.ts';
 import type { ConduitOptions } from '../options.ts';
 import { createArticleRepository } from './article-repository.ts';
 
-export const articleRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, { hooks }) => {
-  const articles = createArticleRepository(app.pg);
+export const articleRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, { repositories, hooks }) => {
+  const { articles } = repositories;
 
   /** Loads the article for a change by the viewer: 404 if it does not exist, 403 if it is someone else's. */
   async function findOwnedArticle(slug: string, userId: number) {
@@ -103,7 +102,7 @@ export const articleRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
     async (request, reply) => {
       const { userId } = requireViewer(request);
       const input = request.body.article;
-      const id = await withTransaction(app.pg, async (client) => {
+      const id = await repositories.transaction(async (client) => {
         const repository = createArticleRepository(client);
         const created = await repository.insert({
           baseSlug: slugify(input.title),
@@ -137,7 +136,7 @@ export const articleRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
       const { userId } = requireViewer(request);
       const { id } = await findOwnedArticle(request.params.slug, userId);
       const { title, description, body, tagList } = request.body.article;
-      await withTransaction(app.pg, async (client) => {
+      await repositories.transaction(async (client) => {
         const repository = createArticleRepository(client);
         const slug = title === undefined ? undefined : await nextSlug(request.params.slug, title, repository);
         await repository.update(id, { slug, title, description, body });

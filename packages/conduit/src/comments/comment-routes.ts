@@ -7,15 +7,13 @@ import {
   slugParamsSchema,
 } from '@scaling/contract';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { createArticleRepository } from '../articles/article-repository.ts';
 import { requireViewer, viewerId } from '../http/authentication.ts';
 import { forbidden, notFound } from '../http/http-error.ts';
 import { errorResponses, tokenSecurity } from '../http/route-schemas.ts';
-import { createCommentRepository } from './comment-repository.ts';
+import type { ConduitOptions } from '../options.ts';
 
-export const commentRoutes: FastifyPluginAsyncZod = async (app) => {
-  const articles = createArticleRepository(app.pg);
-  const comments = createCommentRepository(app.pg);
+export const commentRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, { repositories }) => {
+  const { articles, comments } = repositories;
 
   async function findArticleId(slug: string): Promise<number> {
     const article = await articles.findOwnership(slug);

@@ -3,14 +3,15 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireViewer, viewerId } from '../http/authentication.ts';
 import { notFound, unprocessable } from '../http/http-error.ts';
 import { errorResponses, tokenSecurity } from '../http/route-schemas.ts';
-import { createProfileRepository, type ProfileRecord } from './profile-repository.ts';
+import type { ConduitOptions } from '../options.ts';
+import type { ProfileRecord } from './profile-repository.ts';
 
 const toProfileBody = ({ username, bio, image, following }: ProfileRecord) => ({
   profile: { username, bio, image, following },
 });
 
-export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
-  const profiles = createProfileRepository(app.pg);
+export const profileRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, { repositories }) => {
+  const { profiles } = repositories;
 
   async function findProfile(username: string, viewer: number | null): Promise<ProfileRecord> {
     const profile = await profiles.findByUsername(username, viewer);

@@ -1,9 +1,9 @@
 import { tagsResponseSchema } from '@scaling/contract';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { createArticleRepository } from '../articles/article-repository.ts';
+import type { ConduitOptions } from '../options.ts';
 
-export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
-  const articles = createArticleRepository(app.pg);
+export const tagRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, { repositories }) => {
+  const { articles } = repositories;
 
   app.get(
     '/tags',

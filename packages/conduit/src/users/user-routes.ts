@@ -12,7 +12,7 @@ import { requireViewer } from '../http/authentication.ts';
 import { invalidCredentials, taken, unauthorized } from '../http/http-error.ts';
 import { errorResponses, tokenSecurity } from '../http/route-schemas.ts';
 import type { ConduitOptions } from '../options.ts';
-import { createUserRepository, takenFieldOf, type UserRecord } from './user-repository.ts';
+import { takenFieldOf, type UserRecord } from './user-repository.ts';
 
 const toUserBody = (user: UserRecord, token: string) => ({
   user: { email: user.email, token, username: user.username, bio: user.bio, image: user.image },
@@ -24,8 +24,8 @@ function rethrowAsTaken(error: unknown): never {
   throw field ? taken([field]) : error;
 }
 
-export const userRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, { sessions }) => {
-  const users = createUserRepository(app.pg);
+export const userRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, { repositories, sessions }) => {
+  const { users } = repositories;
 
   app.post(
     '/users',

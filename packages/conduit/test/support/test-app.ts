@@ -1,33 +1,31 @@
-import { postgresPlugin } from '@scaling/db';
 import { createMemorySessionStore, type SessionStore } from '@scaling/sessions';
 import { type ArticleInput, buildArticle, buildComment, buildUser, type UserInput } from '@scaling/testing';
-import Fastify, {
-  type FastifyInstance,
-  type FastifyServerOptions,
-  type LightMyRequestResponse,
-} from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect, inject } from 'vitest';
-import { type ConduitHooks, conduit, frameworkErrors } from '../../src/index.ts';
+import { buildConduitApp, type ConduitAppOptions, type ConduitHooks } from '../../src/index.ts';
 
 export interface TestAppOptions {
   hooks?: ConduitHooks;
   sessions?: SessionStore;
-  logger?: FastifyServerOptions['logger'];
+  /** Silent unless a test reads the log lines back. */
+  log?: { level: string; stream: { write(line: string): void } };
   /** Defaults to the test database; a test of an outage points it at a port nothing listens on. */
   databaseUrl?: string;
 }
 
-/** The app as a stage wires it: Fastify + postgresPlugin + conduit with in-memory sessions, on the test database. */
+/** The app as stages 1 and 2 wire it (in-memory sessions), through the stages' own function, on the test database. */
 export async function buildTestApp(options: TestAppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, frameworkErrors });
-  await app.register(postgresPlugin, {
-    connectionString: options.databaseUrl ?? inject('databaseUrl'),
-    max: 4,
-  });
-  await app.register(conduit, {
-    sessions: options.sessions ?? createMemorySessionStore(),
-    ...(options.hooks ? { hooks: options.hooks } : {}),
-  });
+  const appOptions: ConduitAppOptions = {
+    logLevel: options.log?.level ?? 'silent',
+    database: { connectionString: options.databaseUrl ?? inject('databaseUrl'), max: 4 },
+    conduit: {
+      sessions: options.sessions ?? createMemorySessionStore(),
+      ...(options.hooks ? { hooks: options.hooks } : {}),
+    },
+  };
+  const app = await buildConduitApp(
+    options.log ? { ...appOptions, logStream: options.log.stream } : appOptions,
+  );
   await app.ready();
   return app;
 }

@@ -1,0 +1,40 @@
+import { withTransaction } from '@scaling/db';
+import type pg from 'pg';
+import { type ArticleRepository, createArticleRepository } from './articles/article-repository.ts';
+import { createCommentRepository } from './comments/comment-repository.ts';
+import { createProfileRepository } from './profiles/profile-repository.ts';
+import { createUserRepository, type UserRepository } from './users/user-repository.ts';
+
+/** The databases the API runs its SQL on; the app owns their pools and closes them. */
+export interface Database {
+  /** Every write and every transaction, and the reads that must see them. */
+  primary: pg.Pool;
+}
+
+/**
+ * What the routes read and write through, and the only thing they get to reach the data: a stage that sends
+ * reads to a replica or puts a cache in front of a repository builds its own `Repositories` and passes them in
+ * `ConduitOptions`, without touching a route.
+ */
+export interface Repositories {
+  users: UserRepository;
+  profiles: ReturnType<typeof createProfileRepository>;
+  articles: ArticleRepository;
+  comments: ReturnType<typeof createCommentRepository>;
+  /**
+   * Runs fn inside one transaction on the primary; repositories built on its client (`createArticleRepository`)
+   * see its uncommitted writes, and everything commits or rolls back together.
+   */
+  transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T>;
+}
+
+export function createRepositories(database: Database): Repositories {
+  const { primary } = database;
+  return {
+    users: createUserRepository(primary),
+    profiles: createProfileRepository(primary),
+    articles: createArticleRepository(primary),
+    comments: createCommentRepository(primary),
+    transaction: (fn) => withTransaction(primary, fn),
+  };
+}
