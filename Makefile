@@ -5,10 +5,13 @@ export PATH := $(CURDIR)/.tools/bin:$(PATH)
 STAGE ?= 1
 URL ?= http://127.0.0.1:8080
 
-.PHONY: bootstrap test demo up down ps logs conformance bench drill seed
+.PHONY: bootstrap tags test demo up down ps logs conformance bench drill seed
 
 bootstrap:
 	@./scripts/bootstrap.sh
+
+# The stage tags of stages/tags.tsv (scripts/tags.ts): bootstrap creates them as its last step.
+tags: bootstrap
 
 test: bootstrap
 	pnpm run ci

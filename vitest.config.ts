@@ -8,7 +8,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'packages', include: ['packages/*/test/**/*.test.ts', 'loadtests/test/**/*.test.ts'] },
+        test: {
+          name: 'packages',
+          include: [
+            'packages/*/test/**/*.test.ts',
+            'loadtests/test/**/*.test.ts',
+            'scripts/test/**/*.test.ts',
+          ],
+        },
       },
       {
         // Every stage publishes the same ports (8080, 15432, ...), so stage tests boot one stage at a time.

@@ -83,4 +83,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   pnpm install --frozen-lockfile --reporter=append-only
   echo "$want" > "$stamp"
 fi
+# Git does not carry tags with the branch: recreate the stage tags from the committed manifest. Only a malformed
+# manifest fails here; a tag it cannot create is reported with what to do.
+node scripts/tags.ts
 step "ready: node $(node --version), pnpm $(pnpm --version)"
