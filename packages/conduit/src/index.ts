@@ -1,5 +1,4 @@
 export { buildConduitApp, type ConduitApiOptions, type ConduitAppOptions } from './app.ts';
-export { hashPassword } from './domain/password.ts';
 export type { Viewer } from './http/authentication.ts';
 export { frameworkErrors } from './http/error-handler.ts';
 export type { ConduitHooks, ConduitOptions } from './options.ts';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { emptyToNull, normalizeEmail, normalizeTags } from '../src/domain/normalize.ts';
-import { hashPassword, verifyPassword } from '../src/domain/password.ts';
 import { isSlugOf, slugify, withUniqueSuffix } from '../src/domain/slug.ts';
 
 describe('slugify', () => {
@@ -37,24 +36,6 @@ describe('isSlugOf', () => {
     expect(isSlugOf(withUniqueSuffix('my-title'), 'my-title')).toBe(true);
     expect(isSlugOf('my-title-and-more', 'my-title')).toBe(false);
     expect(isSlugOf('my-titles', 'my-title')).toBe(false);
-  });
-});
-
-describe('password hashing', () => {
-  it('When a password is hashed, then the hash verifies it and rejects another password', async () => {
-    const hash = await hashPassword('correct horse battery');
-    expect(await verifyPassword('correct horse battery', hash)).toBe(true);
-    expect(await verifyPassword('correct horse battery!', hash)).toBe(false);
-  });
-
-  it('When the same password is hashed twice, then the random salt makes the hashes differ', async () => {
-    const [first, second] = await Promise.all([hashPassword('same password'), hashPassword('same password')]);
-    expect(first).not.toBe(second);
-    expect(first).toMatch(/^scrypt\$16384\$8\$1\$[\w-]+\$[\w-]+$/);
-  });
-
-  it('When the stored hash is not an scrypt hash, then verification fails instead of throwing', async () => {
-    expect(await verifyPassword('anything', 'plain-text')).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-import { hashPassword } from '@scaling/conduit';
+import { hashPassword } from '@scaling/password';
 import { seedPassword } from './plan.ts';
 
 let cached: Promise<string> | undefined;

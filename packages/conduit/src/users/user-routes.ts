@@ -5,9 +5,9 @@ import {
   updateUserRequestSchema,
   userResponseSchema,
 } from '@scaling/contract';
+import { hashPassword, unknownUserPasswordHash, verifyPassword } from '@scaling/password';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { emptyToNull, normalizeEmail } from '../domain/normalize.ts';
-import { hashPassword, unknownUserPasswordHash, verifyPassword } from '../domain/password.ts';
 import { requireViewer } from '../http/authentication.ts';
 import { invalidCredentials, taken, unauthorized } from '../http/http-error.ts';
 import { errorResponses, tokenSecurity } from '../http/route-schemas.ts';
