@@ -1,9 +1,14 @@
 export { SessionStoreUnavailableError } from './errors.ts';
-export { createMemorySessionStore } from './memory-session-store.ts';
 export {
-  createRedisSessionStore,
+  createMemorySessionStore,
+  defaultMaxMemorySessions,
+  type MemorySessionStoreOptions,
+} from './memory-session-store.ts';
+export { createRedisSessionStore, type RedisSessionStoreOptions } from './redis-session-store.ts';
+export {
+  defaultSessionAbsoluteTtlSeconds,
   defaultSessionIdleTtlSeconds,
-  type RedisSessionStoreOptions,
-} from './redis-session-store.ts';
+  type SessionLifetime,
+} from './session-lifetime.ts';
 export type { SessionStore } from './session-store.ts';
-export { generateSessionToken } from './token.ts';
+export { generateSessionToken, hashSessionToken } from './token.ts';

@@ -42,4 +42,52 @@ describe('createMemorySessionStore', () => {
     const token = await createMemorySessionStore().create(5);
     expect(await createMemorySessionStore().resolve(token)).toBeNull();
   });
+
+  it('When a session stays unused for its idle TTL, then it no longer resolves; used before that, it lives on', async () => {
+    let now = 1_000_000;
+    const store = createMemorySessionStore({ idleTtlSeconds: 60, now: () => now });
+    const used = await store.create(1);
+    const unused = await store.create(1);
+    now += 59_000;
+    expect(await store.resolve(used)).toBe(1);
+    now += 59_000;
+    expect(await store.resolve(used)).toBe(1);
+    expect(await store.resolve(unused)).toBeNull();
+  });
+
+  it('When a session is used all the time, then it still ends at its absolute lifetime', async () => {
+    let now = 1_000_000;
+    const store = createMemorySessionStore({ idleTtlSeconds: 60, absoluteTtlSeconds: 300, now: () => now });
+    const token = await store.create(1);
+    for (let minute = 1; minute < 5; minute++) {
+      now += 59_000;
+      expect(await store.resolve(token)).toBe(1);
+    }
+    now += 65_000;
+    expect(await store.resolve(token)).toBeNull();
+  });
+
+  it('When more sessions than the bound are created, then the oldest login is ended to make room', async () => {
+    let now = 1_000_000;
+    const store = createMemorySessionStore({ maxSessions: 2, now: () => now });
+    const oldest = await store.create(1);
+    now += 1_000;
+    const middle = await store.create(2);
+    now += 1_000;
+    const newest = await store.create(3);
+    expect(await store.resolve(oldest)).toBeNull();
+    expect(await store.resolve(middle)).toBe(2);
+    expect(await store.resolve(newest)).toBe(3);
+  });
+
+  it("When the other sessions of a user are revoked, then only the kept one and other users' sessions resolve", async () => {
+    const store = createMemorySessionStore();
+    const kept = await store.create(4);
+    const other = await store.create(4);
+    const stranger = await store.create(5);
+    await store.revokeOthers(4, kept);
+    expect(await store.resolve(kept)).toBe(4);
+    expect(await store.resolve(other)).toBeNull();
+    expect(await store.resolve(stranger)).toBe(5);
+  });
 });
