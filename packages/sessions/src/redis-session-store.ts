@@ -82,7 +82,7 @@ export function createRedisSessionStore(
     async revokeOthers(userId, keepToken) {
       const sessions = userSessionsKey(userId);
       const keep = hashSessionToken(keepToken);
-      const hashes = await orUnavailable(redis.zrange(sessions, 0, -1), unavailable);
+      const hashes = await orUnavailable(redis.zrange(sessions, '0', '-1'), unavailable);
       const others = hashes.filter((hash) => hash !== keep);
       if (others.length === 0) return;
       await orUnavailable(

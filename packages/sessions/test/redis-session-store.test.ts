@@ -23,7 +23,7 @@ describe('createRedisSessionStore on the shared test Redis', () => {
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(await redis.exists(`session:${token}`)).toBe(0);
     expect(await redis.get(keyOf(token))).toMatch(/^42:\d+$/);
-    expect(await redis.zrange('user-sessions:42', 0, -1)).not.toContain(token);
+    expect(await redis.zrange('user-sessions:42', '0', '-1')).not.toContain(token);
     expect(await store.resolve(token)).toBe(42);
   });
 
