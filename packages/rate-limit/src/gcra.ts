@@ -1,0 +1,24 @@
+import type { RateLimit } from './rate-limiter.ts';
+
+/**
+ * The generic cell rate algorithm (GCRA): a token bucket stored as one number, the "theoretical arrival time" (TAT)
+ * at which the subject's bucket will be full again. Each attempt pushes the TAT one interval (window / limit)
+ * further; an attempt that would push it more than one window past now is refused. So a subject gets a burst of
+ * `limit` attempts, then one attempt per interval: a locked-out user waits one interval, not a whole window.
+ * The Redis adapter runs the same arithmetic in a script (redis-rate-limiter.ts).
+ */
+export function gcra(
+  rule: Pick<RateLimit, 'limit' | 'windowSeconds'>,
+  storedTatMs: number | undefined,
+  nowMs: number,
+): { allowed: true; tatMs: number } | { allowed: false; retryAfterMs: number } {
+  const windowMs = rule.windowSeconds * 1000;
+  // Whole milliseconds, as in the Redis script, so both adapters count alike.
+  const intervalMs = Math.ceil(windowMs / rule.limit);
+  const tatMs = Math.max(storedTatMs ?? nowMs, nowMs) + intervalMs;
+  const waitMs = tatMs - nowMs - windowMs;
+  return waitMs > 0 ? { allowed: false, retryAfterMs: waitMs } : { allowed: true, tatMs };
+}
+
+/** Retry-After is in whole seconds: round up, so a client that waits that long is let through. */
+export const retryAfterSeconds = (retryAfterMs: number) => Math.max(1, Math.ceil(retryAfterMs / 1000));
