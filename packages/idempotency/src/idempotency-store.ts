@@ -31,6 +31,8 @@ export type ClaimOutcome =
  * its response; a claimed key is never run a second time, which is what makes a retry safe.
  */
 export interface IdempotencyStore {
+  /** The largest response body `complete` keeps; a larger answer is replaced by one that says it was not kept. */
+  readonly maxBodyBytes: number;
   /** The fingerprint `claim` and `complete` compare: equal for equal bodies, and keyed (see requestFingerprint). */
   fingerprint(body: unknown): string;
   claim(scope: IdempotencyScope, fingerprint: string): Promise<ClaimOutcome>;

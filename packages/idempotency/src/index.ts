@@ -9,6 +9,8 @@ export {
   createRedisIdempotencyStore,
   defaultIdempotencyTtlSeconds,
   defaultInterruptedAfterMs,
+  defaultMaxBodyBytes,
+  defaultMaxKeysPerOwner,
   type RedisIdempotencyStoreOptions,
 } from './redis-idempotency-store.ts';
 export { isValidIdempotencyKey, maxIdempotencyKeyLength, requestFingerprint } from './request-key.ts';

@@ -103,6 +103,39 @@ describe('createRedisIdempotencyStore', () => {
     await store.complete(scope, 'same-body', created);
     expect(await redis.ttl(key)).toBeGreaterThan(110);
   });
+  it('When an owner claims more keys than its cap, then its oldest records are forgotten and it never holds more than the cap', async () => {
+    const store = createRedisIdempotencyStore(redis, { secret, maxKeysPerOwner: 2 });
+    const owner = `user:${uniqueSuffix()}`;
+    const scopes = [1, 2, 3].map(() => buildScope({ owner }));
+    for (const scope of scopes) await store.claim(scope, 'body');
+    const keyOf = (scope: IdempotencyScope) => `idempotency:${owner}:POST:/api/articles:${scope.key}`;
+    expect(await redis.exists(keyOf(scopes[0] as IdempotencyScope))).toBe(0);
+    expect(
+      await redis.exists(keyOf(scopes[1] as IdempotencyScope), keyOf(scopes[2] as IdempotencyScope)),
+    ).toBe(2);
+    expect(await redis.zcard(`idempotency-owner:${owner}`)).toBe(2);
+    expect(await redis.ttl(`idempotency-owner:${owner}`)).toBeGreaterThan(24 * 60 * 60 - 10);
+    // Other owners keep theirs.
+    const other = buildScope();
+    await store.claim(other, 'body');
+    expect(await store.claim(other, 'body')).toEqual({ outcome: 'in-flight' });
+  });
+
+  it("When a key is released, then it leaves its owner's index too", async () => {
+    const store = createRedisIdempotencyStore(redis, { secret });
+    const scope = buildScope();
+    await store.claim(scope, 'body');
+    await store.release(scope);
+    expect(await redis.zcard(`idempotency-owner:${scope.owner}`)).toBe(0);
+  });
+
+  it('When a response body is over the cap, then complete refuses to store it', async () => {
+    const store = createRedisIdempotencyStore(redis, { secret, maxBodyBytes: 16 });
+    const scope = buildScope();
+    await store.claim(scope, 'body');
+    await expect(store.complete(scope, 'body', created)).rejects.toThrow(/over the 16-byte cap/);
+    expect(store.maxBodyBytes).toBe(16);
+  });
 });
 
 describe('requestFingerprint', () => {
