@@ -1,3 +1,4 @@
+import { resolveStage } from '@scaling/stack';
 import { renderComparisonTable } from './comparison.ts';
 import type {
   AnyExperiment,
@@ -7,8 +8,8 @@ import type {
   StageBenchmark,
 } from './experiment.ts';
 import type { RunMetadata } from './metadata.ts';
-import { writeResultFiles } from './results.ts';
-import { closeStage, loadData, openStage, resultsDirectory } from './stage-session.ts';
+import { resultsDirectory, writeResultFiles } from './results.ts';
+import { closeStage, loadData, openStage } from './stage-session.ts';
 import { renderBarChart } from './svg-chart.ts';
 
 export interface ExperimentRecord {
@@ -109,7 +110,7 @@ export async function runBenchmark(
   }
 
   const results: BenchResults = {
-    stage: resultsName(benchmark.stage),
+    stage: resolveStage(benchmark.stage).name,
     quick: settings.quick,
     metadata,
     experiments: experiments.map((experiment) => {
@@ -129,15 +130,11 @@ export async function runBenchmark(
       };
     }),
   };
-  return writeResultFiles(resultsDirectory(benchmark.stage), 'bench', {
+  return writeResultFiles(resultsDirectory(benchmark.stage, settings.publish), 'bench', {
     raw: results,
     markdown: renderBenchMarkdown(results),
     svg: renderBenchChart(results),
   });
-}
-
-function resultsName(stage: number): string {
-  return resultsDirectory(stage).split('/').at(-2) ?? String(stage);
 }
 
 export function renderBenchMarkdown(results: BenchResults): string {

@@ -1,17 +1,18 @@
-import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { columnsOf, runBenchmark } from './benchmark.ts';
 import { claimStages, exitWithUsageUnless, reportFailure, runOptions } from './command-line.ts';
+import { describeWritten } from './results.ts';
 import { findBenchmark } from './stages/index.ts';
 
-const usage = `Usage: pnpm bench <stage> [--quick] [--scale N] [--only name[,name]]
+const usage = `Usage: pnpm bench <stage> [--quick] [--scale N] [--only name[,name]] [--publish]
 
 Runs the stage's bottleneck-and-fix benchmark: every experiment on each topology it compares (the previous stage
 and this one, or this stage booted different ways), each booted natively in turn, seeded and loaded the same way;
-writes stages/<stage>/results/bench.{json,md,svg}.
+writes bench.{json,md,svg} into .results/<stage>/ (git-ignored).
   --quick     short durations, for a smoke run (figures indicative only)
   --scale N   data scale for every experiment (default: each experiment's own, usually 1)
-  --only ...  run only these experiments`;
+  --only ...  run only these experiments
+  --publish   write into the stage's tracked stages/<stage>/results/ instead, to commit with its README`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -34,7 +35,7 @@ try {
     settings,
     values.only?.split(',').map((name) => name.trim()) ?? [],
   );
-  settings.output(`\nResults: ${files.map((file) => relative(process.cwd(), file)).join(', ')}`);
+  settings.output(`\n${describeWritten(files, settings.publish)}`);
 } catch (error) {
   reportFailure('bench', error);
 }

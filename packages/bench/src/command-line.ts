@@ -89,6 +89,7 @@ export function prefixed(command: string): (line: string) => void {
 export const runOptions = {
   quick: { type: 'boolean', default: false },
   scale: { type: 'string' },
+  publish: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -110,12 +111,13 @@ export async function assertStagesFree(stages: number[]): Promise<void> {
 export async function claimStages(
   command: string,
   stages: number[],
-  options: { quick: boolean; scale?: string | undefined },
+  options: { quick: boolean; scale?: string | undefined; publish: boolean },
 ): Promise<RunSettings> {
   await assertStagesFree(stages);
   return {
     quick: options.quick,
     scale: parsePositive('scale', options.scale),
+    publish: options.publish,
     output: prefixed(command),
     signal: interruptOnSigint(command, stages),
   };

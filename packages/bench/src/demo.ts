@@ -11,7 +11,7 @@ import { renderComparisonTable } from './comparison.ts';
 import { loadProgress } from './live-progress.ts';
 import { failedRequests } from './load-summary.ts';
 import type { RunMetadata } from './metadata.ts';
-import { writeResultFiles } from './results.ts';
+import { describeWritten, resultsDirectory, writeResultFiles } from './results.ts';
 import { runScenario, type ScenarioResult } from './run-scenario.ts';
 import { closeStage, loadData, openStage } from './stage-session.ts';
 import { renderRequestTable, renderResultsTable } from './table.ts';
@@ -23,6 +23,8 @@ const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '20' },
     connections: { type: 'string', default: String(readHeavy.connections) },
+    // The demo is the first thing a newcomer runs: by default it leaves the checkout, and the figures it ships, alone.
+    publish: { type: 'boolean', default: false },
   },
 });
 
@@ -58,7 +60,7 @@ async function runStage(stage: number, durationSeconds: number, connections: num
     return {
       stage: session.label,
       label: `${session.label}, ${readHeavy.name}`,
-      resultsDir: session.resultsDir,
+      resultsDir: resultsDirectory(stage, values.publish),
       metadata,
       result,
     };
@@ -105,8 +107,10 @@ try {
       runs.map((each) => `- ${each.label}: ${each.metadata.loadGenerator.note}`).join('\n'),
     ].join('\n\n');
     const raw = { runs: (previous ? [previous, run] : [run]).map(({ resultsDir: _dir, ...kept }) => kept) };
-    const [file] = writeResultFiles(run.resultsDir, 'demo', { raw, markdown });
-    output(`Raw results (commit, machine, versions, CPU placement): ${file}`);
+    const files = writeResultFiles(run.resultsDir, 'demo', { raw, markdown });
+    output(
+      `${describeWritten(files, values.publish)} (the JSON records commit, machine, versions, CPU placement)`,
+    );
   }
   if (runs.length === stages.length) {
     console.log(`\n${renderResultsTable(runs)}\n\n${compare(runs)}\n`);

@@ -1,6 +1,6 @@
 import type { Drill, DrillReport, RunSettings } from './experiment.ts';
-import { writeResultFiles } from './results.ts';
-import { closeStage, loadData, openStage, resultsDirectory } from './stage-session.ts';
+import { resultsDirectory, writeResultFiles } from './results.ts';
+import { closeStage, loadData, openStage } from './stage-session.ts';
 
 /** Boots the stage, seeds it, runs the drill, writes drill-<name>.{json,md} and stops the stage. */
 export async function runDrill(
@@ -22,7 +22,7 @@ export async function runDrill(
       seconds: (full, quick) => (settings.quick ? quick : full),
       output: (line) => output(`  ${line}`),
     });
-    const files = writeResultFiles(resultsDirectory(stage), `drill-${drill.name}`, {
+    const files = writeResultFiles(resultsDirectory(stage, settings.publish), `drill-${drill.name}`, {
       raw: report.raw,
       markdown: report.markdown,
     });

@@ -23,6 +23,8 @@ export interface RunSettings {
   quick: boolean;
   /** Overrides every experiment's own data scale. */
   scale: number | undefined;
+  /** Write into the stage's tracked results/ folder rather than the git-ignored one (see `resultsDirectory`). */
+  publish: boolean;
   output: (line: string) => void;
   signal: AbortSignal;
 }

@@ -29,7 +29,7 @@ export { type OpenLoadOptions, type OpenLoadResult, type RequestOutcome, runOpen
 export { type LatencySummary, summarizeLatencies } from './percentiles.ts';
 export { pinProcess } from './pin.ts';
 export { freeCpu, stageCpus, stageDatabaseUrl } from './placement.ts';
-export { type ResultFiles, writeResultFiles } from './results.ts';
+export { describeWritten, type ResultFiles, resultsDirectory, writeResultFiles } from './results.ts';
 export {
   type LiveProgress,
   type RequestStats,

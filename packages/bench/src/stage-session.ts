@@ -1,5 +1,4 @@
 import { cpus } from 'node:os';
-import { dirname } from 'node:path';
 import { progressBar, seed } from '@scaling/seed';
 import { loadPlan, resolveStage, stackDown, stackUp } from '@scaling/stack';
 import type { BootSettings } from './experiment.ts';
@@ -20,8 +19,6 @@ export interface StageSession {
   boot: BootSettings;
   /** The stage's folder name, e.g. 02-separate-database. */
   name: string;
-  /** Where its measurements go: stages/<name>/results. */
-  resultsDir: string;
   baseUrl: string;
   /** Postgres itself, as published on the host: for seeding and for inspecting the jobs table. */
   databaseUrl: string;
@@ -75,7 +72,6 @@ export async function openStage(
     label: column.label ?? `stage ${stage}`,
     boot,
     name: resolveStage(stage).name,
-    resultsDir: resultsDirectory(stage),
     baseUrl,
     databaseUrl: stageDatabaseUrl(stage),
     appDatabaseUrl: appDatabaseUrl ?? stageDatabaseUrl(stage),
@@ -128,8 +124,4 @@ export async function loadData(
 /** Fresh sessions for a few seeded users (a crash can wipe the sessions a stage keeps in memory). */
 export function logIn(session: Pick<StageSession, 'baseUrl'>, scale: number): Promise<Fixtures> {
   return prepareFixtures({ baseUrl: session.baseUrl, seed: dataSeed, scale });
-}
-
-export function resultsDirectory(stage: number): string {
-  return `${dirname(resolveStage(stage).composeFile)}/results`;
 }
