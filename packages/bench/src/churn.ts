@@ -25,6 +25,8 @@ export interface ChurnResult {
   successesPerSecond: number;
   /** Connect + query + disconnect of the successful attempts. */
   latencyMs: LatencySummary;
+  /** The connect alone (TCP, startup, authentication) of the successful attempts: the part a pool would save. */
+  connectMs: LatencySummary;
   errors: number;
   /** Failed attempts by the server's (or driver's) message, e.g. "sorry, too many clients already". */
   errorsByMessage: Record<string, number>;
@@ -32,13 +34,15 @@ export interface ChurnResult {
 
 /**
  * What a fleet of short-lived processes (serverless functions, cron scripts, PHP-style workers) does to a
- * database: a new connection per query. Each connection costs Postgres a backend process; past max_connections
- * it refuses them, while a pooler hands them a shared server connection.
+ * database: a new connection per query. Each connection costs a TCP handshake, an authentication exchange and, on
+ * Postgres itself, a forked backend; past max_connections Postgres refuses them, while a pooler hands them a shared
+ * server connection (but still authenticates each one).
  */
 export async function runChurn(options: ChurnOptions): Promise<ChurnResult> {
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   const retryDelayMs = options.retryDelayMs ?? 100;
   const latencies: number[] = [];
+  const connectLatencies: number[] = [];
   const errorsByMessage: Record<string, number> = {};
   let attempts = 0;
   let errors = 0;
@@ -57,9 +61,11 @@ export async function runChurn(options: ChurnOptions): Promise<ChurnResult> {
     client.on('error', () => {});
     try {
       await client.connect();
+      const connected = performance.now();
       await client.query(options.sql, options.params);
       await client.end();
       latencies.push(performance.now() - began);
+      connectLatencies.push(connected - began);
       return true;
     } catch (error) {
       errors++;
@@ -98,6 +104,7 @@ export async function runChurn(options: ChurnOptions): Promise<ChurnResult> {
     successes: latencies.length,
     successesPerSecond: latencies.length / durationSeconds,
     latencyMs: summarizeLatencies(latencies),
+    connectMs: summarizeLatencies(connectLatencies),
     errors,
     errorsByMessage,
   };

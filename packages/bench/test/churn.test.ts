@@ -41,6 +41,8 @@ describe('runChurn', () => {
     expect(result.attempts).toBe(result.successes);
     expect(result.successesPerSecond).toBeCloseTo(result.successes / result.durationSeconds, 5);
     expect(result.latencyMs.p95).toBeGreaterThanOrEqual(result.latencyMs.p50);
+    expect(result.connectMs.p50).toBeGreaterThan(0);
+    expect(result.connectMs.p50).toBeLessThanOrEqual(result.latencyMs.p50);
     expect(progress.length).toBeGreaterThanOrEqual(1);
   });
 
