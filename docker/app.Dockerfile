@@ -1,7 +1,20 @@
-# syntax=docker/dockerfile:1
-# One image for every Node service of every stage. The repository sits at /app (the WORKDIR) with its production
-# dependencies, so a service's command (`node stages/01-single-server/src/server.ts`) is the same with and without
-# Docker. Node 24 strips TypeScript types at run time: there is no build step.
+# One image for every Node service of every stage. The repository sits at /app (the WORKDIR) with the production
+# dependencies of the stages' services, so a service's command (`node stages/01-single-server/src/server.ts`) is
+# the same with and without Docker. Node 24 strips TypeScript types at run time: there is no build step.
+#
+# No `# syntax=` line: it makes BuildKit pull its Dockerfile frontend from a registry before building, which fails
+# on a machine that reaches none (as this project's test machines, see docker/README.md). Everything here
+# (multi-stage, ARG in FROM, RUN --mount=type=cache) is in the frontend built into every engine with BuildKit
+# since 20.10, so the same file builds with and without a registry.
+#
+# Only what the services run: the install is filtered to the stage projects and the workspace packages they
+# depend on (`{./stages/*}...`), production dependencies only. The test and tooling packages (the Bruno CLI of
+# the conformance suite, vitest, autocannon, the stack runner) stay out of the image.
+# Measured with `docker image ls` and, in the image, `find node_modules/.pnpm -mindepth 1 -maxdepth 1 -type d
+# -not -name node_modules | wc -l` and `du -sh node_modules`, on the 313 MB Node stand-in
+# (docker/offline/node.Dockerfile; the public node:24-slim is smaller, so are both totals):
+#   before (every workspace project's production dependencies): 655 packages, 368 MB node_modules, 588 MB image
+#   after (the stages' services only):                          135 packages,  53 MB node_modules, 351 MB image
 ARG NODE_IMAGE=node:24-slim
 
 FROM ${NODE_IMAGE} AS build
@@ -9,12 +22,13 @@ ENV PNPM_HOME=/pnpm COREPACK_ENABLE_DOWNLOAD_PROMPT=0
 # corepack installs the pnpm version pinned by "packageManager" in package.json.
 RUN corepack enable
 WORKDIR /app
-# Dependencies first, from the lockfile alone: this layer is rebuilt only when the lockfile changes.
-COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
-RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store pnpm fetch --prod --store-dir /pnpm/store
 COPY . .
+# --filter-prod follows only `dependencies` from the stage projects (--filter would also follow their
+# devDependencies into the test packages). The store is a build cache, so a rebuild after a source change
+# downloads nothing; `pnpm fetch` (the whole lockfile) would download every tool's dependencies first.
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
-    pnpm install --frozen-lockfile --prod --offline --store-dir /pnpm/store --package-import-method copy
+    pnpm install --frozen-lockfile --prod --filter-prod "{./stages/*}..." \
+      --store-dir /pnpm/store --package-import-method copy --reporter=append-only
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
