@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** Where an HTTP service listens; the stack runner sets both natively, compose files set them for containers. */
@@ -13,6 +14,62 @@ export const logLevelEnv = {
 export const databaseUrlEnv = {
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
 };
+
+/** Whether `value` is exactly an origin a browser sends: scheme, host and port, no path. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The origins whose pages may call the API (CORS): `*` by default, since the token travels in a header that only the
+ * page's own script sets (no cookie rides along), or a comma-separated list such as `http://localhost:4173`.
+ */
+export const corsEnv = {
+  CORS_ORIGINS: z
+    .string()
+    .default('*')
+    .transform((value, context): '*' | string[] => {
+      if (value.trim() === '*') return '*';
+      const origins = value.split(',').map((origin) => origin.trim());
+      for (const origin of origins.filter((candidate) => !isOrigin(candidate))) {
+        context.addIssue({
+          code: 'custom',
+          message: `"${origin}" is not an origin: write scheme://host[:port] without a path (http://localhost:4173), separate several with commas, or set * for any origin`,
+        });
+      }
+      return origins;
+    }),
+};
+
+/** Whether `value` is an IP address or a subnet in CIDR notation (`10.0.0.0/8`, `fc00::/7`). */
+function isSubnet(value: string): boolean {
+  const [address = '', prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+}
+
+/** A comma-separated list of IP addresses and subnets (CIDR), such as the addresses a proxy connects from. */
+export function subnetList(fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((value, context) => {
+      const subnets = value.split(',').map((subnet) => subnet.trim());
+      for (const subnet of subnets.filter((candidate) => !isSubnet(candidate))) {
+        context.addIssue({
+          code: 'custom',
+          message: `"${subnet}" is not an IP address or a subnet: write 10.0.0.5, 10.0.0.0/8 or fc00::/7, separated by commas`,
+        });
+      }
+      return subnets;
+    });
+}
 
 /** A whole number from the environment (where everything is a string), with a floor and a default. */
 export function wholeNumber(min: number, fallback: number) {
@@ -33,5 +90,23 @@ export function loadEnvConfig<Schema extends z.ZodType>(
       `The configuration is invalid (${problems}). Set these environment variables and start again.`,
     );
   }
+  if (env.NODE_ENV === 'production') refuseDemoValues(Object.keys(parsed.data as object), env);
   return parsed.data;
+}
+
+/** What the compose files' fallback secrets contain, so that they name themselves as demo values. */
+const demoMarker = 'local-demo-only';
+
+/**
+ * `docker compose up` works with no set-up because the compose files fall back to demo secrets (the Redis and
+ * database passwords, the idempotency secret). Those are public, so a production process refuses to start on one.
+ */
+function refuseDemoValues(names: string[], env: NodeJS.ProcessEnv): void {
+  const demo = names.filter((name) => env[name]?.includes(demoMarker));
+  if (demo.length === 0) return;
+  throw new Error(
+    `NODE_ENV is production, but ${demo.join(', ')} still ${demo.length === 1 ? 'holds' : 'hold'} a local demo value ` +
+      `(it contains "${demoMarker}", and it is published with this repository). Set ${demo.length === 1 ? 'it' : 'them'} ` +
+      'to your own values (see .env.example) and start again.',
+  );
 }

@@ -1,5 +1,13 @@
 // The app's wiring lives with the API, so the API's own tests build it the same way the stages do.
 export { buildConduitApp, type ConduitAppOptions } from '@scaling/conduit';
-export { databaseUrlEnv, listenEnv, loadEnvConfig, logLevelEnv, wholeNumber } from './env-config.ts';
+export {
+  corsEnv,
+  databaseUrlEnv,
+  listenEnv,
+  loadEnvConfig,
+  logLevelEnv,
+  subnetList,
+  wholeNumber,
+} from './env-config.ts';
 export { closeGracefully, type ShutdownLogger } from './graceful.ts';
 export { loadWorkerConfig, runWorkerProcess, type WorkerConfig } from './worker-process.ts';

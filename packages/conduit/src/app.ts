@@ -1,6 +1,8 @@
 import { type PoolOptions, postgresPlugin } from '@scaling/db';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { frameworkErrors } from './http/error-handler.ts';
+import { defaultServerTimeouts, type ServerTimeouts, timeoutOptions } from './http/server-timeouts.ts';
+import { trustProxyHop } from './http/trusted-proxy.ts';
 import type { ConduitOptions } from './options.ts';
 import { conduit } from './plugin.ts';
 import { createRepositories } from './repositories.ts';
@@ -12,8 +14,15 @@ export interface ConduitAppOptions {
   logLevel: string;
   /** Where log lines go: stdout unless a test reads them back. */
   logStream?: { write(line: string): void };
-  /** HTTP server settings a stage tunes, such as keep-alive behind a balancer. */
-  server?: Pick<FastifyServerOptions, 'keepAliveTimeout' | 'return503OnClosing'>;
+  /**
+   * HTTP server settings a stage tunes: keep-alive behind a balancer, the subnets its proxy connects from (the
+   * client address is then the one the proxy saw; with none, the socket's), and the timeouts on slow clients
+   * (`defaultServerTimeouts` unless set).
+   */
+  server?: Pick<FastifyServerOptions, 'keepAliveTimeout' | 'return503OnClosing'> & {
+    trustedProxies?: readonly string[];
+    timeouts?: Partial<ServerTimeouts>;
+  };
   database: PoolOptions;
   /** Clients the stage adds (Redis, ...), registered after Postgres and before the API that uses them. */
   clients?: (app: FastifyInstance) => Promise<void>;
@@ -24,11 +33,14 @@ export interface ConduitAppOptions {
 /**
  * The one place the app is wired, for every stage and every test: Fastify, its pg pool (`app.pg`, ended when the
  * app closes), the stage's clients, and the API on repositories built from that pool. Tokens stay out of the
- * request logs.
+ * request logs, and no client can hold a connection open by sending slowly.
  */
 export async function buildConduitApp(options: ConduitAppOptions): Promise<FastifyInstance> {
+  const { timeouts, trustedProxies, ...server } = options.server ?? {};
   const app = Fastify({
-    ...options.server,
+    ...server,
+    ...timeoutOptions({ ...defaultServerTimeouts, ...timeouts }),
+    ...(trustedProxies ? { trustProxy: trustProxyHop(trustedProxies) } : {}),
     frameworkErrors,
     logger: {
       level: options.logLevel,

@@ -1,5 +1,6 @@
 export { buildConduitApp, type ConduitApiOptions, type ConduitAppOptions } from './app.ts';
 export type { Viewer } from './http/authentication.ts';
+export type { AllowedOrigins } from './http/cors.ts';
 export { frameworkErrors } from './http/error-handler.ts';
 export type { ConduitHooks, ConduitOptions } from './options.ts';
 export { conduit } from './plugin.ts';

@@ -1,6 +1,7 @@
 import type { IdempotencyStore } from '@scaling/idempotency';
 import type { SessionStore } from '@scaling/sessions';
 import type pg from 'pg';
+import type { AllowedOrigins } from './http/cors.ts';
 import type { Repositories } from './repositories.ts';
 
 export interface ConduitHooks {
@@ -25,4 +26,6 @@ export interface ConduitOptions {
   isDraining?: () => boolean;
   /** Makes `POST` requests with an `Idempotency-Key` header safe to retry (see http/idempotency.ts). */
   idempotency?: IdempotencyStore;
+  /** The origins whose pages may call the API from a browser (CORS); any origin (`*`) when omitted. */
+  allowedOrigins?: AllowedOrigins;
 }

@@ -4,11 +4,13 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { articleRoutes } from './articles/article-routes.ts';
 import { commentRoutes } from './comments/comment-routes.ts';
 import { authenticate } from './http/authentication.ts';
+import { useCors } from './http/cors.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { useIdempotency } from './http/idempotency.ts';
 import { useJsonBodyParser } from './http/json-body-parser.ts';
 import { openApiDocumentRoute, registerOpenApi } from './http/openapi.ts';
+import { useSecurityHeaders } from './http/security-headers.ts';
 import { useInstanceHeaders } from './http/served-by.ts';
 import type { ConduitOptions } from './options.ts';
 import { profileRoutes } from './profiles/profile-routes.ts';
@@ -40,9 +42,12 @@ async function api(
  * The RealWorld API under /api. Sets the app-wide error and not-found handlers (RealWorld error shape,
  * 5xx details hidden), the OpenAPI document (/api/openapi.json) and its docs page (/api/docs), and
  * with `instanceName` / `isDraining` the X-Served-By and Connection: close headers on every response.
+ * CORS (any origin unless `allowedOrigins` lists them) and the security headers cover every response too.
  */
 async function conduitPlugin(app: FastifyInstance, options: ConduitOptions): Promise<void> {
   app.setErrorHandler(errorHandler);
+  await useCors(app, options.allowedOrigins ?? '*');
+  useSecurityHeaders(app);
   app.setNotFoundHandler(notFoundHandler);
   app.decorateRequest('viewer', null);
   useInstanceHeaders(app, options);

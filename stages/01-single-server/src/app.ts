@@ -8,7 +8,11 @@ export async function buildApp(config: Config) {
   const app = await buildConduitApp({
     logLevel: config.LOG_LEVEL,
     database: { connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_MAX },
-    conduit: { sessions: createMemorySessionStore(), hooks: { articlePublished } },
+    conduit: {
+      sessions: createMemorySessionStore(),
+      hooks: { articlePublished },
+      allowedOrigins: config.CORS_ORIGINS,
+    },
   });
   await app.register(jobsPlugin, {
     concurrency: config.JOBS_CONCURRENCY,

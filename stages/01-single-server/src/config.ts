@@ -1,9 +1,17 @@
-import { databaseUrlEnv, listenEnv, loadEnvConfig, logLevelEnv, wholeNumber } from '@scaling/app-kit';
+import {
+  corsEnv,
+  databaseUrlEnv,
+  listenEnv,
+  loadEnvConfig,
+  logLevelEnv,
+  wholeNumber,
+} from '@scaling/app-kit';
 import { z } from 'zod';
 
 const configSchema = z.object({
   ...listenEnv,
   ...logLevelEnv,
+  ...corsEnv,
   ...databaseUrlEnv,
   // One process owns every connection: the pool is the app's whole budget of Postgres backends.
   DATABASE_POOL_MAX: wholeNumber(1, 10),

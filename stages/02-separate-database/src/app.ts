@@ -11,6 +11,10 @@ export async function buildApp(config: Config) {
   return buildConduitApp({
     logLevel: config.LOG_LEVEL,
     database: { connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_MAX },
-    conduit: { sessions: createMemorySessionStore(), hooks: { articlePublished } },
+    conduit: {
+      sessions: createMemorySessionStore(),
+      hooks: { articlePublished },
+      allowedOrigins: config.CORS_ORIGINS,
+    },
   });
 }

@@ -1,9 +1,17 @@
-import { databaseUrlEnv, listenEnv, loadEnvConfig, logLevelEnv, wholeNumber } from '@scaling/app-kit';
+import {
+  corsEnv,
+  databaseUrlEnv,
+  listenEnv,
+  loadEnvConfig,
+  logLevelEnv,
+  wholeNumber,
+} from '@scaling/app-kit';
 import { z } from 'zod';
 
 const configSchema = z.object({
   ...listenEnv,
   ...logLevelEnv,
+  ...corsEnv,
   // PgBouncer's address, not Postgres's: only the migrations, which need a session of their own, go around it.
   ...databaseUrlEnv,
   // Connections to PgBouncer are cheap: it lends each transaction one of its default_pool_size server connections.

@@ -19,6 +19,8 @@ export async function buildApp(config: Config, drain: DrainSwitch) {
       // A request that still reaches a closing server (on a connection opened before) is served, not refused:
       // the pools close only after the last request, and a 503 would fail a POST that nginx must not retry.
       return503OnClosing: false,
+      // The client's address (logs, rate limits) is the one nginx saw: the last entry it adds to X-Forwarded-For.
+      trustedProxies: config.TRUSTED_PROXIES,
     },
     database: { connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_MAX },
     clients: async (app) => {
@@ -33,6 +35,7 @@ export async function buildApp(config: Config, drain: DrainSwitch) {
       hooks: { articlePublished },
       instanceName: config.INSTANCE_NAME,
       isDraining: drain.isDraining,
+      allowedOrigins: config.CORS_ORIGINS,
     }),
   });
 }

@@ -1,11 +1,20 @@
 import { hostname } from 'node:os';
-import { databaseUrlEnv, listenEnv, loadEnvConfig, logLevelEnv, wholeNumber } from '@scaling/app-kit';
+import {
+  corsEnv,
+  databaseUrlEnv,
+  listenEnv,
+  loadEnvConfig,
+  logLevelEnv,
+  subnetList,
+  wholeNumber,
+} from '@scaling/app-kit';
 import { defaultSessionIdleTtlSeconds } from '@scaling/sessions';
 import { z } from 'zod';
 
 const configSchema = z.object({
   ...listenEnv,
   ...logLevelEnv,
+  ...corsEnv,
   // PgBouncer's address: every replica's pool goes through it, so N replicas share its 20 server connections.
   ...databaseUrlEnv,
   DATABASE_POOL_MAX: wholeNumber(1, 10),
@@ -20,6 +29,9 @@ const configSchema = z.object({
   // Above nginx's upstream keepalive_timeout (60 s, config/nginx.conf): nginx closes an idle connection before
   // the app does, so it never sends a request on a connection the app is closing at that moment.
   KEEP_ALIVE_TIMEOUT_MS: wholeNumber(1000, 72_000),
+  // Where nginx connects from: loopback natively, a private network in compose. Narrow it to nginx's own address
+  // where clients on those networks can reach a replica directly, since they could then claim any address.
+  TRUSTED_PROXIES: subnetList('127.0.0.0/8,::1,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7'),
   // After SIGTERM: how long the replica keeps serving, unready and closing each connection after its response,
   // before it stops listening. Long enough for the balancer's connections to it to turn over.
   DRAIN_DELAY_MS: wholeNumber(0, 2000),

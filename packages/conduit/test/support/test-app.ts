@@ -2,7 +2,12 @@ import { createMemorySessionStore, type SessionStore } from '@scaling/sessions';
 import { type ArticleInput, buildArticle, buildComment, buildUser, type UserInput } from '@scaling/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect, inject } from 'vitest';
-import { buildConduitApp, type ConduitAppOptions, type ConduitHooks } from '../../src/index.ts';
+import {
+  type AllowedOrigins,
+  buildConduitApp,
+  type ConduitAppOptions,
+  type ConduitHooks,
+} from '../../src/index.ts';
 
 export interface TestAppOptions {
   hooks?: ConduitHooks;
@@ -11,6 +16,7 @@ export interface TestAppOptions {
   log?: { level: string; stream: { write(line: string): void } };
   /** Defaults to the test database; a test of an outage points it at a port nothing listens on. */
   databaseUrl?: string;
+  allowedOrigins?: AllowedOrigins;
 }
 
 /** The app as stages 1 and 2 wire it (in-memory sessions), through the stages' own function, on the test database. */
@@ -21,6 +27,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<Fastif
     conduit: {
       sessions: options.sessions ?? createMemorySessionStore(),
       ...(options.hooks ? { hooks: options.hooks } : {}),
+      ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
     },
   };
   const app = await buildConduitApp(
