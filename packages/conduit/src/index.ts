@@ -5,3 +5,8 @@ export { frameworkErrors } from './http/error-handler.ts';
 export type { ConduitHooks, ConduitOptions } from './options.ts';
 export { conduit } from './plugin.ts';
 export { createRepositories, type Database, type Repositories } from './repositories.ts';
+export {
+  type CredentialLimits,
+  type CredentialThrottle,
+  defaultCredentialLimits,
+} from './users/credential-throttle.ts';

@@ -3,6 +3,7 @@ import type { SessionStore } from '@scaling/sessions';
 import type pg from 'pg';
 import type { AllowedOrigins } from './http/cors.ts';
 import type { Repositories } from './repositories.ts';
+import type { CredentialThrottle } from './users/credential-throttle.ts';
 
 export interface ConduitHooks {
   /**
@@ -26,6 +27,12 @@ export interface ConduitOptions {
   isDraining?: () => boolean;
   /** Makes `POST` requests with an `Idempotency-Key` header safe to retry (see http/idempotency.ts). */
   idempotency?: IdempotencyStore;
+  /**
+   * Throttles login and registration per client address and per account before any password is hashed: 429 with
+   * Retry-After past the limits (see users/credential-throttle.ts). Every stage sets it; tests that sign up many
+   * users from one address leave it out.
+   */
+  credentialThrottle?: CredentialThrottle;
   /** The origins whose pages may call the API from a browser (CORS); any origin (`*`) when omitted. */
   allowedOrigins?: AllowedOrigins;
 }

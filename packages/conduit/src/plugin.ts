@@ -20,10 +20,15 @@ import { userRoutes } from './users/user-routes.ts';
 /** Everything under /api lives in its own context: the zod compilers and the JSON parser stay out of the rest of the app. */
 async function api(
   app: FastifyInstance,
-  { repositories, sessions, hooks, isDraining, idempotency }: ConduitOptions,
+  { repositories, sessions, hooks, isDraining, idempotency, credentialThrottle }: ConduitOptions,
 ): Promise<void> {
   // Only what the routes use travels on: the register options of this context also carry its prefix.
-  const options: ConduitOptions = hooks ? { repositories, sessions, hooks } : { repositories, sessions };
+  const options: ConduitOptions = {
+    repositories,
+    sessions,
+    ...(hooks ? { hooks } : {}),
+    ...(credentialThrottle ? { credentialThrottle } : {}),
+  };
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   useJsonBodyParser(app);

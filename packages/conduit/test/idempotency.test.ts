@@ -1,10 +1,15 @@
 import { createRedisIdempotencyStore, requestFingerprint } from '@scaling/idempotency';
-import { buildArticle, buildUser, startPrivateRedis, uniqueSuffix } from '@scaling/testing';
+import { closeRedisClient, connectRedisClient } from '@scaling/redis';
+
+type Redis = Awaited<ReturnType<typeof connectRedisClient>>;
+
+import { buildArticle, buildComment, buildUser, startPrivateRedis, uniqueSuffix } from '@scaling/testing';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { idempotencyMessages } from '../src/http/idempotency.ts';
 import { buildRedisTestApp, idempotencySecret } from './support/redis-test-app.ts';
-import { expectError, registerUser, tokenHeader } from './support/test-app.ts';
+import { buildSeamApp, connectionLost } from './support/seam-app.ts';
+import { createArticle, expectError, registerUser, tokenHeader } from './support/test-app.ts';
 
 const newKey = () => `key-${uniqueSuffix()}`;
 
@@ -27,6 +32,11 @@ describe('POST with an Idempotency-Key', () => {
 
   const articleCount = async (author: string) =>
     (await app.inject({ url: `/api/articles?author=${author}` })).json().articlesCount;
+
+  const userIdOf = (username: string) =>
+    app.pg
+      .query<{ id: string }>('SELECT id FROM users WHERE username = $1', [username])
+      .then(({ rows }) => rows[0]?.id);
 
   it('When the same request is retried with the same key, then the first response is replayed and only one article exists', async () => {
     const author = await registerUser(app);
@@ -58,11 +68,8 @@ describe('POST with an Idempotency-Key', () => {
     const key = newKey();
     const article = buildArticle();
     // Another replica holds the key: claim it the way its preHandler would, with the same user and body.
-    const userId = await app.pg
-      .query<{ id: string }>('SELECT id FROM users WHERE username = $1', [author.username])
-      .then(({ rows }) => rows[0]?.id);
     await createRedisIdempotencyStore(app.redis, { secret: idempotencySecret }).claim(
-      { owner: `user:${userId}`, method: 'POST', path: '/api/articles', key },
+      { owner: `user:${await userIdOf(author.username)}`, method: 'POST', path: '/api/articles', key },
       requestFingerprint({ article }, idempotencySecret),
     );
     expectError(await postArticle(author.token, key, article), 409, {
@@ -72,20 +79,18 @@ describe('POST with an Idempotency-Key', () => {
   });
 
   it('When the first request with a key never answered (its replica died), then a retry gets 409 saying the outcome is unknown', async () => {
+    const author = await registerUser(app);
     const key = newKey();
-    const user = buildUser();
+    const article = buildArticle();
     const longAgo = () => Date.now() - 10 * 60_000;
     await createRedisIdempotencyStore(app.redis, { secret: idempotencySecret, now: longAgo }).claim(
-      { owner: 'anonymous', method: 'POST', path: '/api/users', key },
-      requestFingerprint({ user }, idempotencySecret),
+      { owner: `user:${await userIdOf(author.username)}`, method: 'POST', path: '/api/articles', key },
+      requestFingerprint({ article }, idempotencySecret),
     );
-    const retry = await app.inject({
-      method: 'POST',
-      url: '/api/users',
-      headers: { 'idempotency-key': key },
-      payload: { user },
+    expectError(await postArticle(author.token, key, article), 409, {
+      'Idempotency-Key': [idempotencyMessages.interrupted],
     });
-    expectError(retry, 409, { 'Idempotency-Key': [idempotencyMessages.interrupted] });
+    expect(await articleCount(author.username)).toBe(0);
   });
 
   it('When two users send the same key, then each gets their own article', async () => {
@@ -130,21 +135,24 @@ describe('POST with an Idempotency-Key', () => {
     expect((await follow(newKey())).statusCode).toBe(200);
   });
 
-  it('When an anonymous registration is retried with its key, then the same user and token come back', async () => {
+  it('When a registration or a login carries a key, then it is refused with 422 before it runs, and no answer with a token is stored', async () => {
+    const registered = await registerUser(app);
+    const newcomer = buildUser();
     const key = newKey();
-    const user = buildUser();
-    const register = () =>
-      app.inject({
-        method: 'POST',
-        url: '/api/users',
-        headers: { 'idempotency-key': key },
-        payload: { user },
-      });
-    const first = await register();
-    const retry = await register();
-    expect(first.statusCode).toBe(201);
-    expect(retry.statusCode).toBe(201);
-    expect(retry.json().user.token).toBe(first.json().user.token);
+    const keyed = [
+      { url: '/api/users', payload: { user: newcomer } },
+      {
+        url: '/api/users/login',
+        payload: { user: { email: registered.email, password: registered.password } },
+      },
+    ];
+    for (const request of keyed) {
+      const response = await app.inject({ method: 'POST', headers: { 'idempotency-key': key }, ...request });
+      expectError(response, 422, { 'Idempotency-Key': [idempotencyMessages.refused] });
+    }
+    const created = await app.pg.query('SELECT 1 FROM users WHERE username = $1', [newcomer.username]);
+    expect(created.rowCount).toBe(0);
+    expect(await app.redis.keys(`idempotency:anonymous:POST:*:${key}`)).toEqual([]);
   });
 
   it('When the key is not a visible ASCII string of at most 255 characters, then it is a 422', async () => {
@@ -174,49 +182,101 @@ describe('POST with an Idempotency-Key', () => {
   });
 });
 
-describe('POST with an Idempotency-Key while Redis is down', () => {
-  it('When the request ends in a 503 (the session store was down), then the key is freed and the retry runs', async () => {
-    const sessionRedis = await startPrivateRedis();
-    const app = await buildRedisTestApp({ sessionRedisUrl: sessionRedis.url });
-    try {
-      const user = await registerUser(app);
-      const key = newKey();
-      const login = () =>
-        app.inject({
-          method: 'POST',
-          url: '/api/users/login',
-          headers: { 'idempotency-key': key },
-          payload: { user: { email: user.email, password: user.password } },
-        });
-      await sessionRedis.stop();
-      expect((await login()).statusCode).toBe(503);
-      await sessionRedis.start();
-      await expect.poll(async () => (await login()).statusCode, { timeout: 5_000 }).toBe(200);
-    } finally {
-      await app.close();
-      await sessionRedis.dispose();
-    }
+describe('POST with an Idempotency-Key when the database drops mid-request', () => {
+  let redis: Redis;
+  let app: FastifyInstance;
+  /** The read that follows a write fails once, as a connection dropped right after COMMIT would. */
+  const failures = { articleReadAfterCommit: 0, articleLookup: 0 };
+  beforeAll(async () => {
+    redis = await connectRedisClient({ url: inject('redisUrl') });
+    app = await buildSeamApp({
+      idempotency: createRedisIdempotencyStore(redis, { secret: idempotencySecret, maxBodyBytes: 1024 }),
+      repositories: (real) => ({
+        ...real,
+        articles: {
+          ...real.articles,
+          findById: (...args) => {
+            if (failures.articleReadAfterCommit-- > 0) return Promise.reject(connectionLost());
+            return real.articles.findById(...args);
+          },
+          findOwnership: (...args) => {
+            if (failures.articleLookup-- > 0) return Promise.reject(connectionLost());
+            return real.articles.findOwnership(...args);
+          },
+        },
+      }),
+    });
+  });
+  afterAll(async () => {
+    await app.close();
+    await closeRedisClient(redis);
   });
 
-  it('When Redis is stopped, then the POST gets 503 and does not run; without the key the session check also says 503', async () => {
+  const post = (token: string, url: string, key: string, payload: object) =>
+    app.inject({ method: 'POST', url, headers: { ...tokenHeader(token), 'idempotency-key': key }, payload });
+  const articleCount = async (author: string) =>
+    (await app.inject({ url: `/api/articles?author=${author}` })).json().articlesCount;
+
+  it('When the article was committed and the answer then failed with 503, then the retry with the key gets 409 and makes no second article', async () => {
+    const author = await registerUser(app);
+    const key = newKey();
+    const article = { article: buildArticle({ body: 'Short.' }) };
+    failures.articleReadAfterCommit = 1;
+    expect((await post(author.token, '/api/articles', key, article)).statusCode).toBe(503);
+    expect(await articleCount(author.username)).toBe(1);
+    const retry = await post(author.token, '/api/articles', key, article);
+    expectError(retry, 409, { 'Idempotency-Key': [idempotencyMessages.interrupted] });
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(await articleCount(author.username)).toBe(1);
+  });
+
+  it('When a comment failed with 503 before anything was written, then the key is freed and the retry runs once', async () => {
+    const author = await registerUser(app);
+    const { slug } = await createArticle(app, author.token);
+    const key = newKey();
+    const comment = { comment: buildComment() };
+    failures.articleLookup = 1;
+    expect((await post(author.token, `/api/articles/${slug}/comments`, key, comment)).statusCode).toBe(503);
+    expect((await post(author.token, `/api/articles/${slug}/comments`, key, comment)).statusCode).toBe(201);
+    const replay = await post(author.token, `/api/articles/${slug}/comments`, key, comment);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect((await app.inject({ url: `/api/articles/${slug}/comments` })).json().comments).toHaveLength(1);
+  });
+
+  it('When the answer is larger than the store keeps, then the retry gets 409 saying it took effect, and no second article exists', async () => {
+    const author = await registerUser(app);
+    const key = newKey();
+    const article = { article: buildArticle({ body: 'x'.repeat(2_000) }) };
+    expect((await post(author.token, '/api/articles', key, article)).statusCode).toBe(201);
+    expectError(await post(author.token, '/api/articles', key, article), 409, {
+      'Idempotency-Key': [idempotencyMessages.notKept],
+    });
+    expect(await articleCount(author.username)).toBe(1);
+  });
+});
+
+describe('POST with an Idempotency-Key while Redis is down', () => {
+  it('When the Redis holding the keys is stopped, then a keyed POST gets 503 and does not run', async () => {
     const redis = await startPrivateRedis();
-    const app = await buildRedisTestApp({ redisUrl: redis.url });
+    const app = await buildRedisTestApp({ redisUrl: redis.url, sessionRedisUrl: inject('redisUrl') });
     try {
-      const key = newKey();
-      const user = buildUser();
+      const author = await registerUser(app);
       await redis.stop();
       const response = await app.inject({
         method: 'POST',
-        url: '/api/users',
-        headers: { 'idempotency-key': key },
-        payload: { user },
+        url: '/api/articles',
+        headers: { ...tokenHeader(author.token), 'idempotency-key': newKey() },
+        payload: { article: buildArticle() },
       });
       expectError(response, 503, {
         'Idempotency-Key': [
           'cannot be checked while its store is unavailable, so the request was not run; retry in a few seconds',
         ],
       });
-      const created = await app.pg.query('SELECT 1 FROM users WHERE username = $1', [user.username]);
+      const created = await app.pg.query(
+        'SELECT 1 FROM articles JOIN users ON users.id = articles.author_id WHERE users.username = $1',
+        [author.username],
+      );
       expect(created.rowCount).toBe(0);
     } finally {
       await app.close();

@@ -1,5 +1,6 @@
-import { buildConduitApp } from '@scaling/app-kit';
+import { buildConduitApp, credentialLimits } from '@scaling/app-kit';
 import { articlePublished, jobsPlugin } from '@scaling/jobs';
+import { createMemoryRateLimiter } from '@scaling/rate-limit';
 import { createMemorySessionStore } from '@scaling/sessions';
 import type { Config } from './config.ts';
 
@@ -12,6 +13,8 @@ export async function buildApp(config: Config) {
       sessions: createMemorySessionStore(),
       hooks: { articlePublished },
       allowedOrigins: config.CORS_ORIGINS,
+      // One process: its own memory counts the login and registration attempts.
+      credentialThrottle: { limiter: createMemoryRateLimiter(), ...credentialLimits(config) },
     },
   });
   await app.register(jobsPlugin, {

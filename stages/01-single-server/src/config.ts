@@ -1,5 +1,6 @@
 import {
   corsEnv,
+  credentialThrottleEnv,
   databaseUrlEnv,
   listenEnv,
   loadEnvConfig,
@@ -12,6 +13,7 @@ const configSchema = z.object({
   ...listenEnv,
   ...logLevelEnv,
   ...corsEnv,
+  ...credentialThrottleEnv,
   ...databaseUrlEnv,
   // One process owns every connection: the pool is the app's whole budget of Postgres backends.
   DATABASE_POOL_MAX: wholeNumber(1, 10),

@@ -1,5 +1,6 @@
 import {
   corsEnv,
+  credentialThrottleEnv,
   databaseUrlEnv,
   listenEnv,
   loadEnvConfig,
@@ -12,6 +13,7 @@ const configSchema = z.object({
   ...listenEnv,
   ...logLevelEnv,
   ...corsEnv,
+  ...credentialThrottleEnv,
   // PgBouncer's address, not Postgres's: only the migrations, which need a session of their own, go around it.
   ...databaseUrlEnv,
   // Connections to PgBouncer are cheap: it lends each transaction one of its default_pool_size server connections.

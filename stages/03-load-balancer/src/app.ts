@@ -1,6 +1,7 @@
-import { buildConduitApp } from '@scaling/app-kit';
+import { buildConduitApp, credentialLimits } from '@scaling/app-kit';
 import { createRedisIdempotencyStore } from '@scaling/idempotency';
 import { articlePublished } from '@scaling/jobs';
+import { createRedisRateLimiter } from '@scaling/rate-limit';
 import { redisPlugin } from '@scaling/redis';
 import { createMemorySessionStore, createRedisSessionStore } from '@scaling/sessions';
 import type { Config } from './config.ts';
@@ -29,13 +30,18 @@ export async function buildApp(config: Config, drain: DrainSwitch) {
     conduit: (app) => ({
       sessions:
         config.SESSION_STORE === 'redis'
-          ? createRedisSessionStore(app.redis, { idleTtlSeconds: config.SESSION_IDLE_TTL_SECONDS })
+          ? createRedisSessionStore(app.redis, {
+              idleTtlSeconds: config.SESSION_IDLE_TTL_SECONDS,
+              absoluteTtlSeconds: config.SESSION_ABSOLUTE_TTL_SECONDS,
+            })
           : createMemorySessionStore(),
       idempotency: createRedisIdempotencyStore(app.redis, { secret: config.IDEMPOTENCY_SECRET }),
       hooks: { articlePublished },
       instanceName: config.INSTANCE_NAME,
       isDraining: drain.isDraining,
       allowedOrigins: config.CORS_ORIGINS,
+      // Counted in Redis: an attacker spreading attempts over the replicas meets one limit, not one per replica.
+      credentialThrottle: { limiter: createRedisRateLimiter(app.redis), ...credentialLimits(config) },
     }),
   });
 }

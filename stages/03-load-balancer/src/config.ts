@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import {
   corsEnv,
+  credentialThrottleEnv,
   databaseUrlEnv,
   listenEnv,
   loadEnvConfig,
@@ -8,13 +9,14 @@ import {
   subnetList,
   wholeNumber,
 } from '@scaling/app-kit';
-import { defaultSessionIdleTtlSeconds } from '@scaling/sessions';
+import { defaultSessionAbsoluteTtlSeconds, defaultSessionIdleTtlSeconds } from '@scaling/sessions';
 import { z } from 'zod';
 
 const configSchema = z.object({
   ...listenEnv,
   ...logLevelEnv,
   ...corsEnv,
+  ...credentialThrottleEnv,
   // PgBouncer's address: every replica's pool goes through it, so N replicas share its 20 server connections.
   ...databaseUrlEnv,
   DATABASE_POOL_MAX: wholeNumber(1, 10),
@@ -24,6 +26,7 @@ const configSchema = z.object({
   // 'memory' brings back stage 1's per-process sessions, to show them break behind a round-robin balancer.
   SESSION_STORE: z.enum(['redis', 'memory']).default('redis'),
   SESSION_IDLE_TTL_SECONDS: wholeNumber(60, defaultSessionIdleTtlSeconds),
+  SESSION_ABSOLUTE_TTL_SECONDS: wholeNumber(60, defaultSessionAbsoluteTtlSeconds),
   // Sent as X-Served-By; the stack runner names replicas app.1, app.2, ...; in Docker the container's hostname.
   INSTANCE_NAME: z.string().min(1).default(hostname()),
   // Above nginx's upstream keepalive_timeout (60 s, config/nginx.conf): nginx closes an idle connection before

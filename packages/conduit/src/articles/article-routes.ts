@@ -12,6 +12,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { normalizeTags } from '../domain/normalize.ts';
 import { isSlugOf, slugify, withUniqueSuffix } from '../domain/slug.ts';
 import { requireViewer, viewerId } from '../http/authentication.ts';
+import { writeBegins } from '../http/idempotency.ts';
 import { forbidden, notFound } from '../http/http-error.ts';
 import { errorResponses, tokenSecurity } from '../http/route-schemas.ts';
 import type { ConduitOptions } from '../options.ts';
@@ -102,6 +103,7 @@ export const articleRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
     async (request, reply) => {
       const { userId } = requireViewer(request);
       const input = request.body.article;
+      writeBegins(request);
       const id = await repositories.transaction(async (client) => {
         const repository = createArticleRepository(client);
         const created = await repository.insert({

@@ -9,6 +9,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireViewer, viewerId } from '../http/authentication.ts';
 import { forbidden, notFound } from '../http/http-error.ts';
+import { writeBegins } from '../http/idempotency.ts';
 import { errorResponses, tokenSecurity } from '../http/route-schemas.ts';
 import type { ConduitOptions } from '../options.ts';
 
@@ -53,6 +54,7 @@ export const commentRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
     async (request, reply) => {
       const { userId } = requireViewer(request);
       const articleId = await findArticleId(request.params.slug);
+      writeBegins(request);
       const comment = await comments.insert({ articleId, authorId: userId, body: request.body.comment.body });
       return reply.code(201).send({ comment });
     },

@@ -1,6 +1,7 @@
 import type { ErrorBody } from '@scaling/contract';
 import { isDatabaseUnavailable } from '@scaling/db';
 import { IdempotencyStoreUnavailableError } from '@scaling/idempotency';
+import { RateLimiterUnavailableError } from '@scaling/rate-limit';
 import { SessionStoreUnavailableError } from '@scaling/sessions';
 import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
 import { HttpError } from './http-error.ts';
@@ -29,11 +30,19 @@ export const unavailableBodies = {
       ],
     },
   },
+  rateLimit: {
+    errors: {
+      credentials: [
+        'cannot be checked against the attempt limits right now, so they were not tried; retry in a few seconds',
+      ],
+    },
+  },
 } satisfies Record<string, ErrorBody>;
 
 function unavailableBody(error: Error): ErrorBody | null {
   if (error instanceof SessionStoreUnavailableError) return unavailableBodies.session;
   if (error instanceof IdempotencyStoreUnavailableError) return unavailableBodies.idempotency;
+  if (error instanceof RateLimiterUnavailableError) return unavailableBodies.rateLimit;
   if (isDatabaseUnavailable(error)) return unavailableBodies.database;
   return null;
 }

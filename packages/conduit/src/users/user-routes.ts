@@ -12,6 +12,7 @@ import { requireViewer } from '../http/authentication.ts';
 import { invalidCredentials, taken, unauthorized } from '../http/http-error.ts';
 import { errorResponses, tokenSecurity } from '../http/route-schemas.ts';
 import type { ConduitOptions } from '../options.ts';
+import { type CredentialAction, throttleCredentials } from './credential-throttle.ts';
 import { takenFieldOf, type UserRecord } from './user-repository.ts';
 
 const toUserBody = (user: UserRecord, token: string) => ({
@@ -24,17 +25,27 @@ function rethrowAsTaken(error: unknown): never {
   throw field ? taken([field]) : error;
 }
 
-export const userRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, { repositories, sessions }) => {
+export const userRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (
+  app,
+  { repositories, sessions, credentialThrottle },
+) => {
   const { users } = repositories;
+
+  /** Login and registration: throttled before any password is hashed, and never replayed (the answer holds a token). */
+  const credentialRoute = (action: CredentialAction) => ({
+    config: { idempotencyKey: 'refused' as const },
+    ...(credentialThrottle ? { preHandler: throttleCredentials(credentialThrottle, action) } : {}),
+  });
 
   app.post(
     '/users',
     {
+      ...credentialRoute('registration'),
       schema: {
         tags: ['User and Authentication'],
         summary: 'Register a new user',
         body: registerRequestSchema,
-        response: { 201: userResponseSchema, ...errorResponses(409, 422) },
+        response: { 201: userResponseSchema, ...errorResponses(409, 422, 429) },
       },
     },
     async (request, reply) => {
@@ -52,11 +63,12 @@ export const userRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, { r
   app.post(
     '/users/login',
     {
+      ...credentialRoute('login'),
       schema: {
         tags: ['User and Authentication'],
         summary: 'Log in an existing user',
         body: loginRequestSchema,
-        response: { 200: userResponseSchema, ...errorResponses(401, 422) },
+        response: { 200: userResponseSchema, ...errorResponses(401, 422, 429) },
       },
     },
     async (request) => {
@@ -133,6 +145,8 @@ export const userRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, { r
         if (takenFields.length > 0) throw taken(takenFields);
       }
       const passwordHash = changes.password === undefined ? undefined : await hashPassword(changes.password);
+      // Front ends send the e-mail with every settings save: only a different one counts as a change.
+      const emailChanges = email !== undefined && (await users.findById(viewer.userId))?.email !== email;
       const user = await users
         .update(viewer.userId, {
           username,
@@ -143,6 +157,10 @@ export const userRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, { r
         })
         .catch(rethrowAsTaken);
       if (!user) throw unauthorized('is invalid');
+      // A token stolen before the change must stop working; this device stays logged in. If this fails (503),
+      // the change is saved and the client's retry of this PUT ends the other sessions.
+      if (passwordHash !== undefined || emailChanges)
+        await sessions.revokeOthers(viewer.userId, viewer.token);
       return toUserBody(user, viewer.token);
     },
   );
