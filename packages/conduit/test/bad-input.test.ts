@@ -71,6 +71,9 @@ describe('request bodies', () => {
 
 describe('strings Postgres cannot store', () => {
   const nulError = (field: string) => ({ [field]: ['must not contain the NUL character (\\u0000)'] });
+  const nameError = (field: string) => ({
+    [field]: ['must not contain control characters or characters outside the Basic Multilingual Plane'],
+  });
 
   it('When a body field holds a NUL character, then 422 names the field instead of a database 500', async () => {
     const author = await registerUser(app);
@@ -82,19 +85,19 @@ describe('strings Postgres cannot store', () => {
         payload: { article },
       });
     expectError(await postArticle(buildArticle({ title: 'a\u0000b' })), 422, nulError('title'));
-    expectError(await postArticle(buildArticle({ tagList: ['a\u0000b'] })), 422, nulError('tagList'));
+    expectError(await postArticle(buildArticle({ tagList: ['a\u0000b'] })), 422, nameError('tagList'));
     expectError(
       await postUsers(JSON.stringify({ user: buildUser({ username: 'a\u0000b' }) })),
       422,
-      nulError('username'),
+      nameError('username'),
     );
   });
 
   it('When a query or path parameter holds a NUL character, then 422 names it instead of a database 500', async () => {
-    expectError(await app.inject({ url: '/api/articles?tag=a%00b' }), 422, nulError('tag'));
-    expectError(await app.inject({ url: '/api/articles?author=a%00b' }), 422, nulError('author'));
-    expectError(await app.inject({ url: '/api/articles/a%00b' }), 422, nulError('slug'));
-    expectError(await app.inject({ url: '/api/profiles/a%00b' }), 422, nulError('username'));
+    expectError(await app.inject({ url: '/api/articles?tag=a%00b' }), 422, nameError('tag'));
+    expectError(await app.inject({ url: '/api/articles?author=a%00b' }), 422, nameError('author'));
+    expectError(await app.inject({ url: '/api/articles/a%00b' }), 422, nameError('slug'));
+    expectError(await app.inject({ url: '/api/profiles/a%00b' }), 422, nameError('username'));
   });
 
   it('When a username, email or tag is longer than its unique index can hold, then 422 gives the maximum', async () => {
@@ -180,9 +183,25 @@ describe('unknown routes and unexpected failures', () => {
     });
   });
 
-  it('When the method is not served on a route, then 404 in the RealWorld shape', async () => {
-    expectError(await app.inject({ method: 'PATCH', url: '/api/user' }), 404, {
-      route: ['PATCH /api/user does not exist'],
+  it('When the method is not served on a known path, then 405 lists the allowed ones in Allow and in the RealWorld shape', async () => {
+    const response = await app.inject({ method: 'PATCH', url: '/api/user' });
+    expectError(response, 405, { method: ['PATCH is not allowed on /api/user; use GET, HEAD, PUT'] });
+    expect(response.headers.allow).toBe('GET, HEAD, PUT');
+    const onParameters = await app.inject({ method: 'PUT', url: '/api/articles/some-slug/comments/7?x=1' });
+    expect({ status: onParameters.statusCode, allow: onParameters.headers.allow }).toEqual({
+      status: 405,
+      allow: 'DELETE',
+    });
+  });
+
+  it('When a method that carries a body (QUERY) comes without one to a known path, then 405, not a body error', async () => {
+    const response = await app.inject({ method: 'QUERY', url: '/api/tags' });
+    expectError(response, 405, { method: ['QUERY is not allowed on /api/tags; use GET, HEAD'] });
+  });
+
+  it('When neither the path nor the method is known, then 404', async () => {
+    expectError(await app.inject({ method: 'PATCH', url: '/api/nothing/here' }), 404, {
+      route: ['PATCH /api/nothing/here does not exist'],
     });
   });
 });

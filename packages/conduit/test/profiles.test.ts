@@ -56,14 +56,14 @@ describe('profiles', () => {
     expect(reread.json().profile.following).toBe(false);
   });
 
-  it('When a user tries to follow themselves, then 422 refuses', async () => {
+  it('When a user tries to follow themselves, then 403 refuses', async () => {
     const user = await registerUser(app);
     const response = await app.inject({
       method: 'POST',
       url: `/api/profiles/${user.username}/follow`,
       headers: tokenHeader(user.token),
     });
-    expectError(response, 422, { profile: ['cannot be followed by its own user'] });
+    expectError(response, 403, { profile: ['cannot be followed by its own user'] });
   });
 
   it('When the username is unknown, then reading, following and unfollowing all answer 404', async () => {

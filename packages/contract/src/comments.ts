@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { requiredObject, requiredText, text, timestamp } from './fields.ts';
+import { maxLength, nameParameter, requiredObject, requiredText, timestamp } from './fields.ts';
 import { profileSchema } from './profiles.ts';
 
 export const newCommentRequestSchema = requiredObject({
-  comment: requiredObject({ body: requiredText() }),
+  comment: requiredObject({ body: requiredText(maxLength.comment) }),
 });
 export type NewCommentRequest = z.infer<typeof newCommentRequestSchema>;
 
@@ -20,7 +20,7 @@ export const singleCommentResponseSchema = z.object({ comment: commentSchema });
 export const multipleCommentsResponseSchema = z.object({ comments: z.array(commentSchema) });
 
 export const commentParamsSchema = z.object({
-  slug: text(),
+  slug: nameParameter(),
   id: z.coerce
     .number({ error: 'must be an integer' })
     .int({ error: 'must be an integer' })

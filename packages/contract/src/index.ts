@@ -3,8 +3,10 @@ export {
   type ArticleListItem,
   articleListItemSchema,
   articleSchema,
+  commentsQuerySchema,
   type ListArticlesQuery,
   listArticlesQuerySchema,
+  maxOffset,
   maxPageSize,
   multipleArticlesResponseSchema,
   type NewArticleRequest,
@@ -25,7 +27,7 @@ export {
   singleCommentResponseSchema,
 } from './comments.ts';
 export { type ErrorBody, errorBodySchema, errorMessages, noContentSchema } from './errors.ts';
-export { maxLength, passwordLength } from './fields.ts';
+export { maxLength, maxPathSegmentLength, maxTagsPerArticle, passwordLength } from './fields.ts';
 export { healthResponseSchema } from './health.ts';
 export { type Profile, profileResponseSchema, profileSchema, usernameParamsSchema } from './profiles.ts';
 export { tagsResponseSchema } from './tags.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text } from './fields.ts';
+import { nameParameter } from './fields.ts';
 
 export const profileSchema = z.object({
   username: z.string(),
@@ -11,4 +11,4 @@ export type Profile = z.infer<typeof profileSchema>;
 
 export const profileResponseSchema = z.object({ profile: profileSchema });
 
-export const usernameParamsSchema = z.object({ username: text() });
+export const usernameParamsSchema = z.object({ username: nameParameter() });

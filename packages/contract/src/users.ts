@@ -1,8 +1,19 @@
 import { z } from 'zod';
-import { email, newPassword, nullableText, requiredObject, requiredText, username } from './fields.ts';
+import {
+  email,
+  maxLength,
+  newPassword,
+  nullableText,
+  requiredObject,
+  requiredText,
+  username,
+} from './fields.ts';
 
 export const loginRequestSchema = requiredObject({
-  user: requiredObject({ email: requiredText(), password: requiredText() }),
+  user: requiredObject({
+    email: requiredText(maxLength.email),
+    password: requiredText(maxLength.password),
+  }),
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
@@ -11,16 +22,20 @@ export const registerRequestSchema = requiredObject({
 });
 export type RegisterRequest = z.infer<typeof registerRequestSchema>;
 
+const updatableUserFields = ['email', 'username', 'password', 'bio', 'image'] as const;
+
 export const updateUserRequestSchema = requiredObject({
   user: requiredObject({
     email: email().optional(),
     username: username().optional(),
     password: newPassword().optional(),
-    bio: nullableText().optional(),
-    image: nullableText().optional(),
-  }).refine((fields) => Object.values(fields).some((value) => value !== undefined), {
-    error: 'must contain at least one of email, username, password, bio, image',
-  }),
+    bio: nullableText(maxLength.bio).optional(),
+    image: nullableText(maxLength.image).optional(),
+  })
+    .refine((fields) => Object.values(fields).some((value) => value !== undefined), {
+      error: `must contain at least one of ${updatableUserFields.join(', ')}`,
+    })
+    .meta({ anyOf: updatableUserFields.map((field) => ({ required: [field] })) }),
 });
 export type UpdateUserRequest = z.infer<typeof updateUserRequestSchema>;
 

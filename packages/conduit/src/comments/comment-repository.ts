@@ -26,13 +26,18 @@ function toComment(row: CommentRow): Comment {
 
 export function createCommentRepository(db: Queryable) {
   return {
-    /** Newest first, ties broken by id: one query whatever the number of comments. */
-    async listForArticle(articleId: number, viewerId: number | null): Promise<Comment[]> {
+    /** Newest first, ties broken by id, one page at a time: one query whatever the page size. */
+    async listForArticle(
+      articleId: number,
+      page: { limit: number; offset: number },
+      viewerId: number | null,
+    ): Promise<Comment[]> {
       const { rows } = await db.query<CommentRow>(
         `SELECT ${commentColumns('$2::bigint')} FROM comments c JOIN users u ON u.id = c.author_id
           WHERE c.article_id = $1
-          ORDER BY c.created_at DESC, c.id DESC`,
-        [articleId, viewerId],
+          ORDER BY c.created_at DESC, c.id DESC
+          LIMIT $3 OFFSET $4`,
+        [articleId, viewerId, page.limit, page.offset],
       );
       return rows.map(toComment);
     },

@@ -1,5 +1,6 @@
 import {
   commentParamsSchema,
+  commentsQuerySchema,
   multipleCommentsResponseSchema,
   newCommentRequestSchema,
   noContentSchema,
@@ -28,13 +29,20 @@ export const commentRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
       config: { auth: 'optional' },
       schema: {
         tags: ['Comments'],
-        summary: "An article's comments, newest first",
+        operationId: 'GetArticleComments',
+        summary:
+          "An article's comments, newest first; every one of them unless the thread is longer than a page",
         params: slugParamsSchema,
-        response: { 200: multipleCommentsResponseSchema, ...errorResponses(401, 404) },
+        querystring: commentsQuerySchema,
+        response: { 200: multipleCommentsResponseSchema, ...errorResponses(401, 404, 422) },
       },
     },
     async (request) => ({
-      comments: await comments.listForArticle(await findArticleId(request.params.slug), viewerId(request)),
+      comments: await comments.listForArticle(
+        await findArticleId(request.params.slug),
+        request.query,
+        viewerId(request),
+      ),
     }),
   );
 
@@ -44,11 +52,20 @@ export const commentRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
       config: { auth: 'required' },
       schema: {
         tags: ['Comments'],
+        operationId: 'CreateArticleComment',
         summary: 'Comment on an article',
         security: tokenSecurity,
         params: slugParamsSchema,
         body: newCommentRequestSchema,
         response: { 201: singleCommentResponseSchema, ...errorResponses(401, 404, 422) },
+      },
+      links: {
+        201: {
+          DeleteArticleComment: {
+            operationId: 'DeleteArticleComment',
+            parameters: { slug: '$request.path.slug', id: '$response.body#/comment/id' },
+          },
+        },
       },
     },
     async (request, reply) => {
@@ -66,6 +83,7 @@ export const commentRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
       config: { auth: 'required' },
       schema: {
         tags: ['Comments'],
+        operationId: 'DeleteArticleComment',
         summary: 'Delete your comment',
         security: tokenSecurity,
         params: commentParamsSchema,

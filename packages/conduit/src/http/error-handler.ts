@@ -114,9 +114,3 @@ export function errorHandler(
  * path segment before any plugin runs, so only a server option can answer those in the RealWorld shape.
  */
 export const frameworkErrors = errorHandler;
-
-export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  return reply
-    .code(404)
-    .send({ errors: { route: [`${request.method} ${request.url.split('?')[0]} does not exist`] } });
-}

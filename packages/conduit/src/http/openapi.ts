@@ -1,7 +1,22 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { commonErrorResponses } from './route-schemas.ts';
+
+type TransformInput = Parameters<typeof jsonSchemaTransform>[0];
+
+/**
+ * Adds the answers every route can give besides its own (a malformed URL or body, a request too large, a rate
+ * limit, an outage), so that the document lists every status the server sends.
+ */
+function transform(document: TransformInput) {
+  const schema = document.schema as FastifySchema | undefined;
+  if (!schema || schema.hide) return jsonSchemaTransform(document);
+  const methods = [document.route.method].flat();
+  const response = { ...commonErrorResponses(schema, methods), ...(schema.response as object) };
+  return jsonSchemaTransform({ ...document, schema: { ...schema, response } });
+}
 
 /**
  * The OpenAPI document is generated from the same zod schemas that validate and serialize, so it cannot
@@ -27,7 +42,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         },
       },
     },
-    transform: jsonSchemaTransform,
+    transform,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 }

@@ -1,7 +1,7 @@
 import { profileResponseSchema, usernameParamsSchema } from '@scaling/contract';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireViewer, viewerId } from '../http/authentication.ts';
-import { notFound, unprocessable } from '../http/http-error.ts';
+import { HttpError, notFound } from '../http/http-error.ts';
 import { errorResponses, tokenSecurity } from '../http/route-schemas.ts';
 import type { ConduitOptions } from '../options.ts';
 import type { ProfileRecord } from './profile-repository.ts';
@@ -42,13 +42,15 @@ export const profileRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
         summary: 'Follow a user',
         security: tokenSecurity,
         params: usernameParamsSchema,
-        response: { 200: profileResponseSchema, ...errorResponses(401, 404, 422) },
+        response: { 200: profileResponseSchema, ...errorResponses(401, 403, 404, 422) },
       },
     },
     async (request) => {
       const { userId } = requireViewer(request);
       const profile = await findProfile(request.params.username, userId);
-      if (profile.id === userId) throw unprocessable('profile', 'cannot be followed by its own user');
+      // 403, not 422: the request is well formed; who sends it is what makes it not allowed.
+      if (profile.id === userId)
+        throw new HttpError(403, { profile: ['cannot be followed by its own user'] });
       await profiles.follow(userId, profile.id);
       return toProfileBody({ ...profile, following: true });
     },

@@ -7,7 +7,14 @@ export const tagRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, { re
 
   app.get(
     '/tags',
-    { schema: { tags: ['Tags'], summary: 'Every tag ever used', response: { 200: tagsResponseSchema } } },
+    {
+      schema: {
+        tags: ['Tags'],
+        operationId: 'GetTags',
+        summary: 'Every tag ever used',
+        response: { 200: tagsResponseSchema },
+      },
+    },
     async () => ({ tags: await articles.allTagNames() }),
   );
 };
