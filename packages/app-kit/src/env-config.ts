@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { type PoolOptions, poolDefaults } from '@scaling/db';
 import { z } from 'zod';
 
 /** Where an HTTP service listens; the stack runner sets both natively, compose files set them for containers. */
@@ -13,7 +14,26 @@ export const logLevelEnv = {
 
 export const databaseUrlEnv = {
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  /** Milliseconds a request waits for a connection (a new one, or a free one of the pool) before it answers 503. */
+  DATABASE_CONNECT_TIMEOUT_MS: wholeNumber(1, poolDefaults.connectTimeoutMs),
+  /** Milliseconds the app waits for a query's answer; keep it above the role's statement_timeout. */
+  DATABASE_QUERY_TIMEOUT_MS: wholeNumber(1, poolDefaults.queryTimeoutMs),
 };
+
+/** The pool settings of a configuration that spreads `databaseUrlEnv`. */
+export function databasePoolOptions(config: {
+  DATABASE_URL: string;
+  DATABASE_POOL_MAX: number;
+  DATABASE_CONNECT_TIMEOUT_MS: number;
+  DATABASE_QUERY_TIMEOUT_MS: number;
+}): PoolOptions {
+  return {
+    connectionString: config.DATABASE_URL,
+    max: config.DATABASE_POOL_MAX,
+    connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+    queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
+  };
+}
 
 /** Whether `value` is exactly an origin a browser sends: scheme, host and port, no path. */
 function isOrigin(value: string): boolean {

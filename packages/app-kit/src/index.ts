@@ -3,6 +3,7 @@ export { buildConduitApp, type ConduitAppOptions } from '@scaling/conduit';
 export { credentialLimits, credentialThrottleEnv } from './credential-throttle-env.ts';
 export {
   corsEnv,
+  databasePoolOptions,
   databaseUrlEnv,
   listenEnv,
   loadEnvConfig,

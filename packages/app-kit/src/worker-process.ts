@@ -2,7 +2,13 @@ import { createPool } from '@scaling/db';
 import { createWorker, jobHandlers } from '@scaling/jobs';
 import pino from 'pino';
 import { z } from 'zod';
-import { databaseUrlEnv, loadEnvConfig, logLevelEnv, wholeNumber } from './env-config.ts';
+import {
+  databasePoolOptions,
+  databaseUrlEnv,
+  loadEnvConfig,
+  logLevelEnv,
+  wholeNumber,
+} from './env-config.ts';
 import { closeGracefully } from './graceful.ts';
 
 /** The worker process: its own event loop and its own small pool, through the same PgBouncer as the app. */
@@ -26,7 +32,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
  */
 export function runWorkerProcess(config: WorkerConfig): void {
   const logger = pino({ level: config.LOG_LEVEL });
-  const pool = createPool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_MAX }, logger);
+  const pool = createPool(databasePoolOptions(config), logger);
   const worker = createWorker({ pool, handlers: jobHandlers, concurrency: config.JOBS_CONCURRENCY, logger });
   closeGracefully(
     logger,

@@ -19,6 +19,8 @@ describe('loadEnvConfig', () => {
       HOST: '0.0.0.0',
       PORT: 9090,
       DATABASE_URL: 'postgres://u:p@db:6432/conduit',
+      DATABASE_CONNECT_TIMEOUT_MS: 5_000,
+      DATABASE_QUERY_TIMEOUT_MS: 35_000,
       POOL: 20,
     });
   });

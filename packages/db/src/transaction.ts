@@ -9,6 +9,14 @@ export async function withTransaction<T>(
   fn: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
+  // pg-pool removes its own 'error' listener while a client is checked out, and a connection that dies between
+  // two statements (a server restart, pg_terminate_backend, a cut network) emits 'error' with no query to fail:
+  // unheard, that event would end the process. Heard, it becomes the cause the transaction fails with.
+  let connectionError: Error | undefined;
+  const onConnectionError = (error: Error) => {
+    connectionError ??= error;
+  };
+  client.on('error', onConnectionError);
   let result: T;
   try {
     await client.query('BEGIN');
@@ -20,9 +28,12 @@ export async function withTransaction<T>(
       () => undefined,
       (rollbackFailure: Error) => rollbackFailure,
     );
-    client.release(rollbackError);
-    throw error;
+    client.off('error', onConnectionError);
+    client.release(rollbackError ?? connectionError);
+    // The statement after a lost connection fails with "not queryable"; the loss itself says what happened.
+    throw connectionError ?? error;
   }
+  client.off('error', onConnectionError);
   client.release();
   return result;
 }

@@ -1,4 +1,4 @@
-import { buildConduitApp, credentialLimits } from '@scaling/app-kit';
+import { buildConduitApp, credentialLimits, databasePoolOptions } from '@scaling/app-kit';
 import { articlePublished, jobsPlugin } from '@scaling/jobs';
 import { createMemoryRateLimiter } from '@scaling/rate-limit';
 import { createMemorySessionStore } from '@scaling/sessions';
@@ -8,7 +8,7 @@ import type { Config } from './config.ts';
 export async function buildApp(config: Config) {
   const app = await buildConduitApp({
     logLevel: config.LOG_LEVEL,
-    database: { connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_MAX },
+    database: databasePoolOptions(config),
     conduit: {
       sessions: createMemorySessionStore(),
       hooks: { articlePublished },

@@ -1,4 +1,4 @@
-import { buildConduitApp, credentialLimits } from '@scaling/app-kit';
+import { buildConduitApp, credentialLimits, databasePoolOptions } from '@scaling/app-kit';
 import { createRedisIdempotencyStore } from '@scaling/idempotency';
 import { articlePublished } from '@scaling/jobs';
 import { createRedisRateLimiter } from '@scaling/rate-limit';
@@ -23,7 +23,7 @@ export async function buildApp(config: Config, drain: DrainSwitch) {
       // The client's address (logs, rate limits) is the one nginx saw: the last entry it adds to X-Forwarded-For.
       trustedProxies: config.TRUSTED_PROXIES,
     },
-    database: { connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_MAX },
+    database: databasePoolOptions(config),
     clients: async (app) => {
       await app.register(redisPlugin, { url: config.REDIS_URL });
     },

@@ -87,6 +87,12 @@ function whereClause(filter: ArticleFilter, params: unknown[]): string {
   return conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
 }
 
+/** The unique index on slugs refused a value another article already holds. */
+function isSlugTaken(error: unknown): boolean {
+  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+  return code === '23505' && constraint === 'articles_slug_key';
+}
+
 export function createArticleRepository(db: Queryable) {
   async function findOne(
     condition: string,
@@ -163,9 +169,26 @@ export function createArticleRepository(db: Queryable) {
       throw new Error(`No free slug found for "${article.baseSlug}" after 5 attempts.`);
     },
 
-    async slugIsFree(slug: string): Promise<boolean> {
-      const { rowCount } = await db.query('SELECT 1 FROM articles WHERE slug = $1', [slug]);
-      return rowCount === 0;
+    /**
+     * Gives the article `baseSlug`, or on a clash that base with a random suffix; returns the slug it got. Only
+     * inside a transaction: each attempt runs under a savepoint, because a concurrent transaction that takes the
+     * same slug first (two renames, or a rename and a create) surfaces as a unique violation, which would abort
+     * the whole transaction; rolled back to the savepoint, it costs one retry instead.
+     */
+    async moveToSlug(id: number, baseSlug: string): Promise<string> {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const slug = attempt === 0 ? baseSlug : withUniqueSuffix(baseSlug);
+        await db.query('SAVEPOINT move_to_slug');
+        try {
+          await db.query('UPDATE articles SET slug = $2 WHERE id = $1', [id, slug]);
+          await db.query('RELEASE SAVEPOINT move_to_slug');
+          return slug;
+        } catch (error) {
+          if (!isSlugTaken(error)) throw error;
+          await db.query('ROLLBACK TO SAVEPOINT move_to_slug');
+        }
+      }
+      throw new Error(`No free slug found for "${baseSlug}" after 5 attempts.`);
     },
 
     /**
@@ -174,15 +197,14 @@ export function createArticleRepository(db: Queryable) {
      */
     async update(
       id: number,
-      changes: { slug?: string; title?: string; description?: string; body?: string },
+      changes: { title?: string; description?: string; body?: string },
     ): Promise<void> {
       await db.query(
         `UPDATE articles
-            SET slug = coalesce($2, slug), title = coalesce($3, title),
-                description = coalesce($4, description), body = coalesce($5, body),
+            SET title = coalesce($2, title), description = coalesce($3, description), body = coalesce($4, body),
                 updated_at = greatest(now(), updated_at + interval '1 millisecond')
           WHERE id = $1`,
-        [id, changes.slug ?? null, changes.title ?? null, changes.description ?? null, changes.body ?? null],
+        [id, changes.title ?? null, changes.description ?? null, changes.body ?? null],
       );
     },
 

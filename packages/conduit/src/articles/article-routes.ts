@@ -10,11 +10,11 @@ import {
 } from '@scaling/contract';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { normalizeTags } from '../domain/normalize.ts';
-import { isSlugOf, slugify, withUniqueSuffix } from '../domain/slug.ts';
+import { isSlugOf, slugify } from '../domain/slug.ts';
 import { requireViewer, viewerId } from '../http/authentication.ts';
-import { writeBegins } from '../http/idempotency.ts';
 import { forbidden, notFound } from '../http/http-error.ts';
-import { errorResponses, tokenSecurity } from '../http/route-schemas.ts';
+import { writeBegins } from '../http/idempotency.ts';
+import { articleLinks, errorResponses, tokenSecurity } from '../http/route-schemas.ts';
 import type { ConduitOptions } from '../options.ts';
 import { createArticleRepository } from './article-repository.ts';
 
@@ -41,6 +41,7 @@ export const articleRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
       config: { auth: 'optional' },
       schema: {
         tags: ['Articles'],
+        operationId: 'GetArticles',
         summary: 'List recent articles, newest first, filtered by tag, author or favorited',
         querystring: listArticlesQuerySchema,
         response: { 200: multipleArticlesResponseSchema, ...errorResponses(401, 422) },
@@ -58,6 +59,7 @@ export const articleRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
       config: { auth: 'required' },
       schema: {
         tags: ['Articles'],
+        operationId: 'GetArticlesFeed',
         summary: 'Recent articles by the users you follow',
         security: tokenSecurity,
         querystring: paginationQuerySchema,
@@ -76,6 +78,7 @@ export const articleRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
       config: { auth: 'optional' },
       schema: {
         tags: ['Articles'],
+        operationId: 'GetArticle',
         summary: 'Get an article',
         params: slugParamsSchema,
         response: { 200: singleArticleResponseSchema, ...errorResponses(401, 404) },
@@ -94,11 +97,13 @@ export const articleRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
       config: { auth: 'required' },
       schema: {
         tags: ['Articles'],
+        operationId: 'CreateArticle',
         summary: 'Create an article',
         security: tokenSecurity,
         body: newArticleRequestSchema,
         response: { 201: singleArticleResponseSchema, ...errorResponses(401, 422) },
       },
+      links: { 201: articleLinks('$response.body#/article/slug') },
     },
     async (request, reply) => {
       const { userId } = requireViewer(request);
@@ -127,12 +132,14 @@ export const articleRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
       config: { auth: 'required' },
       schema: {
         tags: ['Articles'],
+        operationId: 'UpdateArticle',
         summary: 'Update an article; a new title gives it a new slug',
         security: tokenSecurity,
         params: slugParamsSchema,
         body: updateArticleRequestSchema,
         response: { 200: singleArticleResponseSchema, ...errorResponses(401, 403, 404, 422) },
       },
+      links: { 200: articleLinks('$response.body#/article/slug') },
     },
     async (request) => {
       const { userId } = requireViewer(request);
@@ -140,8 +147,9 @@ export const articleRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
       const { title, description, body, tagList } = request.body.article;
       await repositories.transaction(async (client) => {
         const repository = createArticleRepository(client);
-        const slug = title === undefined ? undefined : await nextSlug(request.params.slug, title, repository);
-        await repository.update(id, { slug, title, description, body });
+        const baseSlug = title === undefined ? undefined : nextBaseSlug(request.params.slug, title);
+        if (baseSlug !== undefined) await repository.moveToSlug(id, baseSlug);
+        await repository.update(id, { title, description, body });
         if (tagList !== undefined) await repository.replaceTags(id, normalizeTags(tagList));
       });
       return loadArticle(id, userId);
@@ -154,6 +162,7 @@ export const articleRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
       config: { auth: 'required' },
       schema: {
         tags: ['Articles'],
+        operationId: 'DeleteArticle',
         summary: 'Delete an article',
         security: tokenSecurity,
         params: slugParamsSchema,
@@ -169,9 +178,9 @@ export const articleRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
   );
 
   // Favoriting and unfavoriting are the same request on two methods; both are idempotent and answer the article.
-  for (const [method, summary, change] of [
-    ['POST', 'Favorite an article', articles.favorite],
-    ['DELETE', 'Unfavorite an article', articles.unfavorite],
+  for (const [method, operationId, summary, change] of [
+    ['POST', 'CreateArticleFavorite', 'Favorite an article', articles.favorite],
+    ['DELETE', 'DeleteArticleFavorite', 'Unfavorite an article', articles.unfavorite],
   ] as const) {
     app.route({
       method,
@@ -179,6 +188,7 @@ export const articleRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
       config: { auth: 'required' },
       schema: {
         tags: ['Favorites'],
+        operationId,
         summary,
         security: tokenSecurity,
         params: slugParamsSchema,
@@ -197,14 +207,10 @@ export const articleRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
 
 /**
  * The slug follows the title (RealWorld: "the slug also gets updated when the title is changed"), but a
- * title that slugifies to the current slug's base keeps the slug, so links survive cosmetic edits.
+ * title that slugifies to the current slug's base keeps the slug, so links survive cosmetic edits: then
+ * there is no new slug to take.
  */
-async function nextSlug(
-  currentSlug: string,
-  title: string,
-  repository: ReturnType<typeof createArticleRepository>,
-): Promise<string> {
+function nextBaseSlug(currentSlug: string, title: string): string | undefined {
   const base = slugify(title);
-  if (isSlugOf(currentSlug, base)) return currentSlug;
-  return (await repository.slugIsFree(base)) ? base : withUniqueSuffix(base);
+  return isSlugOf(currentSlug, base) ? undefined : base;
 }
