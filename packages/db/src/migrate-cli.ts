@@ -7,6 +7,19 @@ if (!databaseUrl) {
   );
   process.exit(2);
 }
+// The application's own role (DML only), created or updated with the password from the environment.
+const appUser = process.env.APP_DATABASE_USER;
+const appPassword = process.env.APP_DATABASE_PASSWORD ?? '';
+if (appUser && !appPassword) {
+  console.error(
+    `APP_DATABASE_USER is "${appUser}" but APP_DATABASE_PASSWORD is not set: set both, or neither.`,
+  );
+  process.exit(2);
+}
 console.error('Running migrations...');
-await runMigrations(databaseUrl);
-console.error('Migrations are up to date.');
+await runMigrations(databaseUrl, appUser ? { appRole: { name: appUser, password: appPassword } } : {});
+console.error(
+  appUser
+    ? `Migrations are up to date; the application role "${appUser}" is ready.`
+    : 'Migrations are up to date.',
+);

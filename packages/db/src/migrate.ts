@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
+import { type AppRole, ensureAppRole } from './app-role.ts';
 
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -8,11 +9,12 @@ export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.
 const migrationLockKey = 0x636f6e64756974;
 
 /**
- * Applies every pending SQL migration; safe to call on every boot and from several processes at once.
+ * Applies every pending SQL migration, then creates or updates the application's least-privilege role when one is
+ * given (app-role.ts); safe to call on every boot and from several processes at once.
  * node-pg-migrate's own lock fails fast when another runner holds it, so callers instead queue on a
  * blocking session-level advisory lock and the late ones find nothing left to do.
  */
-export async function runMigrations(databaseUrl: string): Promise<void> {
+export async function runMigrations(databaseUrl: string, options: { appRole?: AppRole } = {}): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -27,6 +29,7 @@ export async function runMigrations(databaseUrl: string): Promise<void> {
       checkOrder: true,
       log: () => {},
     });
+    if (options.appRole) await ensureAppRole(client, options.appRole);
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [migrationLockKey]).catch(() => {});
     await client.end();

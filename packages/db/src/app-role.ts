@@ -1,0 +1,53 @@
+import type pg from 'pg';
+
+export interface AppRole {
+  name: string;
+  password: string;
+}
+
+/**
+ * Set on the role, so every session it opens starts with them: they hold through PgBouncer's transaction pooling,
+ * where a `SET` from the application would land on whichever backend served that transaction. Far above any
+ * query the API or the jobs run, they only stop what has run away: a query that never ends, a transaction left open.
+ */
+export const appRoleSettings = {
+  statement_timeout: '30s',
+  idle_in_transaction_session_timeout: '15s',
+} as const;
+
+/** Tables the application may not touch: the migrations' own bookkeeping. */
+const migrationTables = ['pgmigrations'];
+
+/**
+ * Creates or updates the application's role: it logs in with `password`, reads and writes the rows of every
+ * table and uses their sequences, and nothing more (no DDL, no superuser, no role or database creation). Runs
+ * after the migrations as their owner, so tables added later are granted on the next run.
+ */
+export async function ensureAppRole(client: pg.ClientBase, role: AppRole): Promise<void> {
+  const { rows } = await client.query<{ owner: string; database: string; exists: boolean }>(
+    'SELECT current_user AS owner, current_database() AS database, EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS exists',
+    [role.name],
+  );
+  const { owner, database, exists } = rows[0] as { owner: string; database: string; exists: boolean };
+  if (owner === role.name) {
+    throw new Error(
+      `The application role "${role.name}" is the role that runs the migrations: give the application a role of its own (APP_DATABASE_USER).`,
+    );
+  }
+  if (role.password.length === 0) {
+    throw new Error(`The application role "${role.name}" needs a password: set APP_DATABASE_PASSWORD.`);
+  }
+  const name = client.escapeIdentifier(role.name);
+  const attributes = `LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${client.escapeLiteral(role.password)}`;
+  await client.query(`${exists ? 'ALTER' : 'CREATE'} ROLE ${name} WITH ${attributes}`);
+  for (const [setting, value] of Object.entries(appRoleSettings)) {
+    await client.query(`ALTER ROLE ${name} SET ${setting} = ${client.escapeLiteral(value)}`);
+  }
+  await client.query(`GRANT CONNECT ON DATABASE ${client.escapeIdentifier(database)} TO ${name}`);
+  await client.query(`GRANT USAGE ON SCHEMA public TO ${name}`);
+  await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${name}`);
+  await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${name}`);
+  for (const table of migrationTables) {
+    await client.query(`REVOKE ALL ON TABLE ${client.escapeIdentifier(table)} FROM ${name}`);
+  }
+}
