@@ -251,7 +251,7 @@ describe('PUT /api/articles/:slug', () => {
     expect(Date.parse(article.updatedAt)).toBeGreaterThan(Date.parse(created.updatedAt));
   });
 
-  it('When the title changes, then the slug follows it and the old slug is gone', async () => {
+  it('When the title changes, then the slug follows it and the old slug still leads to the article', async () => {
     const author = await registerUser(app);
     const created = await createArticle(app, author.token);
     const suffix = uniqueSuffix();
@@ -261,7 +261,57 @@ describe('PUT /api/articles/:slug', () => {
       slug: `brand-new-${suffix}`,
     });
     expect((await app.inject({ url: `/api/articles/brand-new-${suffix}` })).statusCode).toBe(200);
-    expect((await app.inject({ url: `/api/articles/${created.slug}` })).statusCode).toBe(404);
+    const old = await app.inject({ url: `/api/articles/${created.slug}` });
+    expect({ status: old.statusCode, slug: old.json().article?.slug }).toEqual({
+      status: 200,
+      slug: `brand-new-${suffix}`,
+    });
+  });
+
+  it('When an article was renamed, then favoriting, commenting, renaming and deleting by its old slug act on it', async () => {
+    const author = await registerUser(app);
+    const created = await createArticle(app, author.token);
+    const renamed = (
+      await updateArticle(author.token, created.slug, { title: `Renamed ${uniqueSuffix()}` })
+    ).json().article.slug as string;
+    const favorite = await app.inject({
+      method: 'POST',
+      url: `/api/articles/${created.slug}/favorite`,
+      headers: tokenHeader(author.token),
+    });
+    expect({ status: favorite.statusCode, slug: favorite.json().article.slug }).toEqual({
+      status: 200,
+      slug: renamed,
+    });
+    const comment = await app.inject({
+      method: 'POST',
+      url: `/api/articles/${created.slug}/comments`,
+      headers: tokenHeader(author.token),
+      payload: { comment: { body: 'Still here' } },
+    });
+    expect(comment.statusCode).toBe(201);
+    const again = await updateArticle(author.token, created.slug, { title: `Again ${uniqueSuffix()}` });
+    expect(again.statusCode).toBe(200);
+    const deleted = await app.inject({
+      method: 'DELETE',
+      url: `/api/articles/${created.slug}`,
+      headers: tokenHeader(author.token),
+    });
+    expect(deleted.statusCode).toBe(204);
+    for (const slug of [created.slug, renamed, again.json().article.slug]) {
+      expect((await app.inject({ url: `/api/articles/${slug}` })).statusCode).toBe(404);
+    }
+  });
+
+  it('When a new article takes a slug another one had before a rename, then the slug leads to the new article', async () => {
+    const author = await registerUser(app);
+    const title = `Reused ${uniqueSuffix()}`;
+    const first = await createArticle(app, author.token, { title });
+    await updateArticle(author.token, first.slug, { title: `Moved away ${uniqueSuffix()}` });
+    const second = await createArticle(app, author.token, { title });
+    expect(second.slug).toBe(first.slug);
+    const read = await app.inject({ url: `/api/articles/${first.slug}` });
+    expect(read.json().article.title).toBe(title);
   });
 
   it('When the new title is the start of the old one, then the slug follows it', async () => {

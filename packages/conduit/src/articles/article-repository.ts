@@ -93,29 +93,38 @@ function isSlugTaken(error: unknown): boolean {
   return code === '23505' && constraint === 'articles_slug_key';
 }
 
+/**
+ * The id of the article a slug names: the article whose slug it is, else the one that had it before a rename,
+ * so that links survive title changes. COALESCE evaluates the second lookup only when the first finds nothing.
+ */
+const articleIdOfSlug = (slug: string) =>
+  `coalesce((SELECT id FROM articles WHERE slug = ${slug}),
+            (SELECT article_id FROM article_previous_slugs WHERE slug = ${slug}))`;
+
 export function createArticleRepository(db: Queryable) {
   async function findOne(
-    condition: string,
+    idExpression: string,
     value: unknown,
     viewerId: number | null,
   ): Promise<Article | null> {
     const { rows } = await db.query<ArticleRow>(
       `SELECT ${articleColumns('$2::bigint', true)} FROM articles a JOIN users u ON u.id = a.author_id
-        WHERE ${condition} = $1`,
+        WHERE a.id = ${idExpression}`,
       [value, viewerId],
     );
     return rows[0] ? toArticle(rows[0]) : null;
   }
 
   return {
-    findBySlug: (slug: string, viewerId: number | null) => findOne('a.slug', slug, viewerId),
+    findBySlug: (slug: string, viewerId: number | null) => findOne(articleIdOfSlug('$1'), slug, viewerId),
 
-    findById: (id: number, viewerId: number | null) => findOne('a.id', id, viewerId),
+    findById: (id: number, viewerId: number | null) => findOne('$1', id, viewerId),
 
-    /** Just enough to authorize a change: the id and the author. */
-    async findOwnership(slug: string): Promise<{ id: number; authorId: number } | null> {
-      const { rows } = await db.query<{ id: number; authorId: number }>(
-        'SELECT id::float8 AS id, author_id::float8 AS "authorId" FROM articles WHERE slug = $1',
+    /** Just enough to authorize a change: the id, the author and the article's current slug. */
+    async findOwnership(slug: string): Promise<{ id: number; authorId: number; slug: string } | null> {
+      const { rows } = await db.query<{ id: number; authorId: number; slug: string }>(
+        `SELECT id::float8 AS id, author_id::float8 AS "authorId", slug FROM articles
+          WHERE id = ${articleIdOfSlug('$1')}`,
         [slug],
       );
       return rows[0] ?? null;
@@ -176,6 +185,11 @@ export function createArticleRepository(db: Queryable) {
      * the whole transaction; rolled back to the savepoint, it costs one retry instead.
      */
     async moveToSlug(id: number, baseSlug: string): Promise<string> {
+      await db.query(
+        `INSERT INTO article_previous_slugs (slug, article_id) SELECT slug, id FROM articles WHERE id = $1
+         ON CONFLICT (slug) DO UPDATE SET article_id = excluded.article_id`,
+        [id],
+      );
       for (let attempt = 0; attempt < 5; attempt++) {
         const slug = attempt === 0 ? baseSlug : withUniqueSuffix(baseSlug);
         await db.query('SAVEPOINT move_to_slug');

@@ -143,11 +143,11 @@ export const articleRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
     },
     async (request) => {
       const { userId } = requireViewer(request);
-      const { id } = await findOwnedArticle(request.params.slug, userId);
+      const { id, slug } = await findOwnedArticle(request.params.slug, userId);
       const { title, description, body, tagList } = request.body.article;
       await repositories.transaction(async (client) => {
         const repository = createArticleRepository(client);
-        const baseSlug = title === undefined ? undefined : nextBaseSlug(request.params.slug, title);
+        const baseSlug = title === undefined ? undefined : nextBaseSlug(slug, title);
         if (baseSlug !== undefined) await repository.moveToSlug(id, baseSlug);
         await repository.update(id, { title, description, body });
         if (tagList !== undefined) await repository.replaceTags(id, normalizeTags(tagList));
