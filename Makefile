@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/.tools/bin:$(PATH)
 STAGE ?= 1
 URL ?= http://127.0.0.1:8080
 
-.PHONY: bootstrap tags test demo up down ps logs conformance bench drill seed
+.PHONY: bootstrap tags test test-docker demo up down ps logs conformance bench drill seed
 
 bootstrap:
 	@./scripts/bootstrap.sh
@@ -15,6 +15,11 @@ tags: bootstrap
 
 test: bootstrap
 	pnpm run ci
+
+# Every stage's compose stack under a real Docker engine (installed, started and stopped again when missing;
+# stand-in images where no registry can be reached): see docker/README.md.
+test-docker: bootstrap
+	./scripts/docker-bootstrap.sh run pnpm vitest run --config docker/vitest.config.ts
 
 demo: bootstrap
 	pnpm demo

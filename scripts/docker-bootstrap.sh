@@ -211,7 +211,7 @@ build_stand_in() {
 }
 
 make_images() {
-  local image kind hash label builds=() names=()
+  local image kind hash label builds=() names=() stand_ins=()
   for image in $(pulled_images); do
     label=$(docker image inspect --format '{{index .Config.Labels "org.scaling-conduit.stand-in"}}' "$image" 2>/dev/null || echo missing)
     if [ "$label" != missing ] && [ -z "$label" ]; then
@@ -222,6 +222,7 @@ make_images() {
     hash=$([ -z "$kind" ] || recipe_hash "$kind")
     if [ "$label" != missing ] && [ "$(docker image inspect --format '{{index .Config.Labels "org.scaling-conduit.recipe"}}' "$image" 2>/dev/null)" = "$hash" ]; then
       loud "$image is a LOCAL STAND-IN (docker/offline/$kind.Dockerfile), not the public image: no registry was reachable."
+      stand_ins+=("$image")
       continue
     fi
     if timeout 120 docker pull -q "$image" >/dev/null 2>&1; then
@@ -234,12 +235,13 @@ make_images() {
     build_stand_in "$image" "$kind" "$hash" &
     builds+=($!)
     names+=("$image")
+    stand_ins+=("$image")
   done
   local index
   for index in "${!builds[@]}"; do
     wait "${builds[$index]}" || fail "The stand-in for ${names[$index]} did not build."
   done
-  [ ${#builds[@]} -eq 0 ] || loud "Stand-ins in use: ${names[*]}. They imitate the public images' contracts, not their versions (docker/README.md)."
+  [ ${#stand_ins[@]} -eq 0 ] || loud "Stand-ins in use: ${stand_ins[*]}. They keep the public images' contracts, not their versions (docker/README.md)."
 }
 
 up() {

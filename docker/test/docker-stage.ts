@@ -1,0 +1,163 @@
+import { runConformance, totals } from '@scaling/conformance';
+import { stackDown, stackUp } from '@scaling/stack';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ComposeStack, composeStack, type ResolvedService, secondsSince } from './compose-stack.ts';
+
+/** Every stage publishes its API (or its balancer) here, under Docker as natively. */
+export const origin = 'http://127.0.0.1:8080';
+
+/** Packages only tests and tools use: none may be in the image (node_modules/.pnpm entries start so). */
+const toolPackages = ['vitest@', '@usebruno+cli@', 'autocannon@', 'typescript@', '@biomejs+', 'fast-check@'];
+
+export interface DockerStageOptions {
+  stage: number;
+  folder: string;
+  /** The one service that publishes a port on the host. */
+  entry: string;
+  /** The stage's failure drill, run against its containers. */
+  drill?: { title: string; run: (stack: ComposeStack) => Promise<void>; timeoutMs: number };
+}
+
+function log(stage: number, message: string): void {
+  console.log(`[docker] stage ${stage}: ${message}`);
+}
+
+/** Bytes from compose's normalised sizes ("536870912"). */
+function bytes(size: string | number | undefined): number | undefined {
+  return size === undefined ? undefined : Number(size);
+}
+
+/** Seconds from a compose duration ("15s", "1m30s"). */
+function durationSeconds(duration: string): number {
+  let seconds = 0;
+  for (const [, amount, unit] of duration.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s)/g)) {
+    seconds += Number(amount) * { h: 3600, m: 60, s: 1, ms: 0.001 }[unit as 'h' | 'm' | 's' | 'ms'];
+  }
+  return seconds;
+}
+
+/** What the kernel enforces inside a container: its cgroup's memory limit and CPU set (v2 or v1 paths). */
+const cgroupProbe = [
+  'sh',
+  '-c',
+  'cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes; ' +
+    'cat /sys/fs/cgroup/cpuset.cpus.effective 2>/dev/null || cat /sys/fs/cgroup/cpuset/cpuset.cpus',
+];
+
+/**
+ * One stage built and run by Docker Compose exactly as a user runs it: build, up with healthchecks and
+ * depends_on, the official suite through the published port, what only a real engine enforces, the stage's
+ * drill, and its boot time beside the native runner's.
+ */
+export function describeDockerStage(options: DockerStageOptions): void {
+  const { stage, folder, entry } = options;
+  const stack = composeStack(folder);
+  const timings = { buildSeconds: 0, dockerBootSeconds: 0 };
+  let services: Record<string, ResolvedService> = {};
+
+  describe(`Stage ${stage} under Docker Compose`, () => {
+    beforeAll(async () => {
+      log(stage, 'removing what an earlier run left (docker compose down -v) ...');
+      await stack.down();
+      services = (await stack.config()).services;
+      log(stage, 'docker compose build ...');
+      let startedAt = performance.now();
+      await stack.build();
+      timings.buildSeconds = secondsSince(startedAt);
+      log(stage, `built in ${timings.buildSeconds} s; docker compose up --wait ...`);
+      startedAt = performance.now();
+      await stack.up();
+      timings.dockerBootSeconds = secondsSince(startedAt);
+      log(stage, `every service healthy (or done) in ${timings.dockerBootSeconds} s`);
+    }, 1_200_000);
+
+    afterAll(async () => {
+      await stack.down();
+    }, 240_000);
+
+    it('When the stage is up, then the official RealWorld suite passes through the published port', async () => {
+      log(stage, `running the RealWorld suite against ${origin} ...`);
+      const results = await runConformance(origin);
+      const sum = totals(results);
+      log(
+        stage,
+        `RealWorld suite: requests ${sum.passedRequests}/${sum.totalRequests}, assertions ${sum.passedAssertions}/${sum.totalAssertions}`,
+      );
+      expect(results.flatMap((result) => result.failures)).toEqual([]);
+      expect(sum.totalRequests).toBeGreaterThan(100);
+      expect(sum.passedRequests).toBe(sum.totalRequests);
+      expect(sum.passedAssertions).toBe(sum.totalAssertions);
+    }, 600_000);
+
+    it(`When the stage is up, then only ${entry} publishes a port on the host (8080) and no data service does`, async () => {
+      const published = (await stack.containers()).flatMap((container) =>
+        (container.Publishers ?? [])
+          .filter((publisher) => publisher.PublishedPort > 0)
+          .map((publisher) => `${container.Service}:${publisher.PublishedPort}`),
+      );
+      expect([...new Set(published)]).toEqual([`${entry}:8080`]);
+    });
+
+    it('When the stage is up, then every container gets the memory limit, CPU set, stop grace period, stop signal and restart policy of its compose file, and every healthcheck passes', async () => {
+      const running = (await stack.containers()).filter((container) => container.State === 'running');
+      expect(running.length).toBeGreaterThan(0);
+      for (const container of running) {
+        const wanted = services[container.Service] as ResolvedService;
+        const [inspected] = await stack.inspect(container.ID);
+        if (!inspected) throw new Error(`docker inspect found no container ${container.Name}.`);
+        const [memory, cpus] = (await stack.execIn(container.ID, cgroupProbe)).trim().split('\n');
+        const where = `${container.Name} (${container.Service})`;
+        const limit = bytes(wanted.mem_limit);
+        if (limit !== undefined) expect(Number(memory), `${where}: cgroup memory limit`).toBe(limit);
+        if (wanted.cpuset !== undefined) expect(cpus, `${where}: cgroup CPU set`).toBe(wanted.cpuset);
+        if (wanted.stop_grace_period !== undefined) {
+          expect(inspected.Config.StopTimeout, `${where}: stop timeout`).toBe(
+            durationSeconds(wanted.stop_grace_period),
+          );
+        }
+        if (wanted.stop_signal !== undefined) {
+          expect(inspected.Config.StopSignal, `${where}: stop signal`).toBe(wanted.stop_signal);
+        }
+        expect(inspected.HostConfig.RestartPolicy.Name || 'no', `${where}: restart policy`).toBe(
+          wanted.restart ?? 'no',
+        );
+        if (wanted.healthcheck?.test && !wanted.healthcheck.disable) {
+          expect(inspected.State.Health?.Status, `${where}: health`).toBe('healthy');
+        }
+      }
+    });
+
+    it('When the app image runs, then its processes are unprivileged and it holds no test or tooling package', async () => {
+      const [uid, ...entries] = (await stack.exec('app', ['sh', '-c', 'id -u; ls node_modules/.pnpm']))
+        .trim()
+        .split('\n');
+      expect(Number(uid)).not.toBe(0);
+      expect(entries.length).toBeGreaterThan(50);
+      expect(entries.filter((name) => toolPackages.some((prefix) => name.startsWith(prefix)))).toEqual([]);
+    });
+
+    const drill = options.drill;
+    if (drill) {
+      it(drill.title, () => drill.run(stack), drill.timeoutMs);
+    }
+
+    it('When the same stage boots natively from its compose file, then both boot times are reported side by side', async () => {
+      await stack.down();
+      log(stage, 'docker compose down -v done; booting the native runner (pnpm stack up) for comparison ...');
+      await stackDown(stage, { volumes: true });
+      const startedAt = performance.now();
+      try {
+        await stackUp(stage);
+        const nativeBootSeconds = secondsSince(startedAt);
+        const health = await fetch(`${origin}/api/health`, { signal: AbortSignal.timeout(5_000) });
+        expect(health.status).toBe(200);
+        log(
+          stage,
+          `boot from empty volumes: Docker ${timings.dockerBootSeconds} s (up --wait; build ${timings.buildSeconds} s before it), native ${nativeBootSeconds} s`,
+        );
+      } finally {
+        await stackDown(stage, { volumes: true });
+      }
+    }, 300_000);
+  });
+}

@@ -1,0 +1,3 @@
+import { describeDockerStage } from './docker-stage.ts';
+
+describeDockerStage({ stage: 1, folder: '01-single-server', entry: 'app' });
