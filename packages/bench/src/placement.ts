@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import { loadPlan, type StageInput } from '@scaling/stack';
+import { loadPlan, ownerDatabaseUrl, type StageInput } from '@scaling/stack';
 import { parseCpuList } from './metadata.ts';
 
 /** The CPUs a stage's long-running services are pinned to (from its compose cpusets), or undefined if any is unpinned. */
@@ -18,11 +18,7 @@ export function freeCpu(systemUnderTestCpus: string | undefined): string | undef
   return undefined;
 }
 
-/** The connection string of the stage's own Postgres, as published on the host. */
+/** The stage's own Postgres as the schema's owner, from its native plan: for seeding and inspecting the jobs table. */
 export function stageDatabaseUrl(stage: StageInput): string {
-  const cluster = loadPlan(stage).services.find((service) => service.postgres)?.postgres;
-  if (!cluster)
-    throw new Error(`Stage ${String(stage)} runs no Postgres of its own, so there is nothing to seed.`);
-  const credentials = `${encodeURIComponent(cluster.user)}:${encodeURIComponent(cluster.password)}`;
-  return `postgres://${credentials}@127.0.0.1:${cluster.port}/${cluster.database}`;
+  return ownerDatabaseUrl(loadPlan(stage));
 }

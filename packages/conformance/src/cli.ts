@@ -1,6 +1,11 @@
+import { apiOrigin, loadPlan } from '@scaling/stack';
 import { runConformance, totals } from './run.ts';
 
-const origin = (process.argv[2] ?? 'http://127.0.0.1:8080').replace(/\/api\/?$/, '').replace(/\/$/, '');
+// A URL, or a stage number whose native plan says where its API listens (stage 1's by default).
+const target = process.argv[2] ?? '1';
+const origin = /^\d+$/.test(target)
+  ? apiOrigin(loadPlan(target))
+  : target.replace(/\/api\/?$/, '').replace(/\/$/, '');
 console.error(`Running the official RealWorld suite against ${origin}/api ...`);
 
 const results = await runConformance(origin, {

@@ -4,16 +4,17 @@ import { weeklyDigestPayload } from './digest/digest-week.ts';
 import { enqueue } from './enqueue.ts';
 import type { JobPayloads } from './types.ts';
 
-const stageDatabaseUrl = 'postgres://conduit:conduit@127.0.0.1:15432/conduit';
-const usage = `Usage: pnpm jobs enqueue <kind> [--database-url URL] [--wait]
+const usage = `Usage: pnpm jobs enqueue <kind> [--stage N | --database-url URL] [--wait]
   weekly-digest [--week YYYY-MM-DD] [--days N] [--articles N]   every user's digest of that week (default: this week)
   recompute-popular-tags                                         recount popular_tags
---wait waits until a worker has run the job and exits 1 if it failed. The job id is printed on stdout.`;
+--wait waits until a worker has run the job and exits 1 if it failed. The job id is printed on stdout.
+Without a URL (or DATABASE_URL), it connects as stage N's app (default 1), from the stage's native plan.`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     'database-url': { type: 'string' },
+    stage: { type: 'string', default: '1' },
     week: { type: 'string' },
     days: { type: 'string' },
     articles: { type: 'string' },
@@ -28,6 +29,12 @@ function fail(message: string): never {
 }
 
 type CliKind = 'weekly-digest' | 'recompute-popular-tags';
+
+/** The stage's app connection from its native plan; loaded only then, since images carry no stack runner. */
+async function stageDatabaseUrl(stage: string): Promise<string> {
+  const { appDatabaseUrl, loadPlan } = await import('@scaling/stack');
+  return appDatabaseUrl(loadPlan(stage));
+}
 
 function payloadFor(kind: string): { kind: CliKind; payload: JobPayloads[CliKind] } {
   if (kind === 'recompute-popular-tags') return { kind, payload: {} };
@@ -69,7 +76,8 @@ if (values.help) {
 const [command, kindName] = positionals;
 if (command !== 'enqueue' || kindName === undefined) fail('Say what to enqueue.');
 const { kind, payload } = payloadFor(kindName);
-const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL ?? stageDatabaseUrl;
+const databaseUrl =
+  values['database-url'] ?? process.env.DATABASE_URL ?? (await stageDatabaseUrl(values.stage));
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
 try {
   const id = await enqueue(pool, kind, payload);
@@ -83,7 +91,7 @@ try {
 } catch (error) {
   if ((error as NodeJS.ErrnoException).code !== 'ECONNREFUSED') throw error;
   console.error(
-    `Nothing accepts connections at ${new URL(databaseUrl).host}. Start a stage first ('pnpm stack up 1') or pass --database-url.`,
+    `Nothing accepts connections at ${new URL(databaseUrl).host}. Start the stage first ('pnpm stack up ${values.stage}') or pass --database-url.`,
   );
   process.exitCode = 1;
 } finally {

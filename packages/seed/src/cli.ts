@@ -1,14 +1,17 @@
 import { parseArgs } from 'node:util';
+import { loadPlan, ownerDatabaseUrl } from '@scaling/stack';
 import { progressBar } from './progress.ts';
 import { defaultSeed, SeedDataPresentError, seed } from './seed.ts';
 
-const stageOneUrl = 'postgres://conduit:conduit@127.0.0.1:15432/conduit';
-const usage = 'Usage: pnpm seed --scale S [--database-url URL] [--seed N] [--reset]';
+const usage =
+  'Usage: pnpm seed --scale S [--stage N | --database-url URL] [--seed N] [--reset]\n' +
+  'Without a URL (or DATABASE_URL), it seeds the Postgres of stage N (default 1) as its plan publishes it natively.';
 
 const { values } = parseArgs({
   options: {
     scale: { type: 'string' },
     'database-url': { type: 'string' },
+    stage: { type: 'string', default: '1' },
     seed: { type: 'string' },
     reset: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -27,7 +30,9 @@ if (!(scale > 0) || !Number.isInteger(seedNumber)) {
   );
   process.exit(2);
 }
-const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL ?? stageOneUrl;
+// The schema's owner, straight to Postgres: COPY and TRUNCATE are no business of the application's role.
+const databaseUrl =
+  values['database-url'] ?? process.env.DATABASE_URL ?? ownerDatabaseUrl(loadPlan(values.stage));
 
 console.error(`Seeding scale ${scale} (seed ${seedNumber}) into ${redact(databaseUrl)}`);
 try {
@@ -46,7 +51,7 @@ try {
   }
   if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') {
     console.error(
-      `Nothing accepts connections at ${redact(databaseUrl)}. Start the stage first ('pnpm stack up 1') or pass --database-url.`,
+      `Nothing accepts connections at ${redact(databaseUrl)}. Start the stage first ('pnpm stack up ${values.stage}') or pass --database-url.`,
     );
     process.exit(1);
   }

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
+import { interpolateDocument, readDotEnv, type Variables } from './interpolate.ts';
 
 /** The part of the Compose specification the native runner reads; the JSON schema test covers the rest. */
 export interface ComposeFile {
@@ -31,17 +33,29 @@ export interface ComposeService {
   'x-native-cpusets'?: string[];
   /** Native runs only: replica i of a service that only `expose`s its port listens on this + i (default: the HTTP port). */
   'x-native-port-base'?: number;
+  /**
+   * Native runs only: the 127.0.0.1 port of a single-instance service that only `expose`s its port (a data service
+   * reachable on the compose network only), e.g. 15432 for Postgres' 5432.
+   */
+  'x-native-port'?: number;
 }
 
-export function parseCompose(text: string): ComposeFile {
+/** Parses a compose file and interpolates `${NAME:-default}` from `variables`, as `docker compose` does. */
+export function parseCompose(
+  text: string,
+  variables: Variables = process.env,
+  where = 'The compose file',
+): ComposeFile {
   // Compose files share settings through YAML anchors and merge keys (`<<: *app`).
   const document = parse(text, { merge: true }) as ComposeFile | null;
   if (!document || typeof document !== 'object' || !document.services) {
     throw new Error('The compose file defines no services: add a top-level "services:" map.');
   }
-  return document;
+  return interpolateDocument(document, variables, where);
 }
 
-export function loadCompose(file: string): ComposeFile {
-  return parseCompose(readFileSync(file, 'utf8'));
+/** The environment first, then the `.env` file beside the compose file (Compose's order). */
+export function loadCompose(file: string, environment: Variables = process.env): ComposeFile {
+  const variables = { ...readDotEnv(join(dirname(file), '.env')), ...environment };
+  return parseCompose(readFileSync(file, 'utf8'), variables, file);
 }

@@ -1,5 +1,6 @@
 import { constants } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { balancersOf, probePath, waitUntilBalancedTo } from './balancer.ts';
 import { loadPlan, outputOf, type StackOptions, type StageInput } from './load.ts';
 import { withStageLock } from './lock.ts';
 import type { StackPlan } from './plan.ts';
@@ -12,6 +13,11 @@ import { bringUp, waitUntilReady } from './up.ts';
 export interface ServiceControlOptions extends StackOptions {
   /** How long a started or restarted instance may take to become ready. */
   readyTimeoutMs?: number;
+}
+
+export interface RestartOptions extends ServiceControlOptions {
+  /** Called once a restarted instance is ready, before waiting for the balancers to route to it again. */
+  onReady?: (instance: string) => void;
 }
 
 export interface KillOptions extends StackOptions {
@@ -113,7 +119,7 @@ async function changeEach(
   const output = outputOf(options);
   const { stateDir } = plan.stage;
   return withStageLock(stateDir, async () => {
-    prepareStateDir(stateDir);
+    prepareStateDir(plan.stage);
     const targets = targetsOf(plan, target);
     const rows: StackStatus[] = [];
     for (const each of reverse ? targets.reverse() : targets) {
@@ -161,12 +167,14 @@ export async function stackStartService(
 
 /**
  * Restarts instances one after the other: a graceful stop and a start of the same configuration (as `docker compose
- * restart`), then waits until each is ready. A running instance keeps its supervisor and restart count.
+ * restart`), then waits until each is ready and every running nginx balancing over it routes to it again, so a
+ * rolling restart never takes the next replica out while the last one is still out of rotation. A running instance
+ * keeps its supervisor and restart count.
  */
 export async function stackRestart(
   stage: StageInput,
   target: string,
-  options: ServiceControlOptions = {},
+  options: RestartOptions = {},
 ): Promise<StackStatus[]> {
   const timeoutMs = options.readyTimeoutMs ?? 120_000;
   return changeEach(stage, target, options, async (plan, { service, instance }, output) => {
@@ -186,6 +194,12 @@ export async function stackRestart(
       if (isRunning(record)) await stopProcess(stateDir, record, service.stopSignal, service.stopTimeoutMs);
       removeRecord(stateDir, name);
       await bringUp(plan, service, instance, output, timeoutMs);
+    }
+    options.onReady?.(name);
+    for (const origin of balancersOf(plan, instance)) {
+      const ready = Date.now();
+      await waitUntilBalancedTo(origin, name, { path: probePath(instance) });
+      output(`${name}: back in rotation at ${origin} after ${Date.now() - ready} ms`);
     }
   });
 }

@@ -53,7 +53,7 @@ export function publishedPort(
   const mapping = publishedPorts.get(service)?.find((candidate) => candidate.container === containerPort);
   if (!mapping) {
     throw new Error(
-      `Service "${referrer}" reaches ${service}:${containerPort}, but "${service}" does not publish port ${containerPort}: add ports: ["<host>:${containerPort}"] to it.`,
+      `Service "${referrer}" reaches ${service}:${containerPort}, but "${service}" has no native port for ${containerPort}: give it expose: ["${containerPort}"] and x-native-port: <host port> (or ports: ["<host>:${containerPort}"] if it is the entry point).`,
     );
   }
   return mapping.host;

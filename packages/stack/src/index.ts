@@ -1,8 +1,11 @@
+export { apiOrigin, appDatabaseUrl, ownerDatabaseUrl } from './addresses.ts';
+export { waitUntilBalancedTo } from './balancer.ts';
 export { type ComposeFile, type ComposeService, loadCompose, parseCompose } from './compose.ts';
 export { mergeCompose } from './compose-merge.ts';
 export {
   type KillOptions,
   parseSignal,
+  type RestartOptions,
   type ServiceControlOptions,
   stackKill,
   stackRestart,
@@ -13,6 +16,7 @@ export {
 } from './control.ts';
 export { type DownOptions, stackDown } from './down.ts';
 export { composeEnvironment, rewriteAddresses } from './environment.ts';
+export { interpolate, readDotEnv } from './interpolate.ts';
 export { serviceKinds } from './kinds/index.ts';
 export {
   httpPortFromEnvironment,
@@ -33,10 +37,10 @@ export {
   initCluster,
   type PostgresCluster,
   postgresCommand,
-  startChildPostgres,
   superuserUrl,
   waitForPostgres,
 } from './postgres.ts';
+export { unprivilegedUser } from './privileges.ts';
 export {
   parseRestartPolicy,
   type RestartCondition,
@@ -46,6 +50,7 @@ export {
 } from './restart-policy.ts';
 export { validateComposeDocument, validateComposeText } from './schema.ts';
 export { repoRoot, resolveStage, type StageRef } from './stage.ts';
+export { sharedStateRoot, stageStateDir, traversableBy } from './state-dir.ts';
 export { type StackStatus, stackStatus } from './status.ts';
 export type { PlannedInstance, PlannedService, ReadinessProbe, ServiceKind } from './types.ts';
 export { stackUp, type UpOptions, type UpResult } from './up.ts';

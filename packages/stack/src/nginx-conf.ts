@@ -1,7 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import { rewriteAddresses } from './environment.ts';
 import type { PortMapping } from './ports.ts';
-import { hostPathOf, type Mount } from './volumes.ts';
+import { copiedPathOf, type Mount } from './volumes.ts';
 
 export interface NativeNginxOptions {
   service: string;
@@ -27,7 +27,7 @@ const tempPaths = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'];
 /**
  * Rewrites a mounted nginx.conf for a native run: `listen` on 127.0.0.1 and the published port, each
  * `server <service>:<port> ...;` of an upstream expanded to one line per replica, other `<service>:<port>` addresses
- * mapped to published ports, the pid file and temp paths in the instance's folder, mounted paths to host paths.
+ * mapped to published ports, the pid file and temp paths in the instance's folder, mounted paths to their copies in that folder.
  * Comments and everything else stay as written. Included files are read as they are, so keep addresses here.
  */
 export function nativeNginxConf(text: string, options: NativeNginxOptions): string {
@@ -88,7 +88,7 @@ function rewriteStatement(
     }
   }
   const mapped = code.replace(/(?<=\s)(\/[^\s;]+|[\w.-]+\.(?:conf|types))(?=[\s;])/g, (path) =>
-    mountedPath(path, directive, options.mounts),
+    mountedPath(path, directive, options.mounts, options.directory),
   );
   return [rewriteAddresses(mapped, options.published, options.service, replicated)];
 }
@@ -106,10 +106,15 @@ function listen(indent: string, args: string[], options: NativeNginxOptions): st
   return `${indent}listen 127.0.0.1:${mapping.host}${parameters.length ? ` ${parameters.join(' ')}` : ''};`;
 }
 
-/** Image paths to host paths: the image's logs, mounted files, and relative includes (from /etc/nginx). */
-function mountedPath(path: string, directive: string | undefined, mounts: Mount[]): string {
+/** Image paths to host paths: the image's logs, copies of mounted files, and relative includes (from /etc/nginx). */
+function mountedPath(
+  path: string,
+  directive: string | undefined,
+  mounts: Mount[],
+  directory: string,
+): string {
   if (imageLogs[path]) return imageLogs[path];
   const absolute = isAbsolute(path) ? path : directive === 'include' ? join(imageConfDir, path) : null;
   if (!absolute) return path;
-  return hostPathOf(absolute, mounts) ?? absolute;
+  return copiedPathOf(absolute, mounts, directory) ?? absolute;
 }

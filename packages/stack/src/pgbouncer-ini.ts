@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { publishedPort } from './environment.ts';
 import type { PortMapping } from './ports.ts';
-import { hostPathOf, type Mount } from './volumes.ts';
+import { copiedPathOf, type Mount, mountCopyPath } from './volumes.ts';
 
 export interface NativePgbouncerOptions {
   /** The service's name, for error messages. */
@@ -18,8 +18,9 @@ export interface NativePgbouncerOptions {
 export interface NativePgbouncer {
   ini: string;
   port: number;
-  /** The first database it serves and its auth file on the host: what the readiness query needs. */
+  /** The first database it serves: what the readiness query needs. */
   database: string | null;
+  /** `auth_file` as the container sees it; natively it is read from its copy in the instance's folder. */
   authFile: string | null;
 }
 
@@ -29,7 +30,7 @@ const setting = /^(\s*)([A-Za-z_][\w.]*)(\s*=\s*)(.*?)\s*$/;
 /**
  * Rewrites a mounted pgbouncer.ini for a native run: listen on 127.0.0.1 and the published port, reach
  * `host=<service> port=<port>` through that service's published port, keep sockets, pid and log files in the
- * instance's folder, and read mounted files (auth_file, ...) from their host paths. Everything else stays as written.
+ * instance's folder, and read mounted files (auth_file, ...) from their copies there. Everything else stays as written.
  */
 export function nativePgbouncerIni(text: string, options: NativePgbouncerOptions): NativePgbouncer {
   let section = '';
@@ -68,10 +69,13 @@ export function nativePgbouncerIni(text: string, options: NativePgbouncerOptions
       case 'user':
         // The runner already starts it as the unprivileged account; the image's user may not exist here.
         return `; ${line.trim()} (natively: run as the runner's service account)`;
+      case 'auth_file':
+        // Always a copy: the mounted file and the line the image's entrypoint adds from DB_USER (pgbouncer kind).
+        authFile = value;
+        return write(mountCopyPath(value, options.directory));
       default: {
-        const hostPath = value.startsWith('/') ? hostPathOf(value, options.mounts) : null;
-        if (key === 'auth_file') authFile = hostPath ?? value;
-        return hostPath ? write(hostPath) : line;
+        const copy = value.startsWith('/') ? copiedPathOf(value, options.mounts, options.directory) : null;
+        return copy ? write(copy) : line;
       }
     }
   });
@@ -92,7 +96,7 @@ function listenPort(containerPort: number, options: NativePgbouncerOptions): num
   const mapping = options.ports.find((candidate) => candidate.container === containerPort);
   if (!mapping) {
     throw new Error(
-      `Service "${options.service}" listens on ${containerPort} (listen_port in its pgbouncer.ini) but does not publish it: add ports: ["<host>:${containerPort}"].`,
+      `Service "${options.service}" listens on ${containerPort} (listen_port in its pgbouncer.ini) but has no native port for it: add expose: ["${containerPort}"] and x-native-port: <host port>.`,
     );
   }
   return mapping.host;

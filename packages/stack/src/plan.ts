@@ -108,7 +108,7 @@ export function planStack(compose: ComposeFile, stage: StageRef, options: PlanOp
       env: template?.env ?? env,
       probe: template?.probe ?? { type: 'started' },
       ...(template?.setup ? { setup: template.setup } : {}),
-      cwd: stage.root,
+      cwd: first?.planned.cwd ?? stage.root,
       cpuset: service.cpuset ?? null,
       ports: parsePorts(name, service).map((port) =>
         port.host === defaultHttpPort ? { ...port, host: httpPort } : port,
@@ -128,8 +128,9 @@ export function planStack(compose: ComposeFile, stage: StageRef, options: PlanOp
 
 /**
  * Where each instance listens natively. A service that publishes ports runs one process on them (8080 moves with
- * the HTTP port). A service that only `expose`s its port (an app behind a balancer) gives replica i the port
- * `x-native-port-base` (default: the HTTP port) + i, since natively every replica shares one host.
+ * the HTTP port). A service that only `expose`s its port listens on `x-native-port` (a data service reachable on
+ * the compose network only), or, as an app behind a balancer, replica i takes the port `x-native-port-base`
+ * (default: the HTTP port) + i, since natively every replica shares one host.
  */
 function instancePorts(
   name: string,
@@ -153,6 +154,20 @@ function instancePorts(
     throw new Error(
       `Service "${name}" exposes ${exposed.length} ports; natively a service without published ports may expose one.`,
     );
+  }
+  const fixed = service['x-native-port'];
+  if (fixed !== undefined) {
+    if (replicas > 1) {
+      throw new Error(
+        `Service "${name}" runs ${replicas} replicas but sets x-native-port, which only one process can hold: use x-native-port-base for replicas.`,
+      );
+    }
+    if (exposed.length !== 1) {
+      throw new Error(
+        `Service "${name}" sets x-native-port ${fixed}: give it the one port it listens on, e.g. expose: ["5432"].`,
+      );
+    }
+    return [[{ container: exposed[0] as number, host: fixed }]];
   }
   const base = service['x-native-port-base'] ?? httpPort;
   return Array.from({ length: replicas }, (_, index) =>

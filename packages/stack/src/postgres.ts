@@ -1,6 +1,6 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { asUnprivileged, unprivilegedUser } from './privileges.ts';
 
@@ -44,7 +44,14 @@ export function initCluster(cluster: PostgresCluster): void {
     '--no-instructions',
   ]);
   try {
-    execFileSync(command as string, args, { stdio: 'pipe' });
+    // initdb as the service account fails in a working folder it cannot enter (a checkout in root's home).
+    execFileSync(command as string, args, { stdio: 'pipe', cwd: dirname(cluster.dataDir) });
+  } catch (error) {
+    const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim();
+    throw new Error(
+      `initdb could not create ${cluster.dataDir}${stderr ? `: ${stderr}` : ''}. The postgres account must be able to enter every folder above it (chmod o+x) and write in its parent.`,
+      { cause: error },
+    );
   } finally {
     rmSync(passwordFile, { force: true });
   }
@@ -70,17 +77,47 @@ export function superuserUrl(cluster: PostgresCluster, database = 'postgres'): s
   return `postgres://${encodeURIComponent(cluster.user)}:${encodeURIComponent(cluster.password)}@127.0.0.1:${cluster.port}/${database}`;
 }
 
-/** One attempt: connects as the superuser and creates the application database if it is missing (as the image does). */
+/**
+ * One attempt: connects as the superuser and creates the application database if it is missing (as the image
+ * does). A data directory made with another POSTGRES_PASSWORD (the image reads it at initdb only) gets the current
+ * one, over the local socket where the superuser is trusted: natively the environment stays the one source.
+ */
 export async function ensureDatabase(cluster: PostgresCluster): Promise<void> {
-  const client = new pg.Client({ connectionString: superuserUrl(cluster), connectionTimeoutMillis: 2000 });
-  try {
+  const connect = async () => {
+    const client = new pg.Client({ connectionString: superuserUrl(cluster), connectionTimeoutMillis: 2000 });
     await client.connect();
+    return client;
+  };
+  const client = await connect().catch(async (error: { code?: string }) => {
+    if (error.code !== '28P01') throw error;
+    await resetSuperuserPassword(cluster);
+    return connect();
+  });
+  try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
       cluster.database,
     ]);
     if (rowCount === 0) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(cluster.database)}`);
   } finally {
     await client.end().catch(() => {});
+  }
+}
+
+async function resetSuperuserPassword(cluster: PostgresCluster): Promise<void> {
+  const local = new pg.Client({
+    host: cluster.dataDir,
+    port: cluster.port,
+    user: cluster.user,
+    database: 'postgres',
+    connectionTimeoutMillis: 2000,
+  });
+  await local.connect();
+  try {
+    await local.query(
+      `ALTER ROLE ${local.escapeIdentifier(cluster.user)} PASSWORD ${local.escapeLiteral(cluster.password)}`,
+    );
+  } finally {
+    await local.end().catch(() => {});
   }
 }
 
@@ -100,35 +137,4 @@ export async function waitForPostgres(cluster: PostgresCluster, timeoutMs = 30_0
   throw new Error(`PostgreSQL on port ${cluster.port} did not become ready within ${timeoutMs} ms.`, {
     cause: lastError,
   });
-}
-
-/** Starts a throwaway server as a child of this process: for tests, not for stacks. */
-export async function startChildPostgres(cluster: PostgresCluster, settings: string[] = []) {
-  initCluster(cluster);
-  const [command, ...args] = postgresCommand(cluster, settings);
-  const child = spawn(command as string, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => {
-    stderr = (stderr + chunk).slice(-4000);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  try {
-    await Promise.race([
-      waitForPostgres(cluster),
-      exited.then(() => {
-        throw new Error(`PostgreSQL exited during start-up:\n${stderr}`);
-      }),
-    ]);
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  }
-  return {
-    url: (database = cluster.database) => superuserUrl(cluster, database),
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGINT');
-      await exited;
-    },
-  };
 }

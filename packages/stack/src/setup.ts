@@ -1,5 +1,13 @@
-import { appendFileSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  appendFileSync,
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { initCluster } from './postgres.ts';
 import { unprivilegedUser } from './privileges.ts';
 import { logFile } from './state.ts';
@@ -36,7 +44,20 @@ export function prepareInstance(stateDir: string, service: PlannedService, insta
   }
   for (const [name, content] of Object.entries(setup.files)) {
     const file = join(setup.directory, name);
-    writeFileSync(file, content);
+    for (const folder of foldersBetween(setup.directory, dirname(file))) {
+      mkdirSync(folder, { recursive: true });
+      if (owner) chownSync(folder, owner.uid, owner.gid);
+    }
+    // Generated files can carry secrets (PgBouncer's userlist.txt): readable by the server's account only.
+    writeFileSync(file, content, { mode: 0o600 });
+    chmodSync(file, 0o600);
     if (owner) chownSync(file, owner.uid, owner.gid);
   }
+}
+
+/** The folders below `top` down to `folder`, outermost first. */
+function foldersBetween(top: string, folder: string): string[] {
+  const path = relative(top, folder);
+  if (path === '') return [];
+  return path.split(sep).map((_, index, parts) => join(top, ...parts.slice(0, index + 1)));
 }

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { stageStateDir } from './state-dir.ts';
 
 /** Where a stage's topology lives and where its native runtime keeps state. */
 export interface StageRef {
@@ -8,8 +9,10 @@ export interface StageRef {
   /** The repository root: native processes run from here, as containers run from the image's WORKDIR. */
   root: string;
   composeFile: string;
-  /** Data directories, logs and pid files (git-ignored). */
+  /** Data directories, logs and pid files: `.stack/<stage>` in the checkout, or a folder the servers can reach (state-dir.ts). */
   stateDir: string;
+  /** When the state lives outside the checkout: the checkout's `.stack/<stage>`, made a link to it. */
+  link?: string;
 }
 
 export const repoRoot = resolve(import.meta.dirname, '../../..');
@@ -38,5 +41,5 @@ export function resolveStage(stage: string | number, options: { root?: string } 
       `Stage ${name} has no docker-compose.yml yet: add ${composeFile} to describe its topology.`,
     );
   }
-  return { name, root, composeFile, stateDir: join(root, '.stack', name) };
+  return { name, root, composeFile, ...stageStateDir(root, name) };
 }

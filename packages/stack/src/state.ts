@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { prepareSharedStateDir } from './state-dir.ts';
 
 /** A process identified so that a recycled pid is never mistaken for it. */
 export interface ProcessIdentity {
@@ -37,8 +38,11 @@ export interface ProcessRecord extends ProcessIdentity {
 export const logFile = (stateDir: string, instance: string) => join(stateDir, 'logs', `${instance}.log`);
 const recordFile = (stateDir: string, instance: string) => join(stateDir, 'run', `${instance}.json`);
 
-export function prepareStateDir(stateDir: string): void {
-  for (const folder of ['logs', 'run', 'volumes']) mkdirSync(join(stateDir, folder), { recursive: true });
+/** The stage's folders; outside the checkout (see state-dir.ts) also the shared root and the checkout's link. */
+export function prepareStateDir(stage: { stateDir: string; link?: string }): void {
+  if (stage.link) prepareSharedStateDir(stage.stateDir, stage.link);
+  for (const folder of ['logs', 'run', 'volumes'])
+    mkdirSync(join(stage.stateDir, folder), { recursive: true });
 }
 
 export function readRecord(stateDir: string, instance: string): ProcessRecord | null {

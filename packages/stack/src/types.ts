@@ -42,6 +42,7 @@ export interface PlannedService {
   env: Record<string, string>;
   probe: ReadinessProbe;
   setup?: InstanceSetup;
+  /** The repository root (as the image's WORKDIR), or a folder of the state for servers run as the service account. */
   cwd: string;
   /** The compose `cpuset` of the service. */
   cpuset: string | null;
@@ -98,6 +99,8 @@ export interface PlanContext {
 /** What a kind decides for one instance; the planner adds what is common (taskset, order, instances, stop timeout). */
 export interface KindPlan {
   argv: string[];
+  /** The working folder, when the repository root will not do (a server run as an account that cannot enter it). */
+  cwd?: string;
   env: Record<string, string>;
   probe: ReadinessProbe;
   stopSignal: NodeJS.Signals;

@@ -46,7 +46,7 @@ export async function stackUp(stage: StageInput, options: UpOptions = {}): Promi
 
 async function bringUpAll(plan: LoadedPlan, options: UpOptions): Promise<UpResult> {
   const output = outputOf(options);
-  prepareStateDir(plan.stage.stateDir);
+  prepareStateDir(plan.stage);
   saveSettings(plan.stage.stateDir, plan.settings);
   await stopOrphans(plan, output);
   for (const service of plan.services) {

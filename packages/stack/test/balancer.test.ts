@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   stackDown,
   stackKill,
+  stackRestart,
   stackServiceStatus,
   stackStartService,
   stackStatus,
@@ -118,6 +119,25 @@ describe('nginx over replicas, and Redis, in the fixture stack', () => {
       after = await stackServiceStatus(stage, 'web.1', quiet);
     }
     expect(after).toMatchObject({ state: 'ready', restarts: before.restarts + 1 });
+  });
+
+  it('When a replica is restarted under traffic, then the restart returns only once nginx routes to it again', async () => {
+    // Requests during the restart make nginx mark the replica failed, which keeps it out for fail_timeout (1 s).
+    let traffic = true;
+    const background = (async () => {
+      while (traffic) await getThroughBalancer().catch(() => undefined);
+    })();
+    const lines: string[] = [];
+    try {
+      await stackRestart(stage, 'web.1', { output: (line) => lines.push(line), readyTimeoutMs: 10_000 });
+    } finally {
+      traffic = false;
+      await background;
+    }
+    expect(lines.some((line) => line.startsWith('web.1: back in rotation at http://127.0.0.1:18180'))).toBe(
+      true,
+    );
+    expect((await servedBy(4)).instances).toContain('web.1');
   });
 
   it('When the stack is scaled to three replicas, then nginx reloads and balances over all three', async () => {

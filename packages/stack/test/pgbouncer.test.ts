@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -40,14 +40,17 @@ describe('PgBouncer in the fixture stack', () => {
     expect(row).toEqual({ database: 'fixture', port: 15498 });
   });
 
-  it('When PgBouncer runs, then it is not root and keeps its rewritten configuration in the stage state', async () => {
+  it('When PgBouncer runs, then it is not root and keeps its rewritten configuration and generated userlist in the stage state', async () => {
     const pooler = services().find((row) => row.instance === 'pooler');
     const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pooler?.pid}/status`, 'utf8'))?.[1];
     expect(uid).not.toBe('0');
     const ini = readFileSync(join(stage.stateDir, 'services', 'pooler', 'pgbouncer.ini'), 'utf8');
     expect(ini).toContain('fixture = host=127.0.0.1 port=15498 dbname=fixture');
     expect(ini).toContain(`pidfile = ${join(stage.stateDir, 'services', 'pooler', 'pgbouncer.pid')}`);
-    expect(ini).toContain(`auth_file = ${join(fixturesDir, 'pgbouncer', 'userlist.txt')}`);
+    const userlist = join(stage.stateDir, 'services', 'pooler', 'mounts', 'etc', 'pgbouncer', 'userlist.txt');
+    expect(ini).toContain(`auth_file = ${userlist}`);
+    expect(readFileSync(userlist, 'utf8')).toBe('"fixture" "fixture-secret"\n');
+    expect(statSync(userlist).mode & 0o777).toBe(0o600);
   });
 
   it('When the stack goes down, then PgBouncer and its supervisor are gone', async () => {

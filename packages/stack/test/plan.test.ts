@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -62,8 +62,17 @@ describe('the native plan of every stage', () => {
           if (cpuset) expect(instance.argv.slice(0, 3)).toEqual(['taskset', '-c', cpuset]);
           if (service.ports.length > 0) expect(instance.ports).toEqual(service.ports);
         }
+        // Servers take their environment as settings (POSTGRES_*, DB_USER, REDISCLI_AUTH); our services get it all.
         for (const key of Object.keys(composeEnvironment(source))) {
-          if (service.kind !== 'postgres') expect(service.env).toHaveProperty(key);
+          if (service.kind === 'node') expect(service.env).toHaveProperty(key);
+        }
+        // A data service only `expose`s its port: natively it listens on 127.0.0.1 and its x-native-port.
+        const nativePort = source['x-native-port'];
+        if (nativePort !== undefined) {
+          expect(service.ports).toEqual([]);
+          expect(service.instances.map((instance) => instance.ports)).toEqual([
+            [{ container: Number(source.expose?.[0]), host: nativePort }],
+          ]);
         }
       }
     },
@@ -84,7 +93,8 @@ describe('the native plan of every stage', () => {
 });
 
 describe('the stage-1 plan', () => {
-  const plan = planStack(loadCompose(stage1.composeFile), stage1, { nodePath });
+  // As `docker compose up` plans it with nothing set: every default of the file (vitest itself sets NODE_ENV).
+  const plan = planStack(loadCompose(stage1.composeFile, {}), stage1, { nodePath });
   const byName = Object.fromEntries(plan.services.map((service) => [service.name, service]));
 
   it('When planned, then Postgres, the migrations and the app start in that order, all on CPU 0', () => {
@@ -99,15 +109,20 @@ describe('the stage-1 plan', () => {
 
   it('When planned, then the app reaches Postgres on its published port and listens on 127.0.0.1:8080', () => {
     expect(byName.app?.env).toEqual({
+      NODE_ENV: 'development',
       HOST: '127.0.0.1',
       PORT: '8080',
-      DATABASE_URL: 'postgres://conduit:conduit@127.0.0.1:15432/conduit',
+      DATABASE_URL: 'postgres://conduit_app:local-demo-only-app-database@127.0.0.1:15432/conduit',
       DATABASE_POOL_MAX: '20',
       LOG_LEVEL: 'info',
       JOBS_CONCURRENCY: '2',
       INSTANCE_NAME: 'app',
     });
-    expect(byName.migrate?.env.DATABASE_URL).toBe('postgres://conduit:conduit@127.0.0.1:15432/conduit');
+    expect(byName.migrate?.env).toMatchObject({
+      DATABASE_URL: 'postgres://conduit:local-demo-only-postgres@127.0.0.1:15432/conduit',
+      APP_DATABASE_USER: 'conduit_app',
+      APP_DATABASE_PASSWORD: 'local-demo-only-app-database',
+    });
     expect(byName.app?.argv).toEqual([
       'taskset',
       '-c',
@@ -125,7 +140,7 @@ describe('the stage-1 plan', () => {
       dataDir: join(stage1.stateDir, 'volumes', 'pgdata'),
       port: 15432,
       user: 'conduit',
-      password: 'conduit',
+      password: 'local-demo-only-postgres',
       database: 'conduit',
     });
     expect(postgres?.argv.join(' ')).toContain('-c shared_buffers=256MB');
@@ -148,26 +163,29 @@ describe('the stage-2 plan', () => {
   const byName = Object.fromEntries(plan.services.map((service) => [service.name, service]));
   const serviceDir = join(stage2.stateDir, 'services', 'pgbouncer');
 
-  it('When planned, then the database host (CPU 1) starts first, then the app host (CPU 0)', () => {
+  it('When planned, then Postgres starts first, the migrations make the app role PgBouncer logs in as, then the app host', () => {
     expect(
       plan.services.map((service) => [service.name, service.kind, service.oneShot, service.cpuset]),
     ).toEqual([
       ['postgres', 'postgres', false, '1'],
-      ['pgbouncer', 'pgbouncer', false, '1'],
       ['migrate', 'node', true, '0'],
+      ['pgbouncer', 'pgbouncer', false, '1'],
       ['app', 'node', false, '0'],
       ['worker', 'node', false, '0'],
     ]);
   });
 
   it('When planned, then the app and the worker go through PgBouncer and the migrations straight to Postgres', () => {
-    expect(byName.app?.env.DATABASE_URL).toBe('postgres://conduit:conduit@127.0.0.1:16432/conduit');
-    expect(byName.worker?.env.DATABASE_URL).toBe('postgres://conduit:conduit@127.0.0.1:16432/conduit');
-    expect(byName.migrate?.env.DATABASE_URL).toBe('postgres://conduit:conduit@127.0.0.1:15432/conduit');
+    const pooled = 'postgres://conduit_app:local-demo-only-app-database@127.0.0.1:16432/conduit';
+    expect(byName.app?.env.DATABASE_URL).toBe(pooled);
+    expect(byName.worker?.env.DATABASE_URL).toBe(pooled);
+    expect(byName.migrate?.env.DATABASE_URL).toBe(
+      'postgres://conduit:local-demo-only-postgres@127.0.0.1:15432/conduit',
+    );
     expect(byName.worker?.env.JOBS_CONCURRENCY).toBe('2');
   });
 
-  it('When planned, then PgBouncer runs unprivileged from a rewritten copy of the mounted pgbouncer.ini', () => {
+  it('When planned, then PgBouncer runs unprivileged from a rewritten copy of the mounted pgbouncer.ini and a userlist made from its environment', () => {
     const pgbouncer = byName.pgbouncer;
     expect(pgbouncer?.argv.at(-2)).toBe('/usr/sbin/pgbouncer');
     expect(pgbouncer?.argv.at(-1)).toBe(join(serviceDir, 'pgbouncer.ini'));
@@ -179,7 +197,7 @@ describe('the stage-2 plan', () => {
       'listen_addr = 127.0.0.1',
       'listen_port = 16432',
       `unix_socket_dir = ${serviceDir}`,
-      `auth_file = ${join(stage2.root, 'stages', '02-separate-database', 'config', 'userlist.txt')}`,
+      `auth_file = ${join(serviceDir, 'mounts', 'etc', 'pgbouncer', 'userlist.txt')}`,
       'pool_mode = transaction',
       'max_client_conn = 1000',
       'default_pool_size = 20',
@@ -187,9 +205,13 @@ describe('the stage-2 plan', () => {
     ]) {
       expect(ini.split('\n')).toContain(line);
     }
+    expect(pgbouncer?.setup?.files['mounts/etc/pgbouncer/userlist.txt']).toBe(
+      '"conduit_app" "local-demo-only-app-database"\n',
+    );
+    expect(pgbouncer?.cwd).toBe(serviceDir);
     expect(pgbouncer?.probe).toEqual({
       type: 'query',
-      url: 'postgres://conduit:conduit@127.0.0.1:16432/conduit',
+      url: 'postgres://conduit_app:local-demo-only-app-database@127.0.0.1:16432/conduit',
     });
     expect(pgbouncer?.stopSignal).toBe('SIGINT');
   });
@@ -226,9 +248,9 @@ describe('the stage-3 plan', () => {
       ]),
     ).toEqual([
       ['postgres', 'postgres', 'postgres@1'],
+      ['migrate', 'node', 'migrate@0'],
       ['pgbouncer', 'pgbouncer', 'pgbouncer@1'],
       ['redis', 'redis', 'redis@1'],
-      ['migrate', 'node', 'migrate@0'],
       ['app', 'node', 'app.1@0 app.2@0 app.3@0'],
       ['worker', 'node', 'worker@1'],
       ['nginx', 'nginx', 'nginx@1'],
@@ -248,8 +270,10 @@ describe('the stage-3 plan', () => {
       ['8082', 'app.2', { type: 'http', url: 'http://127.0.0.1:8082/api/ready' }],
       ['8083', 'app.3', { type: 'http', url: 'http://127.0.0.1:8083/api/ready' }],
     ]);
-    expect(services.app?.env.REDIS_URL).toBe('redis://127.0.0.1:16379');
-    expect(services.app?.env.DATABASE_URL).toBe('postgres://conduit:conduit@127.0.0.1:16432/conduit');
+    expect(services.app?.env.REDIS_URL).toBe('redis://:local-demo-only-redis@127.0.0.1:16379');
+    expect(services.app?.env.DATABASE_URL).toBe(
+      'postgres://conduit_app:local-demo-only-app-database@127.0.0.1:16432/conduit',
+    );
   });
 
   it('When planned, then nginx publishes 8080 and balances over one server line per replica', () => {
@@ -261,23 +285,28 @@ describe('the stage-3 plan', () => {
     ]);
     const conf = services.nginx?.setup?.files['nginx.conf'] ?? '';
     expect(conf).toContain('listen 127.0.0.1:8080;');
-    expect(conf).toContain(
-      `include ${join(stage3.root, 'stages', '03-load-balancer', 'config', 'proxy.conf')};`,
-    );
-    expect(conf).toContain(
-      `include ${join(stage3.root, 'stages', '03-load-balancer', 'config', 'balancing', 'round-robin.conf')};`,
+    const copies = join(stage3.stateDir, 'services', 'nginx', 'mounts', 'etc', 'nginx', 'conduit');
+    expect(conf).toContain(`include ${join(copies, 'proxy.conf')};`);
+    expect(conf).toContain(`include ${join(copies, 'balancing.conf')};`);
+    expect(services.nginx?.setup?.files['mounts/etc/nginx/conduit/balancing.conf']).toBe(
+      readFileSync(
+        join(stage3.root, 'stages', '03-load-balancer', 'config', 'balancing', 'round-robin.conf'),
+        'utf8',
+      ),
     );
     expect(services.nginx?.probe).toEqual({ type: 'http', url: 'http://127.0.0.1:8080/nginx-health' });
     expect(services.nginx?.stopSignal).toBe('SIGQUIT');
   });
 
-  it('When planned, then Redis keeps the compose arguments and listens on its published port with its volume', () => {
+  it('When planned, then Redis keeps the compose arguments and listens on its native port with its volume', () => {
     const argv = services.redis?.argv.join(' ') ?? '';
-    expect(argv).toContain('--appendonly yes --appendfsync everysec --maxmemory-policy noeviction');
+    expect(argv).toContain(
+      '--requirepass local-demo-only-redis --maxmemory 192mb --maxmemory-policy noeviction --appendonly yes --appendfsync everysec',
+    );
     expect(argv).toContain(
       `--port 16379 --bind 127.0.0.1 --dir ${join(stage3.stateDir, 'volumes', 'redisdata')}`,
     );
-    expect(services.redis?.probe).toEqual({ type: 'redis', port: 16379 });
+    expect(services.redis?.probe).toEqual({ type: 'redis', port: 16379, password: 'local-demo-only-redis' });
   });
 
   it('When scaled to two replicas on CPUs 0 and 1, then each replica is pinned to its own CPU', () => {
@@ -296,8 +325,8 @@ describe('the stage-3 plan', () => {
     'When the %s variant is chosen, then nginx includes %s and the replicas keep sessions in memory',
     (variant, file) => {
       const sticky = planWith({ variant });
-      expect(byName(sticky).nginx?.setup?.files['nginx.conf']).toContain(
-        `include ${join(stage3.root, 'stages', '03-load-balancer', 'config', 'balancing', file)};`,
+      expect(byName(sticky).nginx?.setup?.files['mounts/etc/nginx/conduit/balancing.conf']).toBe(
+        readFileSync(join(stage3.root, 'stages', '03-load-balancer', 'config', 'balancing', file), 'utf8'),
       );
       expect(byName(sticky).app?.env.SESSION_STORE).toBe('memory');
       expect(upstreamServers(sticky)).toHaveLength(3);
@@ -337,13 +366,15 @@ describe('the HTTP port of a running stack', () => {
 describe('planning rules', () => {
   const stage: StageRef = { name: 'rules', root: repoRoot, composeFile: 'unused', stateDir: '/tmp/rules' };
 
-  it('When a service reaches a port its target does not publish, then planning says which port to publish', () => {
+  it('When a service reaches a port its target has no native port for, then planning says how to give it one', () => {
     const compose = parseCompose(`
 services:
   db: { image: "postgres:15", ports: ["15433:5432"], environment: { POSTGRES_PASSWORD: x } }
   app: { build: ., command: ["node", "a.ts"], environment: { URL: "http://db:6543" } }
 `);
-    expect(() => planStack(compose, stage, { nodePath })).toThrow(/does not publish port 6543/);
+    expect(() => planStack(compose, stage, { nodePath })).toThrow(
+      /no native port for 6543: give it expose: \["6543"\] and x-native-port/,
+    );
   });
 
   it('When a password is made of digits, then it is not mistaken for a service address', () => {
@@ -384,7 +415,7 @@ services:
     );
   });
 
-  it('When PgBouncer does not publish its listen_port, then planning says which port to publish', () => {
+  it('When PgBouncer has no native port for its listen_port, then planning says how to give it one', () => {
     const compose = parseCompose(`
 services:
   pool:
@@ -393,7 +424,7 @@ services:
     ports: ["16499:5432"]
 `);
     expect(() => planStack(compose, stage, { nodePath })).toThrow(
-      /listens on 6432.*ports: \["<host>:6432"\]/,
+      /listens on 6432.*expose: \["6432"\] and x-native-port/,
     );
   });
 
@@ -421,6 +452,14 @@ services:
   admin: { build: ., command: ["node", "b.ts"], expose: ["9000"] }
 `);
     expect(() => planStack(compose, stage, { nodePath })).toThrow(/"api" and "admin".*x-native-port-base/);
+  });
+
+  it('When a replicated service sets x-native-port, then planning says to use x-native-port-base', () => {
+    const compose = parseCompose(`
+services:
+  cache: { image: "redis:8.10", expose: ["6379"], x-native-port: 16379, deploy: { replicas: 2 } }
+`);
+    expect(() => planStack(compose, stage, { nodePath })).toThrow(/x-native-port.*x-native-port-base/);
   });
 
   it('When a service that does not exist is scaled, then planning lists the services', () => {

@@ -2,8 +2,9 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runMigrations } from '@scaling/db';
-import { startChildPostgres } from '@scaling/stack';
+import { traversableBy, unprivilegedUser } from '@scaling/stack';
 import type { TestProject } from 'vitest/node';
+import { startChildPostgres } from './postgres-server.ts';
 import { startChildRedis } from './redis-server.ts';
 
 declare module 'vitest' {
@@ -28,6 +29,12 @@ export default async function setup(project: TestProject) {
   const root = mkdtempSync(join(tmpdir(), 'conduit-test-pg-'));
   // mkdtemp makes the folder private to root; the server runs as an unprivileged account.
   chmodSync(root, 0o755);
+  const account = unprivilegedUser();
+  if (account && !traversableBy(root, account)) {
+    throw new Error(
+      `The postgres account cannot reach ${root}, where the test database lives: point TMPDIR at a folder every account can enter (e.g. TMPDIR=/tmp).`,
+    );
+  }
   const server = await startChildPostgres(
     {
       dataDir: join(root, 'data'),

@@ -7,6 +7,7 @@ export {
   type UserInput,
   uniqueSuffix,
 } from './factories.ts';
+export { type ChildPostgres, startChildPostgres } from './postgres-server.ts';
 export {
   type ChildRedis,
   type PrivateRedis,

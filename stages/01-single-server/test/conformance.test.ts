@@ -2,11 +2,13 @@ import { runConformance, totals } from '@scaling/conformance';
 import { stackDown, stackUp } from '@scaling/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const origin = `http://127.0.0.1:${process.env.STACK_HTTP_PORT ?? 8080}`;
+let origin = '';
 
 describe('Stage 1 booted natively from its compose file', () => {
   beforeAll(async () => {
-    await stackUp(1);
+    const { apiUrl } = await stackUp(1);
+    if (apiUrl === null) throw new Error('Stage 1 publishes no API: its compose file lost the app port.');
+    origin = new URL(apiUrl).origin;
   }, 180_000);
 
   afterAll(async () => {

@@ -170,4 +170,32 @@ describe('Stage 2: PgBouncer in transaction mode', () => {
     expect(new Set(backends.map((backend) => backend?.pid)).size).toBe(20);
     for (const backend of backends) expect(backend).toMatchObject({ changed: [], role: true, prepared: [] });
   }, 60_000);
+
+  it("When the app's role goes through PgBouncer, then every server connection has the role's timeouts and refuses it DDL", async () => {
+    // Set on the role, not by SET: each of the pool's twenty server connections starts with them.
+    const inspectors = await Promise.all(Array.from({ length: 20 }, () => connect()));
+    await Promise.all(inspectors.map((client) => client.query('BEGIN')));
+    const sessions = await Promise.all(
+      inspectors.map(async (client) => {
+        const { rows } = await client.query<Record<string, string | number>>(
+          `SELECT pg_backend_pid() AS pid, current_user AS role, current_setting('is_superuser') AS superuser,
+                  current_setting('statement_timeout') AS statement_timeout,
+                  current_setting('idle_in_transaction_session_timeout') AS idle_in_transaction`,
+        );
+        return rows[0];
+      }),
+    );
+    await Promise.all(inspectors.map((client) => client.query('COMMIT')));
+    expect(new Set(sessions.map((session) => session?.pid)).size).toBe(20);
+    for (const session of sessions) {
+      expect(session).toMatchObject({
+        role: 'conduit_app',
+        superuser: 'off',
+        statement_timeout: '30s',
+        idle_in_transaction: '15s',
+      });
+    }
+    await expect(first.query('CREATE TABLE intruder (id int)')).rejects.toMatchObject({ code: '42501' });
+    await expect(first.query('DROP TABLE articles')).rejects.toMatchObject({ code: '42501' });
+  }, 60_000);
 });

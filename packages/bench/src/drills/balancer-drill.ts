@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { readHeavyKeyed } from '@scaling/loadtests/scenarios/read-heavy-keyed';
 import { loadPlan, type StackStatus, stackServiceStatus } from '@scaling/stack';
 import type { DrillContext } from '../experiment.ts';
@@ -52,25 +51,4 @@ export async function replicaStatuses(
     replicas.map(async (replica) => [replica, await stackServiceStatus(stage, replica)] as const),
   );
   return Object.fromEntries(entries);
-}
-
-/**
- * Waits until the balancer sends requests to `replica` again (its X-Served-By shows up). Ready is not enough: nginx's
- * passive health check keeps a replica that refused connections out of rotation for `fail_timeout` after it is back.
- */
-export async function waitUntilBalancedTo(
-  baseUrl: string,
-  replica: string,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const response = await fetch(new URL('/api/tags', baseUrl)).catch(() => null);
-    await response?.arrayBuffer();
-    if (response?.headers.get('x-served-by') === replica) return;
-    await sleep(100);
-  }
-  throw new Error(
-    `nginx sent no request to ${replica} within ${timeoutMs} ms of it being ready: see its log.`,
-  );
 }

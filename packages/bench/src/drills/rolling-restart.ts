@@ -10,7 +10,6 @@ import {
   keyedLoadThroughNginx,
   replicaNames,
   replicaStatuses,
-  waitUntilBalancedTo,
 } from './balancer-drill.ts';
 
 const title = 'Rolling restart of every replica under load';
@@ -44,9 +43,8 @@ export const rollingRestart: Drill = {
       async inject(mark) {
         for (const replica of replicas) {
           mark(`${replica} restart begins`);
-          await stackRestart(session.stage, replica, { output });
-          mark(`${replica} ready`);
-          await waitUntilBalancedTo(session.baseUrl, replica);
+          // Returns once nginx routes to the replica again, not merely once it is ready.
+          await stackRestart(session.stage, replica, { output, onReady: () => mark(`${replica} ready`) });
           mark(`${replica} back in rotation`);
         }
       },

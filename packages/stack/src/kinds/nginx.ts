@@ -5,7 +5,7 @@ import type { ComposeService } from '../compose.ts';
 import { nativeNginxConf } from '../nginx-conf.ts';
 import { asUnprivileged } from '../privileges.ts';
 import type { KindPlan, PlanContext, ServiceKind } from '../types.ts';
-import { hostPathOf } from '../volumes.ts';
+import { hostPathOf, mountedFiles } from '../volumes.ts';
 import { fallbackProbe, healthcheckProbe } from './healthcheck.ts';
 
 const nginxBinary = process.env.NGINX_BIN ?? '/usr/sbin/nginx';
@@ -48,11 +48,16 @@ export const nginxKind: ServiceKind = {
         ...['-e', 'stderr', '-p', `${directory}/`, '-c', join(directory, 'nginx.conf')],
         ...foreground,
       ]),
+      cwd: directory,
       env: {},
       probe: healthcheckProbe(context) ?? fallbackProbe(context),
       // nginx's graceful shutdown (the image's STOPSIGNAL): requests in flight are answered first.
       stopSignal: 'SIGQUIT',
-      setup: { directory, files: { 'nginx.conf': header + conf }, unprivileged: true },
+      setup: {
+        directory,
+        files: { ...mountedFiles(context.mounts), 'nginx.conf': header + conf },
+        unprivileged: true,
+      },
       // Both re-read their configuration on SIGHUP without dropping connections.
       reloadSignal: 'SIGHUP',
       requires: { path: nginxBinary, install: "run 'make bootstrap' (or 'apt-get install nginx-light')" },

@@ -1,22 +1,46 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { commandArgs } from '../command.ts';
 import type { ComposeService } from '../compose.ts';
 import { clearTextUser, nativePgbouncerIni } from '../pgbouncer-ini.ts';
 import { asUnprivileged } from '../privileges.ts';
 import type { KindPlan, PlanContext, ReadinessProbe, ServiceKind } from '../types.ts';
-import { hostPathOf } from '../volumes.ts';
+import { hostPathOf, mountCopyPath, mountedFiles } from '../volumes.ts';
 
 const pgbouncerBinary = process.env.PGBOUNCER_BIN ?? '/usr/sbin/pgbouncer';
 /** Where edoburu/pgbouncer (and most PgBouncer images) read their configuration. */
 const defaultContainerIni = '/etc/pgbouncer/pgbouncer.ini';
 
-/** Readiness is a real query through the pooler, as the first user in clear text in its auth file. */
-function probeFor(port: number, database: string | null, authFile: string | null): ReadinessProbe {
-  const credentials = authFile && existsSync(authFile) ? clearTextUser(readFileSync(authFile, 'utf8')) : null;
+/** Readiness is a real query through the pooler, as DB_USER, else as the first user in clear text in its auth file. */
+function probeFor(
+  port: number,
+  database: string | null,
+  userlist: string | null,
+  env: Record<string, string>,
+): ReadinessProbe {
+  const fromEnvironment =
+    env.DB_USER && env.DB_PASSWORD ? { user: env.DB_USER, password: env.DB_PASSWORD } : null;
+  const credentials = fromEnvironment ?? (userlist === null ? null : clearTextUser(userlist));
   if (!database || !credentials) return { type: 'tcp', port };
   const user = `${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}`;
   return { type: 'query', url: `postgres://${user}@127.0.0.1:${port}/${encodeURIComponent(database)}` };
+}
+
+/**
+ * The auth file as edoburu/pgbouncer's entrypoint leaves it: the mounted file, if any, plus a line for DB_USER and
+ * DB_PASSWORD from the environment (in clear for AUTH_TYPE plain or scram-sha-256, else as an md5 secret), so no
+ * password needs to sit in a file of the repository.
+ */
+function entrypointUserlist(mounted: string | null, env: Record<string, string>): string {
+  const text = mounted ?? '';
+  const { DB_USER: user, DB_PASSWORD: password, AUTH_TYPE: authType } = env;
+  if (!user || !password || text.split('\n').some((line) => line.startsWith(`"${user}"`))) return text;
+  const secret =
+    authType === 'plain' || authType === 'scram-sha-256'
+      ? password
+      : `md5${createHash('md5').update(`${password}${user}`).digest('hex')}`;
+  return `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}"${user}" "${secret}"\n`;
 }
 
 /**
@@ -44,13 +68,24 @@ export const pgbouncerKind: ServiceKind = {
       directory,
     });
     const header = `; Written by the native stack runner from ${source}: addresses, ports and paths mapped to this host.\n`;
+    const files: Record<string, string> = {
+      ...mountedFiles(context.mounts),
+      'pgbouncer.ini': header + native.ini,
+    };
+    let userlist: string | null = null;
+    if (native.authFile) {
+      const copy = relative(directory, mountCopyPath(native.authFile, directory));
+      userlist = entrypointUserlist(files[copy] ?? null, context.env);
+      files[copy] = userlist;
+    }
     return {
       argv: asUnprivileged([pgbouncerBinary, join(directory, 'pgbouncer.ini')]),
+      cwd: directory,
       env: {},
-      probe: probeFor(native.port, native.database, native.authFile),
+      probe: probeFor(native.port, native.database, userlist, context.env),
       // PgBouncer's safe shutdown: running transactions finish, then it exits.
       stopSignal: 'SIGINT',
-      setup: { directory, files: { 'pgbouncer.ini': header + native.ini }, unprivileged: true },
+      setup: { directory, files, unprivileged: true },
       // Both re-read their configuration on SIGHUP without dropping connections.
       reloadSignal: 'SIGHUP',
       requires: {

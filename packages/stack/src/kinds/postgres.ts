@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { commandArgs } from '../command.ts';
 import type { ComposeService } from '../compose.ts';
 import { postgresCommand } from '../postgres.ts';
@@ -21,7 +21,7 @@ export const postgresKind: ServiceKind = {
     const published = context.ports.find((port) => port.container === 5432);
     if (!published) {
       throw new Error(
-        `Service "${context.name}" must publish Postgres' port (e.g. ports: ["15432:5432"]) so native processes can reach it.`,
+        `Service "${context.name}" needs a native port for Postgres' 5432 (expose: ["5432"] and x-native-port: 15432) so native processes can reach it.`,
       );
     }
     const user = context.env.POSTGRES_USER ?? 'postgres';
@@ -40,6 +40,7 @@ export const postgresKind: ServiceKind = {
     }
     return {
       argv: postgresCommand(cluster, settings),
+      cwd: dirname(cluster.dataDir),
       env: {},
       probe: { type: 'postgres', cluster },
       // SIGINT is Postgres' fast shutdown: open sessions end, nothing committed is lost.

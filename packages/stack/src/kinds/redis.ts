@@ -32,7 +32,7 @@ export const redisKind: ServiceKind = {
     const published = context.ports.find((port) => port.container === containerPort);
     if (!published) {
       throw new Error(
-        `Service "${context.name}" must publish Redis' port (e.g. ports: ["16379:${containerPort}"]) so native processes can reach it.`,
+        `Service "${context.name}" needs a native port for Redis' ${containerPort} (expose: ["${containerPort}"] and x-native-port: 16379) so native processes can reach it.`,
       );
     }
     const mapped = args.map((arg, index) =>

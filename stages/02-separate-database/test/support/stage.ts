@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveStage, stackDown, stackUp } from '@scaling/stack';
+import { appDatabaseUrl, loadPlan, resolveStage, stackDown, stackUp } from '@scaling/stack';
 import { buildArticle, buildUser } from '@scaling/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, expect } from 'vitest';
 
 const stage = resolveStage(2);
 
-/** The compose file publishes PgBouncer as "16432:6432"; the app and the worker connect through it. */
-export const poolerUrl = 'postgres://conduit:conduit@127.0.0.1:16432/conduit';
+/** What the app connects to, from the stage's plan: PgBouncer's native address, as the app's own role. */
+export const poolerUrl = appDatabaseUrl(loadPlan(stage));
 
 /** Boots stage 2 natively from its compose file for the test file, and stops it afterwards. */
 export function useStage(): { apiUrl: () => string } {
