@@ -1,3 +1,4 @@
+import { type IncomingHttpHeaders, request } from 'node:http';
 import { runConformance, totals } from '@scaling/conformance';
 import {
   stackDown,
@@ -156,4 +157,60 @@ describe('Stage 3 booted natively: nginx in front of three replicas', () => {
       })
       .toBe(true);
   }, 120_000);
+
+  it('When nginx answers, then its Server header names no version', async () => {
+    const response = await fetch(`${apiUrl}/tags`);
+    await response.body?.cancel();
+    expect(response.headers.get('server')).toBe('nginx');
+  });
+
+  it('When a method nginx refuses itself (TRACE) is sent, then it answers 405 with Allow in the API error shape', async () => {
+    // fetch() will not send TRACE at all, so a plain HTTP request does.
+    const response = await new Promise<{ status?: number; headers: IncomingHttpHeaders; body: string }>(
+      (resolve, reject) => {
+        request(`${apiUrl}/tags`, { method: 'TRACE' }, (answer) => {
+          let body = '';
+          answer.setEncoding('utf8');
+          answer.on('data', (chunk: string) => {
+            body += chunk;
+          });
+          answer.on('end', () => resolve({ status: answer.statusCode, headers: answer.headers, body }));
+        })
+          .once('error', reject)
+          .end();
+      },
+    );
+    expect(response.status).toBe(405);
+    expect(response.headers.allow).toBe('GET, HEAD, POST, PUT, DELETE, OPTIONS');
+    expect(response.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(response.body)).toEqual({
+      errors: { method: ['is not allowed; use one of those in Allow'] },
+    });
+  });
+
+  it('When one address sends logins far faster than people do, then nginx answers the excess with 429 and Retry-After before any replica', async () => {
+    const attempts = await Promise.all(
+      Array.from({ length: 60 }, async () => {
+        const response = await fetch(`${apiUrl}/users/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            user: { email: `nobody-${uniqueSuffix()}@example.com`, password: 'wrong-guess' },
+          }),
+        });
+        return { response, body: await response.text() };
+      }),
+    );
+    // nginx's own answers name no replica; the burst of 30 goes through to the app (which refuses the guesses).
+    const refused = attempts.filter(({ response }) => response.headers.get('x-served-by') === null);
+    expect(refused.length).toBeGreaterThanOrEqual(20);
+    for (const { response, body } of refused) {
+      expect(response.status).toBe(429);
+      expect(response.headers.get('retry-after')).toBe('1');
+      expect(JSON.parse(body)).toEqual({
+        errors: { requests: ['are too many from your address; retry after the seconds in Retry-After'] },
+      });
+    }
+    expect(attempts.length - refused.length).toBeGreaterThanOrEqual(30);
+  });
 });
