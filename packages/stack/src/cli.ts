@@ -17,7 +17,8 @@ Runs a stage's docker-compose.yml as native processes on 127.0.0.1.
   logs <stage> [service] [-f]  print the logs; -f follows them
 
   <service> is a service (every replica) or one replica (app.2):
-  restart <stage> <service>    graceful stop, start, wait until ready
+  restart <stage> <service>    graceful stop, start, wait until ready and (behind nginx) routed to again;
+                               replicas one after the other
   stop <stage> <service>       graceful stop; the restart policy does not bring it back
   start <stage> <service>      start it (its dependencies must run) and wait until ready
   kill <stage> <service> [--signal KILL]  signal the service process (default KILL): a crash, so the
@@ -27,7 +28,9 @@ Run settings (up records them; later commands reuse them until down):
   --scale app=2              replicas of a service (repeatable; STACK_SCALE="app=2;worker=1")
   --cpusets app=0,1          pin replica i to the i-th cpuset (repeatable; STACK_CPUSETS)
   --variant sticky           apply the stage's docker-compose.sticky.yml (STACK_VARIANT)
-  STACK_HTTP_PORT=<port>     moves the API from 8080.`;
+  STACK_HTTP_PORT=<port>     moves the API from 8080.
+
+\${VAR:-default} in the compose file reads the environment, then the .env file beside it, as Compose does.`;
 
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
