@@ -5,7 +5,7 @@ import { defaultServerTimeouts, type ServerTimeouts, timeoutOptions } from './ht
 import { trustProxyHop } from './http/trusted-proxy.ts';
 import type { ConduitOptions } from './options.ts';
 import { conduit } from './plugin.ts';
-import { createRepositories } from './repositories.ts';
+import { createRepositories, type Database, type Repositories } from './repositories.ts';
 
 /** What a stage (or a test) chooses for the API; the repositories come from the app's database. */
 export type ConduitApiOptions = Omit<ConduitOptions, 'repositories'>;
@@ -26,6 +26,11 @@ export interface ConduitAppOptions {
   database: PoolOptions;
   /** Clients the stage adds (Redis, ...), registered after Postgres and before the API that uses them. */
   clients?: (app: FastifyInstance) => Promise<void>;
+  /**
+   * How the routes reach the data, built on the app's database: `createRepositories` unless a stage routes reads
+   * to replicas or puts a cache in front of a repository.
+   */
+  repositories?: (database: Database, app: FastifyInstance) => Repositories;
   /** What differs between stages: the session store, the hooks; built from the app when it needs its clients. */
   conduit: ConduitApiOptions | ((app: FastifyInstance) => ConduitApiOptions);
 }
@@ -51,6 +56,7 @@ export async function buildConduitApp(options: ConduitAppOptions): Promise<Fasti
   await app.register(postgresPlugin, options.database);
   await options.clients?.(app);
   const api = typeof options.conduit === 'function' ? options.conduit(app) : options.conduit;
-  await app.register(conduit, { ...api, repositories: createRepositories({ primary: app.pg }) });
+  const repositories = (options.repositories ?? createRepositories)({ primary: app.pg }, app);
+  await app.register(conduit, { ...api, repositories });
   return app;
 }
