@@ -20,6 +20,8 @@ command -v setpriv >/dev/null || missing_debs+=(util-linux)
 [ -x /usr/sbin/pgbouncer ] || missing_debs+=(pgbouncer)
 [ -x /usr/bin/redis-server ] || missing_debs+=(redis-server)
 [ -x /usr/sbin/nginx ] || missing_debs+=(nginx-light)
+# The API fuzzer of the stage 3 tests (schemathesis) runs in a Python virtual environment.
+python3 -c 'import ensurepip, venv' 2>/dev/null || missing_debs+=(python3 python3-venv)
 if [ ${#missing_debs[@]} -gt 0 ]; then
   step "installing Debian packages: ${missing_debs[*]}"
   if [ "$(id -u)" -ne 0 ]; then
@@ -82,6 +84,14 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   step "installing workspace dependencies with pnpm"
   pnpm install --frozen-lockfile --reporter=append-only
   echo "$want" > "$stamp"
+fi
+# schemathesis, the fuzzer the stage 3 tests run against the OpenAPI document, pinned in its own virtual environment.
+SCHEMATHESIS_VERSION=4.32.5
+if [ "$("$TOOLS/schemathesis/bin/schemathesis" --version 2>/dev/null)" != "schemathesis, version $SCHEMATHESIS_VERSION" ]; then
+  step "installing schemathesis $SCHEMATHESIS_VERSION into .tools/schemathesis"
+  rm -rf "$TOOLS/schemathesis"
+  python3 -m venv "$TOOLS/schemathesis"
+  "$TOOLS/schemathesis/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 # Git does not carry tags with the branch: recreate the stage tags from the committed manifest. Only a malformed
 # manifest fails here; a tag it cannot create is reported with what to do.
