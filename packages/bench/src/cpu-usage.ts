@@ -92,7 +92,9 @@ export interface CpuUsage {
 
 /**
  * CPU spent between two snapshots: per processor, and per named group, where a group is a root pid and (unless
- * `alone`) its whole process tree. A process that started within the window counts from zero.
+ * `alone`) its whole process tree. A process that started within the window counts from zero. The group's times at
+ * the end minus its times at the start: a child that exits in the window adds its whole life to its parent's
+ * (reaped children's) times, so what it had used before the window, counted at the start, must come off again.
  */
 export function cpuUsageBetween(
   start: CpuSnapshot,
@@ -111,14 +113,15 @@ export function cpuUsageBetween(
     }),
     groups: {},
   };
+  const ticksOf = (snapshot: CpuSnapshot, group: { pid: number; alone?: boolean }) =>
+    (group.alone ? [group.pid] : processTree(snapshot, group.pid)).reduce(
+      (sum, pid) => sum + (snapshot.processes.get(pid)?.ticks ?? 0),
+      0,
+    );
   for (const group of groups) {
-    const pids = group.alone ? [group.pid] : processTree(end, group.pid);
-    let ticks = 0;
-    for (const pid of pids) {
-      const now = end.processes.get(pid)?.ticks ?? 0;
-      ticks += now - (start.processes.get(pid)?.ticks ?? 0);
-    }
-    usage.groups[group.name] = percentOfOneCpu(Math.max(0, ticks));
+    // A group whose root was not running at the start counts from zero.
+    const before = start.processes.has(group.pid) ? ticksOf(start, group) : 0;
+    usage.groups[group.name] = percentOfOneCpu(Math.max(0, ticksOf(end, group) - before));
   }
   return usage;
 }

@@ -82,6 +82,23 @@ describe('cpuUsageBetween', () => {
     expect(usage.seconds).toBe(2);
   });
 
+  it('When a child exits in the window, then only what it used in the window counts, not its whole life', () => {
+    // Pid 11 had used 20 ticks before the window and 5 in it, then exited: its parent reaped it, so the parent's
+    // times (which count reaped children) grew by the child's whole 25, plus 30 of its own.
+    const reaped = buildSnapshot(
+      2_000,
+      [
+        [150, 1_200],
+        [300, 1_200],
+      ],
+      [{ pid: 10, parentPid: 1, ticks: 50 + 30 + 25 }],
+    );
+    // (30 + 5) ticks over 2 s at 100 ticks/s = 17.5% of one CPU.
+    expect(cpuUsageBetween(start, reaped, [{ name: 'postgres', pid: 10 }]).groups).toEqual({
+      postgres: 17.5,
+    });
+  });
+
   it('When CPUs worked part of the window, then each gets its busy share in percent', () => {
     expect(cpuUsageBetween(start, end, []).cpus).toEqual([25, 100]);
   });
