@@ -182,7 +182,7 @@ base_image() {
     rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/archives/*.deb
     tar -C "$rootfs" -cf "$tarball.partial" . && mv "$tarball.partial" "$tarball" && rm -rf "$rootfs"
   fi
-  docker import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+  timeout 300 docker import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt' --change 'CMD ["bash"]' \
     "$tarball" "$BASE_IMAGE" >/dev/null
   step "base image $BASE_IMAGE ready in $(elapsed "$started")"
@@ -261,8 +261,9 @@ down) stop_engine ;;
 run)
   shift
   [ $# -gt 0 ] || fail "Usage: $0 run COMMAND [ARGS...]"
-  up
+  # Set first: an engine started by a failed `up` is stopped too.
   trap stop_engine EXIT
+  up
   "$@"
   ;;
 *) fail "Usage: $0 up | down | run COMMAND [ARGS...]" ;;
