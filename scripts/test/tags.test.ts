@@ -68,12 +68,15 @@ describe('make tags (scripts/tags.ts) in a clone', () => {
     for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
   });
 
-  /** A clone of the committed history, holding the working tree's script and manifest, as a new user has it. */
+  /**
+   * A clone of the committed history, holding the working tree's script and manifest, as a new user has it: without
+   * tags, which this checkout may hold already (its own bootstrap creates them).
+   */
   function freshClone(cloneOptions: string[] = []): string {
     const folder = mkdtempSync(join(tmpdir(), 'tags-'));
     folders.push(folder);
     const clone = join(folder, 'clone');
-    git(folder, ['clone', '--quiet', ...cloneOptions, `file://${repoRoot}`, clone]);
+    git(folder, ['clone', '--quiet', '--no-tags', ...cloneOptions, `file://${repoRoot}`, clone]);
     for (const file of ['scripts/tags.ts', 'stages/tags.tsv'])
       copyFileSync(join(repoRoot, file), join(clone, file));
     return clone;
