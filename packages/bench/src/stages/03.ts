@@ -1,3 +1,4 @@
+import { credentialStuffing } from '../drills/credential-stuffing.ts';
 import { redisDown } from '../drills/redis-down.ts';
 import { replicaKill } from '../drills/replica-kill.ts';
 import { rollingRestart } from '../drills/rolling-restart.ts';
@@ -13,5 +14,5 @@ export const stage03: StageBenchmark = {
   stage: 3,
   columns: [{ label: 'stage 3', stage: 3 }],
   experiments: [sessionsBehindBalancer, replicaScaling],
-  drills: [rollingRestart, replicaKill, redisDown],
+  drills: [rollingRestart, replicaKill, redisDown, credentialStuffing],
 };
