@@ -49,7 +49,7 @@ const unavailable = (cause: Error) => new IdempotencyStoreUnavailableError({ cau
 /**
  * Claims a key in one atomic step: returns the existing record, or creates the in-flight one and lists it in the
  * owner's index (a sorted set by expiry), first dropping the index's expired entries and, when the owner is at its
- * cap, its oldest records. The evicted records' names come from the index, not from KEYS: fine on one Redis, not
+ * cap, its oldest records. Claims within one millisecond get increasing scores, so "oldest" is the claim order. The evicted records' names come from the index, not from KEYS: fine on one Redis, not
  * on a cluster, where an owner's keys would need a hash tag.
  */
 const claimScript = `
@@ -65,7 +65,10 @@ if over > 0 then
   for index = 1, #oldest, 2 do redis.call('DEL', oldest[index]) end
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
-redis.call('ZADD', KEYS[2], now + ttl, KEYS[1])
+local expires = now + ttl
+local newest = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+if newest[2] and tonumber(newest[2]) >= expires then expires = tonumber(newest[2]) + 1 end
+redis.call('ZADD', KEYS[2], expires, KEYS[1])
 redis.call('PEXPIRE', KEYS[2], ttl)
 return false
 `;

@@ -106,8 +106,9 @@ describe('createRedisIdempotencyStore', () => {
   it('When an owner claims more keys than its cap, then its oldest records are forgotten and it never holds more than the cap', async () => {
     const store = createRedisIdempotencyStore(redis, { secret, maxKeysPerOwner: 2 });
     const owner = `user:${uniqueSuffix()}`;
-    const scopes = [1, 2, 3].map(() => buildScope({ owner }));
-    for (const scope of scopes) await store.claim(scope, 'body');
+    // Keys that sort the other way round from the order they are claimed in, all claimed within a millisecond or so.
+    const scopes = [3, 2, 1].map((rank) => buildScope({ owner, key: `key-${rank}-${uniqueSuffix()}` }));
+    await Promise.all(scopes.map((scope) => store.claim(scope, 'body')));
     const keyOf = (scope: IdempotencyScope) => `idempotency:${owner}:POST:/api/articles:${scope.key}`;
     expect(await redis.exists(keyOf(scopes[0] as IdempotencyScope))).toBe(0);
     expect(
