@@ -19,7 +19,8 @@ NODE_VERSION=$(sed -n 's/^NODE_VERSION=//p' scripts/bootstrap.sh)
 NPM_VERSION=11.21.2
 COREPACK_VERSION=0.36.0
 CACHE=${CONDUIT_DOCKER_CACHE:-/var/cache/scaling-conduit/docker}
-PLUGINS=${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins
+# Root installs the plugin for every user (and whatever HOME a CI run has); others into their own config.
+if [ "$(id -u)" -eq 0 ]; then PLUGINS=/usr/local/lib/docker/cli-plugins; else PLUGINS=${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins; fi
 BASE_IMAGE=scaling-conduit/offline-base:bookworm
 # Present while the engine runs because `up` started it; `down` stops only that one.
 STARTED_PID=/run/scaling-conduit-dockerd.pid
@@ -72,7 +73,7 @@ start_compose() {
     [ -x "$go" ] || fail "No Compose v2 plugin (found '${have:-none}') and no Go to build it: install Docker's docker-compose-plugin, or Go 1.22+, and run again."
     step "building the Compose plugin v$COMPOSE_VERSION from its Go module in the background (about 2-3 min; log: $CACHE/compose-build.log)"
     mkdir -p "$CACHE/compose-v$COMPOSE_VERSION"
-    (GOBIN="$CACHE/compose-v$COMPOSE_VERSION" CGO_ENABLED=0 timeout 900 "$go" install -trimpath \
+    (HOME=${HOME:-/root} GOBIN="$CACHE/compose-v$COMPOSE_VERSION" CGO_ENABLED=0 timeout 900 "$go" install -trimpath \
       -ldflags "-s -w -X github.com/docker/compose/v2/internal.Version=v$COMPOSE_VERSION" \
       "github.com/docker/compose/v2/cmd@v$COMPOSE_VERSION" >"$CACHE/compose-build.log" 2>&1 &&
       mv "$CACHE/compose-v$COMPOSE_VERSION/cmd" "$binary") &

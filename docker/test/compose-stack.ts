@@ -118,18 +118,32 @@ export function composeStack(folder: string) {
     async exec(service: string, command: string[]): Promise<string> {
       return compose(['exec', '--no-TTY', service, ...command], 60_000, logsHint);
     },
+    /** The image's size in bytes, as `docker image ls` shows it. */
+    async imageSize(image: string): Promise<number> {
+      return Number(
+        await docker(['image', 'inspect', '--format', '{{.Size}}', image], cwd, 30_000, logsHint),
+      );
+    },
     async execIn(containerId: string, command: string[]): Promise<string> {
       return docker(['exec', containerId, ...command], cwd, 60_000, logsHint);
     },
-    /** Waits until the container is running and healthy again, after a restart or a crash. */
-    async waitHealthy(containerId: string, timeoutMs: number): Promise<InspectedContainer> {
+    /**
+     * Waits until the container is running and healthy again, after a restart or a crash. `replacingPid`: the
+     * process that was killed, which the engine may still report as running and healthy for a moment.
+     */
+    async waitHealthy(
+      containerId: string,
+      timeoutMs: number,
+      replacingPid?: number,
+    ): Promise<InspectedContainer> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const [container] = await stack.inspect(containerId);
         if (
           container &&
           container.State.Status === 'running' &&
-          container.State.Health?.Status === 'healthy'
+          container.State.Health?.Status === 'healthy' &&
+          container.State.Pid !== replacingPid
         ) {
           return container;
         }

@@ -128,9 +128,18 @@ export function describeDockerStage(options: DockerStageOptions): void {
     });
 
     it('When the app image runs, then its processes are unprivileged and it holds no test or tooling package', async () => {
-      const [uid, ...entries] = (await stack.exec('app', ['sh', '-c', 'id -u; ls node_modules/.pnpm']))
+      const [uid, ...entries] = (
+        await stack.exec('app', [
+          'sh',
+          '-c',
+          'id -u; find node_modules/.pnpm -mindepth 1 -maxdepth 1 -type d -not -name node_modules -printf "%f\\n"',
+        ])
+      )
         .trim()
         .split('\n');
+      const image = services.app?.image as string;
+      const megabytes = Math.round((await stack.imageSize(image)) / 1e6);
+      log(stage, `${image}: ${megabytes} MB, ${entries.length} packages in node_modules/.pnpm, uid ${uid}`);
       expect(Number(uid)).not.toBe(0);
       expect(entries.length).toBeGreaterThan(50);
       expect(entries.filter((name) => toolPackages.some((prefix) => name.startsWith(prefix)))).toEqual([]);

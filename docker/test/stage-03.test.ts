@@ -40,7 +40,7 @@ describeDockerStage({
           // and not `docker kill`, which counts as a manual stop and so is never restarted.
           process.kill(before.State.Pid, 'SIGKILL');
           mark(`SIGKILL ${before.Config.Hostname}`);
-          await stack.waitHealthy(victimId, 120_000);
+          await stack.waitHealthy(victimId, 120_000, before.State.Pid);
           mark('replica healthy again');
         },
       });
