@@ -1,6 +1,8 @@
+import { loadStageCompose, planStack, resolveStage } from '@scaling/stack';
 import { describe, expect, it } from 'vitest';
 import { planBoots } from '../src/benchmark.ts';
 import { type AnyExperiment, beforeAndAfter, type Column, defineExperiment } from '../src/experiment.ts';
+import { replicaScaling } from '../src/experiments/replica-scaling.ts';
 
 function buildExperiment(name: string, columns?: Column[]): AnyExperiment {
   return defineExperiment<number>({
@@ -57,4 +59,25 @@ describe('beforeAndAfter', () => {
     expect(beforeAndAfter([1, 2])).toEqual([1, 2]);
     expect(() => beforeAndAfter([1])).toThrow(/exactly 2 results/);
   });
+});
+
+describe('replica-scaling', () => {
+  it.each(replicaScaling.columns ?? [])(
+    'When the column "$label" boots stage 3, then its login limits are far above what one load generator sends',
+    (column) => {
+      const stage = resolveStage(column.stage);
+      const { variant, scale, cpusets } = column.boot ?? {};
+      const plan = planStack(loadStageCompose(stage, variant), stage, {
+        ...(scale ? { scale } : {}),
+        ...(cpusets ? { cpusets } : {}),
+      });
+      const service = (name: string) => plan.services.find((candidate) => candidate.name === name);
+      const zone = service('nginx')?.setup?.files['mounts/etc/nginx/conduit/sign-in-limit.conf'] ?? '';
+      // The shipped limits: nginx 10 a second, the app 30 a minute per address and 10 in 15 minutes per account.
+      // An empty key is what lifts nginx's: it then counts no request.
+      expect(zone).toMatch(/^limit_req_zone "" zone=sign_in:/m);
+      expect(Number(service('app')?.env.AUTH_ATTEMPTS_PER_ADDRESS)).toBeGreaterThan(100_000);
+      expect(Number(service('app')?.env.AUTH_ATTEMPTS_PER_ACCOUNT)).toBeGreaterThan(100_000);
+    },
+  );
 });

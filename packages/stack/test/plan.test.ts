@@ -333,6 +333,45 @@ describe('the stage-3 plan', () => {
     },
   );
 
+  const signInLimit = (planned: StackPlan) =>
+    byName(planned).nginx?.setup?.files['mounts/etc/nginx/conduit/sign-in-limit.conf'];
+  const attemptLimits = (planned: StackPlan) =>
+    Object.fromEntries(
+      Object.entries(byName(planned).app?.env ?? {}).filter(([key]) => key.startsWith('AUTH_ATTEMPTS_')),
+    );
+  const limitFile = (file: string) =>
+    readFileSync(join(stage3.root, 'stages', '03-load-balancer', 'config', 'sign-in-limit', file), 'utf8');
+
+  it('When planned, then nginx includes the sign-in rate of 10 a second per address and the app gets the shipped attempt limits', () => {
+    const copies = join(stage3.stateDir, 'services', 'nginx', 'mounts', 'etc', 'nginx', 'conduit');
+    expect(services.nginx?.setup?.files['nginx.conf']).toContain(
+      `include ${join(copies, 'sign-in-limit.conf')};`,
+    );
+    expect(signInLimit(plan)).toBe(limitFile('per-address.conf'));
+    expect(signInLimit(plan)).toMatch(/^limit_req_zone \$binary_remote_addr zone=sign_in:10m rate=10r\/s;$/m);
+    expect(attemptLimits(plan)).toEqual({
+      AUTH_ATTEMPTS_PER_ADDRESS: '30',
+      AUTH_ATTEMPTS_PER_ADDRESS_WINDOW_SECONDS: '60',
+      AUTH_ATTEMPTS_PER_ACCOUNT: '10',
+      AUTH_ATTEMPTS_PER_ACCOUNT_WINDOW_SECONDS: '900',
+    });
+  });
+
+  it('When the load-test variant is chosen, then nginx counts no login and the attempt limits of the app are raised', () => {
+    const loadTest = planWith({ variant: 'load-test' });
+    expect(signInLimit(loadTest)).toBe(limitFile('load-test.conf'));
+    // An empty key: nginx counts no request, so no login is refused there.
+    expect(signInLimit(loadTest)).toMatch(/^limit_req_zone "" zone=sign_in:10m rate=10r\/s;$/m);
+    expect(attemptLimits(loadTest)).toEqual({
+      AUTH_ATTEMPTS_PER_ADDRESS: '1000000',
+      AUTH_ATTEMPTS_PER_ADDRESS_WINDOW_SECONDS: '60',
+      AUTH_ATTEMPTS_PER_ACCOUNT: '1000000',
+      AUTH_ATTEMPTS_PER_ACCOUNT_WINDOW_SECONDS: '900',
+    });
+    expect(byName(loadTest).app?.env.SESSION_STORE).toBe(services.app?.env.SESSION_STORE);
+    expect(upstreamServers(loadTest)).toHaveLength(3);
+  });
+
   it('When an HTTP port is chosen, then nginx moves there and the replicas follow it', () => {
     const moved = planWith({ httpPort: 18123 });
     expect(byName(moved).nginx?.ports).toEqual([{ container: 8080, host: 18123 }]);

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   type ComposeFile,
@@ -102,6 +102,47 @@ describe('Safe defaults of every stage topology', () => {
       )) {
         expect(composeEnvironment(service).NODE_ENV, `${file}: ${name}`).toBe('development');
       }
+    },
+  );
+
+  it.each(all)(
+    'When %s runs, then logins and registrations are throttled as shipped, unless it is the load-test variant',
+    (file, compose) => {
+      const loadTest = file.endsWith('docker-compose.load-test.yml');
+      const limits = services(compose).flatMap(([name, service]) =>
+        Object.entries(composeEnvironment(service))
+          .filter(([key]) => key.startsWith('AUTH_ATTEMPTS_'))
+          .map(([key, value]) => [`${name}.${key}`, value]),
+      );
+      const rates = services(compose).flatMap(([name, service]) =>
+        (service.volumes ?? [])
+          .map((volume) => (typeof volume === 'string' ? volume.split(':') : [volume.source, volume.target]))
+          .filter(([, target]) => target === '/etc/nginx/conduit/sign-in-limit.conf')
+          .map(([source]) => {
+            const text = readFileSync(join(repoRoot, 'stages', dirname(file), source as string), 'utf8');
+            const zone = /^limit_req_zone (\S+) zone=\S+ rate=(\d+)r\/s;$/m.exec(text);
+            return [`${name} ${source}`, zone ? `${zone[1]} ${zone[2]}` : text];
+          }),
+      );
+      if (loadTest) {
+        expect(rates.length, `${file} mounts a sign-in rate`).toBeGreaterThan(0);
+        for (const [where, zone] of rates) expect(zone, where).toBe('"" 10');
+        const counts = limits.filter(([where]) => /_(ADDRESS|ACCOUNT)$/.test(where as string));
+        expect(counts.length, `${file} raises the attempt limits`).toBeGreaterThan(0);
+        for (const [where, value] of counts) expect(Number(value), where).toBeGreaterThanOrEqual(1_000_000);
+        return;
+      }
+      // The app's defaults (packages/conduit/src/users/credential-throttle.ts) and nginx's 10 a second per address.
+      const shipped: Record<string, string> = {
+        AUTH_ATTEMPTS_PER_ADDRESS: '30',
+        AUTH_ATTEMPTS_PER_ADDRESS_WINDOW_SECONDS: '60',
+        AUTH_ATTEMPTS_PER_ACCOUNT: '10',
+        AUTH_ATTEMPTS_PER_ACCOUNT_WINDOW_SECONDS: '900',
+      };
+      for (const [where, value] of limits) {
+        expect(value, where).toBe(shipped[(where as string).split('.')[1] as string]);
+      }
+      for (const [where, zone] of rates) expect(zone, where).toBe('$binary_remote_addr 10');
     },
   );
 
