@@ -1,20 +1,8 @@
-import {
-  corsEnv,
-  credentialThrottleEnv,
-  databaseUrlEnv,
-  listenEnv,
-  loadEnvConfig,
-  logLevelEnv,
-  wholeNumber,
-} from '@scaling/app-kit';
+import { apiEnv, loadEnvConfig, wholeNumber } from '@scaling/app-kit';
 import { z } from 'zod';
 
 const configSchema = z.object({
-  ...listenEnv,
-  ...logLevelEnv,
-  ...corsEnv,
-  ...credentialThrottleEnv,
-  ...databaseUrlEnv,
+  ...apiEnv,
   // One process owns every connection: the pool is the app's whole budget of Postgres backends.
   DATABASE_POOL_MAX: wholeNumber(1, 10),
   JOBS_CONCURRENCY: wholeNumber(0, 1),

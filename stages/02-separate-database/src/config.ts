@@ -1,22 +1,11 @@
-import {
-  corsEnv,
-  credentialThrottleEnv,
-  databaseUrlEnv,
-  listenEnv,
-  loadEnvConfig,
-  logLevelEnv,
-  wholeNumber,
-} from '@scaling/app-kit';
+import { apiEnv, loadEnvConfig, wholeNumber } from '@scaling/app-kit';
 import { z } from 'zod';
 
 const configSchema = z.object({
-  ...listenEnv,
-  ...logLevelEnv,
-  ...corsEnv,
-  ...credentialThrottleEnv,
-  // PgBouncer's address, not Postgres's: only the migrations, which need a session of their own, go around it.
-  ...databaseUrlEnv,
-  // Connections to PgBouncer are cheap: it lends each transaction one of its default_pool_size server connections.
+  ...apiEnv,
+  // DATABASE_URL is PgBouncer's address, not Postgres's: only the migrations, which need a session of their own,
+  // go around it. Connections to PgBouncer are cheap: it lends each transaction one of its default_pool_size server
+  // connections.
   DATABASE_POOL_MAX: wholeNumber(1, 20),
 });
 

@@ -1,24 +1,11 @@
 import { hostname } from 'node:os';
-import {
-  corsEnv,
-  credentialThrottleEnv,
-  databaseUrlEnv,
-  listenEnv,
-  loadEnvConfig,
-  logLevelEnv,
-  subnetList,
-  wholeNumber,
-} from '@scaling/app-kit';
+import { apiEnv, loadEnvConfig, subnetList, wholeNumber } from '@scaling/app-kit';
 import { defaultSessionAbsoluteTtlSeconds, defaultSessionIdleTtlSeconds } from '@scaling/sessions';
 import { z } from 'zod';
 
 const configSchema = z.object({
-  ...listenEnv,
-  ...logLevelEnv,
-  ...corsEnv,
-  ...credentialThrottleEnv,
-  // PgBouncer's address: every replica's pool goes through it, so N replicas share its 20 server connections.
-  ...databaseUrlEnv,
+  ...apiEnv,
+  // DATABASE_URL is PgBouncer's address: every replica's pool goes through it, so N replicas share its 20 server connections.
   DATABASE_POOL_MAX: wholeNumber(1, 10),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }),
   // Keys the fingerprints of idempotent requests (whose bodies may hold passwords); the same on every replica.
