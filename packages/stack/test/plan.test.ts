@@ -16,6 +16,7 @@ import {
   rewriteAddresses,
   type StackPlan,
   type StageRef,
+  stageStateDir,
 } from '../src/index.ts';
 import { saveSettings } from '../src/load.ts';
 
@@ -26,7 +27,8 @@ describe('resolveStage', () => {
   it('When given a number or the folder name, then both resolve to the same stage folder', () => {
     expect(resolveStage('01-single-server')).toEqual(stage1);
     expect(stage1.name).toBe('01-single-server');
-    expect(stage1.stateDir).toBe(join(repoRoot, '.stack', '01-single-server'));
+    // In the checkout's .stack/, or outside a checkout the servers' account cannot reach (see state-dir.ts).
+    expect(stage1.stateDir).toBe(stageStateDir(repoRoot, '01-single-server').stateDir);
   });
 
   it('When the stage does not exist, then the error lists the stages there are', () => {
