@@ -1,20 +1,14 @@
 import { type IncomingHttpHeaders, request } from 'node:http';
 import { runConformance, totals } from '@scaling/conformance';
-import {
-  stackDown,
-  stackKill,
-  stackStartService,
-  stackStopService,
-  stackUp,
-  stackWaitReady,
-} from '@scaling/stack';
+import { stackKill, stackStartService, stackStopService, stackWaitReady } from '@scaling/stack';
 import { buildArticle, buildUser, uniqueSuffix } from '@scaling/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useStage } from './support/stage.ts';
 
-let apiUrl = '';
+const stage = useStage();
 
 async function register(): Promise<string> {
-  const response = await fetch(`${apiUrl}/users`, {
+  const response = await fetch(`${stage.apiUrl()}/users`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ user: buildUser() }),
@@ -29,7 +23,7 @@ const asUser = (token: string) => ({ headers: { authorization: `Token ${token}` 
 async function sample(path: string, count: number, init: RequestInit = {}) {
   const rows: { status: number; servedBy: string | null }[] = [];
   for (let index = 0; index < count; index += 1) {
-    const response = await fetch(`${apiUrl}${path}`, init);
+    const response = await fetch(`${stage.apiUrl()}${path}`, init);
     await response.body?.cancel();
     rows.push({ status: response.status, servedBy: response.headers.get('x-served-by') });
   }
@@ -37,20 +31,8 @@ async function sample(path: string, count: number, init: RequestInit = {}) {
 }
 
 describe('Stage 3 booted natively: nginx in front of three replicas', () => {
-  beforeAll(async () => {
-    const up = await stackUp(3);
-    if (up.apiUrl === null)
-      throw new Error('Stage 3 publishes no API: its compose file lost the nginx port.');
-    apiUrl = up.apiUrl;
-  }, 180_000);
-
-  afterAll(async () => {
-    // The volumes go too: Redis keeps the login counts of this run, which the next file must not inherit.
-    await stackDown(3, { volumes: true });
-  }, 60_000);
-
   it('When the official RealWorld suite runs through nginx, then every request and assertion passes', async () => {
-    const results = await runConformance(apiUrl.replace(/\/api$/, ''));
+    const results = await runConformance(stage.apiUrl().replace(/\/api$/, ''));
     const sum = totals(results);
     expect(results.flatMap((result) => result.failures)).toEqual([]);
     expect(sum).toMatchObject({ passedRequests: sum.totalRequests, passedAssertions: sum.totalAssertions });
@@ -70,7 +52,7 @@ describe('Stage 3 booted natively: nginx in front of three replicas', () => {
     expect(rows.map((row) => row.status)).toEqual(Array(9).fill(200));
     expect(new Set(rows.map((row) => row.servedBy)).size).toBeGreaterThanOrEqual(2);
 
-    const logout = await fetch(`${apiUrl}/users/logout`, { method: 'POST', ...asUser(token) });
+    const logout = await fetch(`${stage.apiUrl()}/users/logout`, { method: 'POST', ...asUser(token) });
     expect(logout.status).toBe(204);
     const after = await sample('/user', 6, asUser(token));
     expect(after.map((row) => row.status)).toEqual(Array(6).fill(401));
@@ -87,11 +69,11 @@ describe('Stage 3 booted natively: nginx in front of three replicas', () => {
       },
       body: JSON.stringify({ article: buildArticle() }),
     };
-    const first = await fetch(`${apiUrl}/articles`, post);
+    const first = await fetch(`${stage.apiUrl()}/articles`, post);
     const firstBody = await first.text();
     const retries = await Promise.all(
       [1, 2, 3].map(async () => {
-        const response = await fetch(`${apiUrl}/articles`, post);
+        const response = await fetch(`${stage.apiUrl()}/articles`, post);
         return { response, body: await response.text() };
       }),
     );
@@ -102,7 +84,7 @@ describe('Stage 3 booted natively: nginx in front of three replicas', () => {
       expect(retry.body).toBe(firstBody);
     }
     const author = (JSON.parse(firstBody) as { article: { author: { username: string } } }).article.author;
-    const list = await fetch(`${apiUrl}/articles?author=${author.username}`);
+    const list = await fetch(`${stage.apiUrl()}/articles?author=${author.username}`);
     expect(((await list.json()) as { articlesCount: number }).articlesCount).toBe(1);
   });
 
@@ -111,7 +93,7 @@ describe('Stage 3 booted natively: nginx in front of three replicas', () => {
     const statuses: number[] = [];
     const clients = Array.from({ length: 4 }, async () => {
       while (!stop) {
-        const response = await fetch(`${apiUrl}/articles?limit=5`).catch(() => null);
+        const response = await fetch(`${stage.apiUrl()}/articles?limit=5`).catch(() => null);
         await response?.body?.cancel();
         statuses.push(response?.status ?? 0);
       }
@@ -137,7 +119,7 @@ describe('Stage 3 booted natively: nginx in front of three replicas', () => {
     const token = await register();
     await stackStopService(3, 'redis');
     try {
-      const authenticated = await fetch(`${apiUrl}/user`, asUser(token));
+      const authenticated = await fetch(`${stage.apiUrl()}/user`, asUser(token));
       expect(authenticated.status).toBe(503);
       expect(await authenticated.json()).toEqual({
         errors: { session: ['store is unavailable right now; retry in a few seconds'] },
@@ -160,7 +142,7 @@ describe('Stage 3 booted natively: nginx in front of three replicas', () => {
   }, 120_000);
 
   it('When nginx answers, then its Server header names no version', async () => {
-    const response = await fetch(`${apiUrl}/tags`);
+    const response = await fetch(`${stage.apiUrl()}/tags`);
     await response.body?.cancel();
     expect(response.headers.get('server')).toBe('nginx');
   });
@@ -169,7 +151,7 @@ describe('Stage 3 booted natively: nginx in front of three replicas', () => {
     // fetch() will not send TRACE at all, so a plain HTTP request does.
     const response = await new Promise<{ status?: number; headers: IncomingHttpHeaders; body: string }>(
       (resolve, reject) => {
-        request(`${apiUrl}/tags`, { method: 'TRACE' }, (answer) => {
+        request(`${stage.apiUrl()}/tags`, { method: 'TRACE' }, (answer) => {
           let body = '';
           answer.setEncoding('utf8');
           answer.on('data', (chunk: string) => {
@@ -192,7 +174,7 @@ describe('Stage 3 booted natively: nginx in front of three replicas', () => {
   it('When one address sends logins far faster than people do, then nginx answers the excess with 429 and Retry-After before any replica', async () => {
     const attempts = await Promise.all(
       Array.from({ length: 60 }, async () => {
-        const response = await fetch(`${apiUrl}/users/login`, {
+        const response = await fetch(`${stage.apiUrl()}/users/login`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { stackDown, stackUp } from '@scaling/stack';
 import { buildUser } from '@scaling/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useStage } from './support/stage.ts';
 
 const schemathesis = fileURLToPath(new URL('../../../.tools/schemathesis/bin/schemathesis', import.meta.url));
 const configFile = fileURLToPath(new URL('./fuzz/schemathesis.toml', import.meta.url));
@@ -15,7 +15,12 @@ const configFile = fileURLToPath(new URL('./fuzz/schemathesis.toml', import.meta
 const maxExamples = 20;
 const seed = process.env.FUZZ_SEED ?? '1';
 
-let apiUrl = '';
+const stage = useStage(() => {
+  if (!existsSync(schemathesis))
+    throw new Error(
+      `schemathesis is not installed at ${schemathesis}: run make bootstrap, then the tests again.`,
+    );
+});
 
 /** Runs the command, echoing its output as it comes (progress on a long run), and returns its exit code and output. */
 function run(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
@@ -34,24 +39,8 @@ function run(command: string, args: string[]): Promise<{ code: number | null; ou
 }
 
 describe('Stage 3 booted natively, fuzzed through nginx from its OpenAPI document', () => {
-  beforeAll(async () => {
-    if (!existsSync(schemathesis))
-      throw new Error(
-        `schemathesis is not installed at ${schemathesis}: run make bootstrap, then the tests again.`,
-      );
-    const up = await stackUp(3);
-    if (up.apiUrl === null)
-      throw new Error('Stage 3 publishes no API: its compose file lost the nginx port.');
-    apiUrl = up.apiUrl;
-  }, 180_000);
-
-  afterAll(async () => {
-    // The volumes go too: Redis keeps the login counts of this run, which the next file must not inherit.
-    await stackDown(3, { volumes: true });
-  }, 60_000);
-
   it('When schemathesis runs every check on valid and invalid data and on linked operations, then no answer is a server error or breaks the document', async () => {
-    const registered = await fetch(`${apiUrl}/users`, {
+    const registered = await fetch(`${stage.apiUrl()}/users`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ user: buildUser() }),
@@ -63,7 +52,7 @@ describe('Stage 3 booted natively, fuzzed through nginx from its OpenAPI documen
       '--config-file',
       configFile,
       'run',
-      `${apiUrl}/openapi.json`,
+      `${stage.apiUrl()}/openapi.json`,
       '--checks=all',
       '--mode=all',
       '--phases=examples,coverage,fuzzing,stateful',
