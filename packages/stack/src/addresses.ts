@@ -1,4 +1,5 @@
 import type { StackPlan } from './plan.ts';
+import { superuserUrl } from './postgres.ts';
 
 // Where the clients of a stage (CLIs, tests, the bench) connect natively: read from its plan, so they follow the
 // compose file, STACK_HTTP_PORT and the environment's passwords instead of repeating addresses.
@@ -23,6 +24,6 @@ export function appDatabaseUrl(plan: StackPlan, service = 'app'): string {
 export function ownerDatabaseUrl(plan: StackPlan): string {
   const cluster = plan.services.find((service) => service.postgres)?.postgres;
   if (!cluster) throw new Error(`Stage ${plan.stage.name} runs no Postgres of its own.`);
-  const credentials = `${encodeURIComponent(cluster.user)}:${encodeURIComponent(cluster.password)}`;
-  return `postgres://${credentials}@127.0.0.1:${cluster.port}/${encodeURIComponent(cluster.database)}`;
+  // The image's POSTGRES_USER is the cluster's superuser and the schema's owner.
+  return superuserUrl(cluster, cluster.database);
 }

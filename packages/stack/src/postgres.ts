@@ -74,7 +74,7 @@ export function postgresCommand(cluster: PostgresCluster, settings: string[] = [
 }
 
 export function superuserUrl(cluster: PostgresCluster, database = 'postgres'): string {
-  return `postgres://${encodeURIComponent(cluster.user)}:${encodeURIComponent(cluster.password)}@127.0.0.1:${cluster.port}/${database}`;
+  return `postgres://${encodeURIComponent(cluster.user)}:${encodeURIComponent(cluster.password)}@127.0.0.1:${cluster.port}/${encodeURIComponent(database)}`;
 }
 
 /**
