@@ -1,7 +1,7 @@
 // The app's wiring lives with the API, so the API's own tests build it the same way the stages do.
 export { buildConduitApp, type ConduitAppOptions } from '@scaling/conduit';
 export { apiEnv } from './api-env.ts';
-export { credentialLimits, credentialThrottleEnv } from './credential-throttle-env.ts';
+export { credentialLimits } from './credential-throttle-env.ts';
 export {
   corsEnv,
   databasePoolOptions,

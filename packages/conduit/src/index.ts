@@ -1,4 +1,4 @@
-export { buildConduitApp, type ConduitApiOptions, type ConduitAppOptions } from './app.ts';
+export { buildConduitApp, type ConduitAppOptions } from './app.ts';
 export type { Viewer } from './http/authentication.ts';
 export type { AllowedOrigins } from './http/cors.ts';
 export { frameworkErrors } from './http/error-handler.ts';

@@ -16,7 +16,7 @@ const [openBrace, closeBrace, openBracket, closeBracket, quote, backslash] = [..
 );
 
 /** True when the JSON text nests objects and arrays deeper than `limit`; one pass, before any parsing. */
-export function nestsDeeperThan(text: string, limit: number): boolean {
+function nestsDeeperThan(text: string, limit: number): boolean {
   let depth = 0;
   let inString = false;
   for (let index = 0; index < text.length; index += 1) {
