@@ -61,17 +61,9 @@ export function prepareSharedStateDir(stateDir: string, link: string): void {
       `The postgres account cannot reach ${stateDir}, where the servers keep their data: give every folder above it o+x (chmod o+x <folder>), or set STACK_SHARED_STATE_ROOT to a folder it can reach.`,
     );
   }
-  if (!lstatSafe(link)) {
+  // lstat, not exists: a dangling link left by a removed state folder still blocks symlinkSync.
+  if (!lstatSync(link, { throwIfNoEntry: false })) {
     mkdirSync(dirname(link), { recursive: true });
     symlinkSync(stateDir, link);
-  }
-}
-
-function lstatSafe(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
   }
 }
