@@ -1,5 +1,4 @@
 export { apiOrigin, appDatabaseUrl, ownerDatabaseUrl } from './addresses.ts';
-export { waitUntilBalancedTo } from './balancer.ts';
 export { type ComposeFile, type ComposeService, loadCompose, parseCompose } from './compose.ts';
 export { mergeCompose } from './compose-merge.ts';
 export {
@@ -16,7 +15,7 @@ export {
 } from './control.ts';
 export { type DownOptions, stackDown } from './down.ts';
 export { composeEnvironment, rewriteAddresses } from './environment.ts';
-export { interpolate, readDotEnv } from './interpolate.ts';
+export { interpolate } from './interpolate.ts';
 export { serviceKinds } from './kinds/index.ts';
 export {
   httpPortFromEnvironment,

@@ -7,7 +7,6 @@ export {
   type UserInput,
   uniqueSuffix,
 } from './factories.ts';
-export { type ChildPostgres, startChildPostgres } from './postgres-server.ts';
 export {
   type ChildRedis,
   type PrivateRedis,
