@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import type { StackStatus } from '@scaling/stack';
 
 /** Kernel clock ticks per second for /proc times (USER_HZ: 100 on every mainstream Linux build). */
 const ticksPerSecond = 100;
@@ -90,17 +91,33 @@ export interface CpuUsage {
   groups: Record<string, number>;
 }
 
+/** A named process whose CPU time is read: with its whole process tree unless `alone`. */
+export interface CpuGroup {
+  name: string;
+  pid: number;
+  alone?: boolean;
+}
+
+/**
+ * The groups a measurement of a running stage reads: each process of the stage with its children (e.g. Postgres's
+ * backends), and this process alone as `loadGenerator`, since it sends the load on the same CPUs; alone, because
+ * the supervisors it started (detached) must not count as load generator.
+ */
+export function stageCpuGroups(running: StackStatus[], loadGenerator: string): CpuGroup[] {
+  const groups: CpuGroup[] = running.flatMap((row) =>
+    row.pid === null ? [] : [{ name: row.instance, pid: row.pid }],
+  );
+  groups.push({ name: loadGenerator, pid: process.pid, alone: true });
+  return groups;
+}
+
 /**
  * CPU spent between two snapshots: per processor, and per named group, where a group is a root pid and (unless
  * `alone`) its whole process tree. A process that started within the window counts from zero. The group's times at
  * the end minus its times at the start: a child that exits in the window adds its whole life to its parent's
  * (reaped children's) times, so what it had used before the window, counted at the start, must come off again.
  */
-export function cpuUsageBetween(
-  start: CpuSnapshot,
-  end: CpuSnapshot,
-  groups: { name: string; pid: number; alone?: boolean }[],
-): CpuUsage {
+export function cpuUsageBetween(start: CpuSnapshot, end: CpuSnapshot, groups: CpuGroup[]): CpuUsage {
   const seconds = (end.atMs - start.atMs) / 1000;
   const percentOfOneCpu = (ticks: number) =>
     seconds > 0 ? Math.round((1000 * ticks) / ticksPerSecond / seconds) / 10 : 0;

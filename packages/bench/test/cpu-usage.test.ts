@@ -1,3 +1,4 @@
+import type { StackStatus } from '@scaling/stack';
 import { describe, expect, it } from 'vitest';
 import {
   type CpuSnapshot,
@@ -6,6 +7,7 @@ import {
   parseCpuLine,
   parseProcessStat,
   processTree,
+  stageCpuGroups,
   takeSnapshot,
 } from '../src/cpu-usage.ts';
 
@@ -101,5 +103,30 @@ describe('cpuUsageBetween', () => {
 
   it('When CPUs worked part of the window, then each gets its busy share in percent', () => {
     expect(cpuUsageBetween(start, end, []).cpus).toEqual([25, 100]);
+  });
+});
+
+describe('stageCpuGroups', () => {
+  it('When a stage is listed, then each running process counts with its tree and this process alone as the load generator', () => {
+    const row: Omit<StackStatus, 'instance' | 'pid'> = {
+      service: 'app',
+      kind: 'node',
+      supervisorPid: 1,
+      state: 'ready',
+      exitCode: null,
+      restarts: 0,
+      ports: [],
+    };
+    const groups = stageCpuGroups(
+      [
+        { ...row, instance: 'app.1', pid: 101 },
+        { ...row, instance: 'app.2', pid: null, state: 'stopped' },
+      ],
+      'load generator',
+    );
+    expect(groups).toEqual([
+      { name: 'app.1', pid: 101 },
+      { name: 'load generator', pid: process.pid, alone: true },
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { readHeavyRequests } from '@scaling/loadtests/scenarios/read-heavy';
 import type { RequestTemplate } from '@scaling/loadtests/scenarios/types';
 import { stackStatus } from '@scaling/stack';
-import { type CpuSnapshot, cpuUsageBetween, takeSnapshot } from '../cpu-usage.ts';
+import { type CpuSnapshot, cpuUsageBetween, stageCpuGroups, takeSnapshot } from '../cpu-usage.ts';
 import { reportDrill } from '../drill-report.ts';
 import type { Drill } from '../experiment.ts';
 import { runWithFault } from '../fault-run.ts';
@@ -59,12 +59,8 @@ export const credentialStuffing: Drill = {
     // Accounts of the seed other than the ones the load logged in: their tokens stay valid, their limits untouched.
     const targets = fixtures.emails.slice(0, targetAccounts);
     const running = (await stackStatus(session.stage)).filter((row) => row.pid !== null);
-    const groups: { name: string; pid: number; alone?: boolean }[] = running.map((row) => ({
-      name: row.instance,
-      pid: row.pid as number,
-    }));
     // This process sends both loads on the same CPUs (stage 3 leaves none free): its share belongs in the picture.
-    groups.push({ name: 'load generator', pid: process.pid, alone: true });
+    const groups = stageCpuGroups(running, 'load generator');
     // The API's replicas (behind nginx, which is what the stage publishes): where scrypt runs.
     const appInstances = running.filter((row) => row.service === 'app').map((row) => row.instance);
     const snapshots: Record<string, CpuSnapshot> = {};

@@ -1,6 +1,6 @@
 import { stackStatus } from '@scaling/stack';
 import { type ChurnResult, runChurn } from '../churn.ts';
-import { type CpuUsage, cpuUsageBetween, takeSnapshot } from '../cpu-usage.ts';
+import { type CpuUsage, cpuUsageBetween, stageCpuGroups, takeSnapshot } from '../cpu-usage.ts';
 import { defineExperiment } from '../experiment.ts';
 import { loadProgress } from '../live-progress.ts';
 import { renderMessageCounts } from '../load-summary.ts';
@@ -37,11 +37,7 @@ export const connectionChurn = defineExperiment<ChurnSide>({
   async run({ session, seconds, output, settings }) {
     const durationSeconds = seconds(30, 8);
     const target = redactPassword(session.appDatabaseUrl);
-    const groups: { name: string; pid: number; alone?: boolean }[] = (await stackStatus(session.stage))
-      .filter((row) => row.pid !== null)
-      .map((row) => ({ name: row.instance, pid: row.pid as number }));
-    // The bench process alone: the supervisors it started (detached) must not count as load generator.
-    groups.push({ name: loadGenerator, pid: process.pid, alone: true });
+    const groups = stageCpuGroups(await stackStatus(session.stage), loadGenerator);
     output(`${clients} clients churning connections to ${target} for ${durationSeconds} s...`);
     const start = takeSnapshot();
     const result = await runChurn({

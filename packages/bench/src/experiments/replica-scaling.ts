@@ -2,7 +2,7 @@ import { readHeavy } from '@scaling/loadtests/scenarios/read-heavy';
 import { signIn } from '@scaling/loadtests/scenarios/sign-in';
 import type { Scenario } from '@scaling/loadtests/scenarios/types';
 import { stackStatus } from '@scaling/stack';
-import { type CpuUsage, cpuUsageBetween, takeSnapshot } from '../cpu-usage.ts';
+import { type CpuUsage, cpuUsageBetween, stageCpuGroups, takeSnapshot } from '../cpu-usage.ts';
 import { beforeAndAfter, defineExperiment } from '../experiment.ts';
 import { loadProgress } from '../live-progress.ts';
 import { failedRequests } from '../load-summary.ts';
@@ -72,10 +72,7 @@ export const replicaScaling = defineExperiment<ReplicaScalingSide>({
         randomSeed: 2,
         signal: settings.signal,
       });
-      const groups: { name: string; pid: number; alone?: boolean }[] = (await stackStatus(session.stage))
-        .filter((row) => row.pid !== null)
-        .map((row) => ({ name: row.instance, pid: row.pid as number }));
-      groups.push({ name: loadGenerator, pid: process.pid, alone: true });
+      const groups = stageCpuGroups(await stackStatus(session.stage), loadGenerator);
       output(
         `${workload.name}: ${workload.connections} connections for ${durationSeconds} s (closed model)...`,
       );
