@@ -7,8 +7,7 @@ import { buildUser, startPrivateRedis, type UserInput } from '@scaling/testing';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CredentialLimits, Repositories } from '../src/index.ts';
-import { buildSeamApp } from './support/seam-app.ts';
-import { expectError } from './support/test-app.ts';
+import { buildTestApp, expectError } from './support/test-app.ts';
 
 const limits: CredentialLimits = {
   perAddress: { limit: 3, windowSeconds: 60 },
@@ -81,7 +80,7 @@ describe.each([
   beforeAll(async () => {
     redis = inRedis ? await connectRedisClient({ url: inject('redisUrl') }) : undefined;
     const limiter: RateLimiter = redis ? createRedisRateLimiter(redis) : createMemoryRateLimiter();
-    app = await buildSeamApp({
+    app = await buildTestApp({
       repositories: countingLookups(counter),
       credentialThrottle: { limiter, ...limits },
     });
@@ -139,8 +138,8 @@ describe('login throttled in Redis across replicas', () => {
     redis = await connectRedisClient({ url: inject('redisUrl') });
     const credentialThrottle = { limiter: createRedisRateLimiter(redis), ...limits };
     replicas = await Promise.all([
-      buildSeamApp({ credentialThrottle }),
-      buildSeamApp({ credentialThrottle }),
+      buildTestApp({ credentialThrottle }),
+      buildTestApp({ credentialThrottle }),
     ]);
   });
   afterAll(async () => {
@@ -163,7 +162,7 @@ describe("login throttled while the limiter's Redis is down", () => {
     const server = await startPrivateRedis();
     const redis = await connectRedisClient({ url: server.url, commandTimeoutMs: 200 });
     const counter = { lookups: 0 };
-    const app = await buildSeamApp({
+    const app = await buildTestApp({
       repositories: countingLookups(counter),
       credentialThrottle: { limiter: createRedisRateLimiter(redis), ...limits },
     });

@@ -8,8 +8,14 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { idempotencyMessages } from '../src/http/idempotency.ts';
 import { buildRedisTestApp, idempotencySecret } from './support/redis-test-app.ts';
-import { buildSeamApp, connectionLost } from './support/seam-app.ts';
-import { createArticle, expectError, registerUser, tokenHeader } from './support/test-app.ts';
+import {
+  buildTestApp,
+  connectionLost,
+  createArticle,
+  expectError,
+  registerUser,
+  tokenHeader,
+} from './support/test-app.ts';
 
 const newKey = () => `key-${uniqueSuffix()}`;
 
@@ -189,7 +195,7 @@ describe('POST with an Idempotency-Key when the database drops mid-request', () 
   const failures = { articleReadAfterCommit: 0, articleLookup: 0 };
   beforeAll(async () => {
     redis = await connectRedisClient({ url: inject('redisUrl') });
-    app = await buildSeamApp({
+    app = await buildTestApp({
       idempotency: createRedisIdempotencyStore(redis, { secret: idempotencySecret, maxBodyBytes: 1024 }),
       repositories: (real) => ({
         ...real,

@@ -1,3 +1,4 @@
+import type { IdempotencyStore } from '@scaling/idempotency';
 import { createMemorySessionStore, type SessionStore } from '@scaling/sessions';
 import { type ArticleInput, buildArticle, buildComment, buildUser, type UserInput } from '@scaling/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -7,6 +8,9 @@ import {
   buildConduitApp,
   type ConduitAppOptions,
   type ConduitHooks,
+  type CredentialThrottle,
+  createRepositories,
+  type Repositories,
 } from '../../src/index.ts';
 
 export interface TestAppOptions {
@@ -17,17 +21,31 @@ export interface TestAppOptions {
   /** Defaults to the test database; a test of an outage points it at a port nothing listens on. */
   databaseUrl?: string;
   allowedOrigins?: AllowedOrigins;
+  /** Wraps the real repositories: to count what reaches the data, or to fail one call as a dropped connection would. */
+  repositories?: (real: Repositories) => Repositories;
+  idempotency?: IdempotencyStore;
+  credentialThrottle?: CredentialThrottle;
 }
 
-/** The app as stages 1 and 2 wire it (in-memory sessions), through the stages' own function, on the test database. */
+/** The error pg gives when the server's connection drops mid-query: the API answers it with a 503. */
+export const connectionLost = () => new Error('Connection terminated unexpectedly');
+
+/**
+ * The app as stages 1 and 2 wire it (in-memory sessions), through the stages' own function, on the test database;
+ * a test may put its hand between the routes and the real repositories, while the servers stay real.
+ */
 export async function buildTestApp(options: TestAppOptions = {}): Promise<FastifyInstance> {
+  const wrap = options.repositories;
   const appOptions: ConduitAppOptions = {
     logLevel: options.log?.level ?? 'silent',
     database: { connectionString: options.databaseUrl ?? inject('databaseUrl'), max: 4 },
+    ...(wrap ? { repositories: (database) => wrap(createRepositories(database)) } : {}),
     conduit: {
       sessions: options.sessions ?? createMemorySessionStore(),
       ...(options.hooks ? { hooks: options.hooks } : {}),
       ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+      ...(options.idempotency ? { idempotency: options.idempotency } : {}),
+      ...(options.credentialThrottle ? { credentialThrottle: options.credentialThrottle } : {}),
     },
   };
   const app = await buildConduitApp(
