@@ -8,6 +8,19 @@ export function failedRequests(result: Pick<ScenarioResult, 'errors' | 'statusCo
   return failed;
 }
 
+/** How many items fall under each label. */
+export function countBy<T>(items: T[], label: (item: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[label(item)] = (counts[label(item)] ?? 0) + 1;
+  return counts;
+}
+
+/** Counts on one line, for a report's table of figures: `12 × 429, 3 × 401`. */
+export function describeCounts(counts: Record<string, number>): string {
+  const entries = Object.entries(counts);
+  return entries.length === 0 ? 'none' : entries.map(([label, count]) => `${count} × ${label}`).join(', ');
+}
+
 /** Messages with their counts, most frequent first, as a Markdown list. */
 export function renderMessageCounts(counts: Record<string, number>): string {
   const entries = Object.entries(counts).sort(([, a], [, b]) => b - a);

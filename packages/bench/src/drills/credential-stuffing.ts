@@ -6,10 +6,12 @@ import { reportDrill } from '../drill-report.ts';
 import type { Drill } from '../experiment.ts';
 import { runWithFault } from '../fault-run.ts';
 import { isRead } from '../keyed-writes.ts';
+import { countBy, describeCounts } from '../load-summary.ts';
 import { type RequestOutcome, runOpenLoad } from '../open-load.ts';
 import { summarizeLatencies } from '../percentiles.ts';
 import { readHeavyLoad } from '../steady-load.ts';
 import { markdownTable } from '../table.ts';
+import { classifyOutcome } from '../timeline.ts';
 
 /** The attack: wrong-password logins at this rate, spread over this many accounts, all from one address. */
 const attackRate = 200;
@@ -122,7 +124,7 @@ export const credentialStuffing: Drill = {
     const readsBefore = answeredReads(0, attackBegins);
     const readsDuring = answeredReads(attackBegins, attackEnds);
     const readsAfterBurst = answeredReads(attackBegins + burstSeconds * 1000, attackEnds);
-    const failedReads = reads.filter((outcome) => outcome.status === undefined || outcome.status >= 500);
+    const failedReads = reads.filter((outcome) => classifyOutcome(outcome) === 'failed');
 
     const byLayer = countBy(attack, layerOf);
     const reachedScrypt = attack.filter((outcome) => outcome.status === 401).length;
@@ -184,17 +186,6 @@ export const credentialStuffing: Drill = {
     });
   },
 };
-
-function countBy<T>(items: T[], key: (item: T) => string): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
-  return counts;
-}
-
-function describeCounts(counts: Record<string, number>): string {
-  const entries = Object.entries(counts);
-  return entries.length === 0 ? 'none' : entries.map(([label, count]) => `${label}: ${count}`).join(', ');
-}
 
 function renderAttackTimeline(attack: RequestOutcome[], seconds: number): string {
   const rows = Array.from({ length: Math.ceil(seconds) }, (_, second) => {

@@ -14,7 +14,7 @@ import {
   sendBurst,
   summarizeRetries,
 } from '../keyed-writes.ts';
-import { renderMessageCounts } from '../load-summary.ts';
+import { countBy, describeCounts, renderMessageCounts } from '../load-summary.ts';
 import { createMix } from '../mix.ts';
 import type { RequestOutcome } from '../open-load.ts';
 import { classifyOutcome } from '../timeline.ts';
@@ -182,15 +182,8 @@ function countAnswers(
   outcomes: RequestOutcome[],
   prefix: (outcome: RequestOutcome) => string = () => '',
 ): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const outcome of outcomes) {
-    const label = `${prefix(outcome)}${outcome.status ?? outcome.error ?? 'no answer'}`;
-    counts[label] = (counts[label] ?? 0) + 1;
-  }
-  return counts;
-}
-
-function describeCounts(counts: Record<string, number>): string {
-  const entries = Object.entries(counts);
-  return entries.length === 0 ? 'none' : entries.map(([label, count]) => `${count} × ${label}`).join(', ');
+  return countBy(
+    outcomes,
+    (outcome) => `${prefix(outcome)}${outcome.status ?? outcome.error ?? 'no answer'}`,
+  );
 }
