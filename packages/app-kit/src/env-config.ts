@@ -35,6 +35,20 @@ export function databasePoolOptions(config: {
   };
 }
 
+/** The entries of a comma-separated list, each trimmed; every one that fails `isValid` is reported with `problem`. */
+function listEntries(
+  value: string,
+  context: z.RefinementCtx,
+  isValid: (entry: string) => boolean,
+  problem: (entry: string) => string,
+): string[] {
+  const entries = value.split(',').map((entry) => entry.trim());
+  for (const entry of entries.filter((candidate) => !isValid(candidate))) {
+    context.addIssue({ code: 'custom', message: problem(entry) });
+  }
+  return entries;
+}
+
 /** Whether `value` is exactly an origin a browser sends: scheme, host and port, no path. */
 function isOrigin(value: string): boolean {
   try {
@@ -53,17 +67,17 @@ export const corsEnv = {
   CORS_ORIGINS: z
     .string()
     .default('*')
-    .transform((value, context): '*' | string[] => {
-      if (value.trim() === '*') return '*';
-      const origins = value.split(',').map((origin) => origin.trim());
-      for (const origin of origins.filter((candidate) => !isOrigin(candidate))) {
-        context.addIssue({
-          code: 'custom',
-          message: `"${origin}" is not an origin: write scheme://host[:port] without a path (http://localhost:4173), separate several with commas, or set * for any origin`,
-        });
-      }
-      return origins;
-    }),
+    .transform((value, context): '*' | string[] =>
+      value.trim() === '*'
+        ? '*'
+        : listEntries(
+            value,
+            context,
+            isOrigin,
+            (origin) =>
+              `"${origin}" is not an origin: write scheme://host[:port] without a path (http://localhost:4173), separate several with commas, or set * for any origin`,
+          ),
+    ),
 };
 
 /** Whether `value` is an IP address or a subnet in CIDR notation (`10.0.0.0/8`, `fc00::/7`). */
@@ -79,16 +93,15 @@ export function subnetList(fallback: string) {
   return z
     .string()
     .default(fallback)
-    .transform((value, context) => {
-      const subnets = value.split(',').map((subnet) => subnet.trim());
-      for (const subnet of subnets.filter((candidate) => !isSubnet(candidate))) {
-        context.addIssue({
-          code: 'custom',
-          message: `"${subnet}" is not an IP address or a subnet: write 10.0.0.5, 10.0.0.0/8 or fc00::/7, separated by commas`,
-        });
-      }
-      return subnets;
-    });
+    .transform((value, context) =>
+      listEntries(
+        value,
+        context,
+        isSubnet,
+        (subnet) =>
+          `"${subnet}" is not an IP address or a subnet: write 10.0.0.5, 10.0.0.0/8 or fc00::/7, separated by commas`,
+      ),
+    );
 }
 
 /** A whole number from the environment (where everything is a string), with a floor and a default. */
