@@ -129,7 +129,7 @@ interface TextRules {
  * A string with every rule the server checks written into the OpenAPI document (minLength, maxLength, pattern).
  * Each rule answers with its own message, in this order: the characters, blank, the length.
  */
-export function boundedText({
+function boundedText({
   max,
   min = 0,
   required = false,
