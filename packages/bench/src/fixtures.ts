@@ -1,5 +1,6 @@
 import { email, makePlan, seedPassword, username } from '@scaling/seed';
 import type { Fixtures } from './mix.ts';
+import { fetchWaitingOutThrottle } from './throttled-fetch.ts';
 
 export interface FixtureOptions {
   baseUrl: string;
@@ -41,40 +42,33 @@ export async function prepareFixtures(options: FixtureOptions): Promise<Fixtures
   };
 }
 
-/**
- * Logins are throttled per client address (nginx and the app answer 429 with Retry-After), and stage 3 keeps its
- * counts in Redis across restarts: a run right after another one from this machine may find the budget spent.
- * Waiting as asked, up to this long in all, is what a well-behaved client does.
- */
+/** Stage 3 keeps its login counts in Redis across restarts: a run right after another may wait this long for them. */
 const maxThrottledWaitSeconds = 90;
 
 async function logIn(baseUrl: string, userEmail: string): Promise<string> {
-  let waitedSeconds = 0;
-  for (;;) {
-    const response = await fetch(new URL('/api/users/login', baseUrl), {
+  const response = await fetchWaitingOutThrottle(
+    new URL('/api/users/login', baseUrl),
+    {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ user: { email: userEmail, password: seedPassword } }),
-    });
-    const retryAfter = Number(response.headers.get('retry-after') ?? 1) || 1;
-    if (response.status === 429 && waitedSeconds + retryAfter <= maxThrottledWaitSeconds) {
-      await response.arrayBuffer();
-      console.log(
-        `Logins from this address are throttled (429): waiting ${retryAfter} s, as Retry-After asks...`,
-      );
-      await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
-      waitedSeconds += retryAfter;
-      continue;
-    }
-    if (response.status !== 200) {
-      throw new Error(
-        `Logging in the seeded user ${userEmail} failed with HTTP ${response.status}: ${await response.text()}. ` +
-          (response.status === 429
-            ? `Logins from this address stayed throttled for ${waitedSeconds} s: wait a minute, then run again.`
-            : 'Check that the database was seeded by this version of the seed.'),
-      );
-    }
-    const body = (await response.json()) as { user: { token: string } };
-    return body.user.token;
+    },
+    {
+      maxWaitSeconds: maxThrottledWaitSeconds,
+      onWait: (seconds) =>
+        console.log(
+          `Logins from this address are throttled (429): waiting ${seconds} s, as Retry-After asks...`,
+        ),
+    },
+  );
+  if (response.status !== 200) {
+    throw new Error(
+      `Logging in the seeded user ${userEmail} failed with HTTP ${response.status}: ${await response.text()}. ` +
+        (response.status === 429
+          ? `Logins from this address stayed throttled for up to ${maxThrottledWaitSeconds} s: wait a minute, then run again.`
+          : 'Check that the database was seeded by this version of the seed.'),
+    );
   }
+  const body = (await response.json()) as { user: { token: string } };
+  return body.user.token;
 }
