@@ -7,6 +7,7 @@ export {
   type UserInput,
   uniqueSuffix,
 } from './factories.ts';
+export { type NativeStageOptions, useNativeStage } from './native-stage.ts';
 export {
   type ChildRedis,
   type PrivateRedis,

@@ -1,6 +1,7 @@
+import { useNativeStage } from '@scaling/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conduitClient, poolerUrl, useStage } from './support/stage.ts';
+import { conduitClient, poolerUrl } from './support/stage.ts';
 
 // The kind of per-request setting row-level security policies read: whose request this transaction serves.
 const setting = 'app.current_user_id';
@@ -49,7 +50,7 @@ async function backendPid(client: pg.Client): Promise<number> {
 }
 
 describe('Stage 2: PgBouncer in transaction mode', () => {
-  const stage = useStage();
+  const stage = useNativeStage(2);
   const clients: pg.Client[] = [];
   let first: pg.Client;
   let second: pg.Client;

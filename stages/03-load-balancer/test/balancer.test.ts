@@ -1,11 +1,11 @@
 import { type IncomingHttpHeaders, request } from 'node:http';
 import { runConformance, totals } from '@scaling/conformance';
 import { stackKill, stackStartService, stackStopService, stackWaitReady } from '@scaling/stack';
-import { buildArticle, buildUser, uniqueSuffix } from '@scaling/testing';
+import { buildArticle, buildUser, uniqueSuffix, useNativeStage } from '@scaling/testing';
 import { describe, expect, it } from 'vitest';
-import { useStage } from './support/stage.ts';
 
-const stage = useStage();
+// Redis keeps the login counts of a run, which the next file must not inherit: its volumes go with it.
+const stage = useNativeStage(3, { volumes: true });
 
 async function register(): Promise<string> {
   const response = await fetch(`${stage.apiUrl()}/users`, {

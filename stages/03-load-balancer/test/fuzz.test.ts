@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildUser } from '@scaling/testing';
+import { buildUser, useNativeStage } from '@scaling/testing';
 import { describe, expect, it } from 'vitest';
-import { useStage } from './support/stage.ts';
 
 const schemathesis = fileURLToPath(new URL('../../../.tools/schemathesis/bin/schemathesis', import.meta.url));
 const configFile = fileURLToPath(new URL('./fuzz/schemathesis.toml', import.meta.url));
@@ -15,11 +14,15 @@ const configFile = fileURLToPath(new URL('./fuzz/schemathesis.toml', import.meta
 const maxExamples = 20;
 const seed = process.env.FUZZ_SEED ?? '1';
 
-const stage = useStage(() => {
-  if (!existsSync(schemathesis))
-    throw new Error(
-      `schemathesis is not installed at ${schemathesis}: run make bootstrap, then the tests again.`,
-    );
+// Redis keeps the login counts of a run, which the next file must not inherit: its volumes go with it.
+const stage = useNativeStage(3, {
+  volumes: true,
+  prepare: () => {
+    if (!existsSync(schemathesis))
+      throw new Error(
+        `schemathesis is not installed at ${schemathesis}: run make bootstrap, then the tests again.`,
+      );
+  },
 });
 
 /** Runs the command, echoing its output as it comes (progress on a long run), and returns its exit code and output. */

@@ -1,28 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { appDatabaseUrl, loadPlan, resolveStage, stackDown, stackUp } from '@scaling/stack';
+import { appDatabaseUrl, loadPlan, resolveStage } from '@scaling/stack';
 import { buildArticle, buildUser } from '@scaling/testing';
 import pg from 'pg';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 
 const stage = resolveStage(2);
 
 /** What the app connects to, from the stage's plan: PgBouncer's native address, as the app's own role. */
 export const poolerUrl = appDatabaseUrl(loadPlan(stage));
-
-/** Boots stage 2 natively from its compose file for the test file, and stops it afterwards. */
-export function useStage(): { apiUrl: () => string } {
-  let apiUrl = '';
-  beforeAll(async () => {
-    const up = await stackUp(2);
-    if (up.apiUrl === null) throw new Error('Stage 2 publishes no API: its compose file lost the app port.');
-    apiUrl = up.apiUrl;
-  }, 180_000);
-  afterAll(async () => {
-    await stackDown(2);
-  }, 60_000);
-  return { apiUrl: () => apiUrl };
-}
 
 export async function withClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: poolerUrl });
