@@ -181,7 +181,7 @@ export function username() {
 }
 
 const emailPattern = (() => {
-  const blank = `[${rangesText(whitespace)}]`;
+  const { blank } = alphabets.text;
   const part = `[^\\u0000@${rangesText(whitespace)}]+`;
   return `^${blank}*${part}@${part}${blank}*$`;
 })();
