@@ -1,25 +1,20 @@
-import type { Fixtures } from '@scaling/bench';
+import { type Fixtures, fetchWaitingOutThrottle } from '@scaling/bench';
 
 const password = 'docker-drill-password-1';
 
 /** Registrations are throttled per client address (the suite just made many): wait as told, this long at most. */
-const maxThrottleWaitMs = 90_000;
+const maxThrottleWaitSeconds = 90;
 
 async function call<T>(origin: string, path: string, body: unknown, token?: string): Promise<T> {
-  const deadline = Date.now() + maxThrottleWaitMs;
-  let response: Response;
-  for (;;) {
-    response = await fetch(new URL(path, origin), {
+  const response = await fetchWaitingOutThrottle(
+    new URL(path, origin),
+    {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Token ${token}` } : {}) },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const retryAfterMs = Number(response.headers.get('retry-after') ?? 1) * 1000;
-    if (response.status !== 429 || Date.now() + retryAfterMs > deadline) break;
-    await response.arrayBuffer();
-    await new Promise((wake) => setTimeout(wake, retryAfterMs));
-  }
+    },
+    { maxWaitSeconds: maxThrottleWaitSeconds, attemptTimeoutMs: 10_000 },
+  );
   if (!response.ok) {
     throw new Error(
       `Making the drill's data through the API failed: POST ${path} answered ${response.status}: ${await response.text()}`,
