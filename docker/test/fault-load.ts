@@ -1,4 +1,10 @@
-import { type FaultRun, type RequestOutcome, runWithFault, summarizeLatencies } from '@scaling/bench';
+import {
+  classifyOutcome,
+  type FaultRun,
+  type RequestOutcome,
+  runWithFault,
+  summarizeLatencies,
+} from '@scaling/bench';
 import { readHeavy } from '@scaling/loadtests/scenarios/read-heavy';
 import { makeApiFixtures } from './api-fixtures.ts';
 
@@ -8,15 +14,13 @@ const reads = readHeavy.requests.filter((request) => request.method === 'GET');
 export interface ReadLoadReport {
   run: FaultRun;
   failed: RequestOutcome[];
-  /** The first and last failed request, by when it was due (ms since the load began). */
-  failedFromMs: number | null;
-  failedToMs: number | null;
   p95Ms: number;
   summary: string;
 }
 
+/** No answer or a 5xx, as every bench report counts it. */
 export function isFailure(outcome: RequestOutcome): boolean {
-  return outcome.status === undefined || outcome.status >= 500;
+  return classifyOutcome(outcome) === 'failed';
 }
 
 /**
@@ -55,8 +59,6 @@ export async function readLoadWithFault(options: {
   return {
     run,
     failed,
-    failedFromMs: due.length > 0 ? Math.min(...due) : null,
-    failedToMs: due.length > 0 ? Math.max(...due) : null,
     p95Ms,
     summary:
       `${run.outcomes.length} GETs at ${options.requestsPerSecond}/s for ${options.durationSeconds} s: ` +

@@ -42,4 +42,10 @@ export { findBenchmark, stageBenchmarks } from './stages/index.ts';
 export { type BarChart, type ChartPanel, renderBarChart } from './svg-chart.ts';
 export { markdownTable, renderRequestTable, renderResultsTable, type TableRow } from './table.ts';
 export { fetchWaitingOutThrottle, type ThrottledFetchOptions } from './throttled-fetch.ts';
-export { bucketTimeline, type OutageWindow, outageWindow, type TimelineBucket } from './timeline.ts';
+export {
+  bucketTimeline,
+  classifyOutcome,
+  type OutageWindow,
+  outageWindow,
+  type TimelineBucket,
+} from './timeline.ts';
