@@ -1,5 +1,14 @@
 import type { RateLimit } from './rate-limiter.ts';
 
+/** The rule's window and interval in whole milliseconds, as both adapters count them (the Redis script gets these). */
+export function gcraSpans(rule: Pick<RateLimit, 'limit' | 'windowSeconds'>): {
+  windowMs: number;
+  intervalMs: number;
+} {
+  const windowMs = rule.windowSeconds * 1000;
+  return { windowMs, intervalMs: Math.ceil(windowMs / rule.limit) };
+}
+
 /**
  * The generic cell rate algorithm (GCRA): a token bucket stored as one number, the "theoretical arrival time" (TAT)
  * at which the subject's bucket will be full again. Each attempt pushes the TAT one interval (window / limit)
@@ -12,9 +21,7 @@ export function gcra(
   storedTatMs: number | undefined,
   nowMs: number,
 ): { allowed: true; tatMs: number } | { allowed: false; retryAfterMs: number } {
-  const windowMs = rule.windowSeconds * 1000;
-  // Whole milliseconds, as in the Redis script, so both adapters count alike.
-  const intervalMs = Math.ceil(windowMs / rule.limit);
+  const { windowMs, intervalMs } = gcraSpans(rule);
   const tatMs = Math.max(storedTatMs ?? nowMs, nowMs) + intervalMs;
   const waitMs = tatMs - nowMs - windowMs;
   return waitMs > 0 ? { allowed: false, retryAfterMs: waitMs } : { allowed: true, tatMs };

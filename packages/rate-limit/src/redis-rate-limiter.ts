@@ -1,7 +1,7 @@
 import { orUnavailable } from '@scaling/redis';
 import type { Redis } from 'ioredis';
 import { RateLimiterUnavailableError } from './errors.ts';
-import { retryAfterSeconds } from './gcra.ts';
+import { gcraSpans, retryAfterSeconds } from './gcra.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { subjectKey } from './subject-key.ts';
 
@@ -34,8 +34,7 @@ const unavailable = (cause: Error) => new RateLimiterUnavailableError({ cause })
 export function createRedisRateLimiter(redis: Redis): RateLimiter {
   return {
     async take(rule, subject) {
-      const windowMs = rule.windowSeconds * 1000;
-      const intervalMs = Math.ceil(windowMs / rule.limit);
+      const { windowMs, intervalMs } = gcraSpans(rule);
       const waitMs = await orUnavailable(
         redis.eval(takeScript, 1, `rate-limit:${subjectKey(rule.name, subject)}`, intervalMs, windowMs),
         unavailable,
