@@ -66,7 +66,8 @@ export function bucketByReplica(
   });
 }
 
-function groupBySecond(outcomes: RequestOutcome[], durationSeconds: number): RequestOutcome[][] {
+/** The outcomes by the second they were due, with an empty group for every quiet second. */
+export function groupBySecond(outcomes: RequestOutcome[], durationSeconds: number): RequestOutcome[][] {
   let seconds = Math.ceil(durationSeconds);
   for (const outcome of outcomes) seconds = Math.max(seconds, Math.floor(outcome.scheduledAtMs / 1000) + 1);
   const groups: RequestOutcome[][] = Array.from({ length: seconds }, () => []);

@@ -12,6 +12,7 @@ import { summarizeLatencies } from '../percentiles.ts';
 import { readHeavyLoad } from '../steady-load.ts';
 import { markdownTable } from '../table.ts';
 import { classifyOutcome } from '../timeline.ts';
+import { groupBySecond } from '../timeline-by-class.ts';
 
 /** The attack: wrong-password logins at this rate, spread over this many accounts, all from one address. */
 const attackRate = 200;
@@ -188,8 +189,7 @@ export const credentialStuffing: Drill = {
 };
 
 function renderAttackTimeline(attack: RequestOutcome[], seconds: number): string {
-  const rows = Array.from({ length: Math.ceil(seconds) }, (_, second) => {
-    const due = attack.filter((outcome) => Math.floor(outcome.scheduledAtMs / 1000) === second);
+  const rows = groupBySecond(attack, seconds).map((due, second) => {
     const count = (test: (outcome: RequestOutcome) => boolean) => String(due.filter(test).length);
     return [
       String(second),
@@ -209,8 +209,7 @@ function renderReadTimeline(
   attackBegins: number,
   attackEnds: number,
 ): string {
-  const rows = Array.from({ length: Math.ceil(seconds) }, (_, second) => {
-    const due = reads.filter((outcome) => Math.floor(outcome.scheduledAtMs / 1000) === second);
+  const rows = groupBySecond(reads, seconds).map((due, second) => {
     const latency = summarizeLatencies(
       due.filter((outcome) => outcome.status !== undefined).map((outcome) => outcome.latencyMs),
     );
