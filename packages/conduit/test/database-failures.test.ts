@@ -2,7 +2,7 @@ import { buildArticle } from '@scaling/testing';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { unavailableBodies } from '../src/http/error-handler.ts';
-import { buildTestApp, createArticle, registerUser, tokenHeader } from './support/test-app.ts';
+import { buildTestApp, createArticle, expectError, registerUser, tokenHeader } from './support/test-app.ts';
 
 /** A second connection, as a database administrator (or a failover) would cut one of the app's. */
 const admin = new pg.Client({ connectionString: inject('databaseUrl') });
@@ -60,10 +60,7 @@ describe('a database connection that dies inside a transaction', () => {
         headers: tokenHeader(author.token),
         payload: { article: buildArticle({ title }) },
       });
-      expect({ status: response.statusCode, body: response.json() }).toEqual({
-        status: 503,
-        body: unavailableBodies.database,
-      });
+      expectError(response, 503, unavailableBodies.database.errors);
       expect(response.headers['retry-after']).toBe('1');
       const list = await app.inject({ url: `/api/articles?author=${author.username}` });
       expect(list.json().articlesCount).toBe(0);
