@@ -1,5 +1,5 @@
 import { runConformance, totals } from '@scaling/conformance';
-import { stackDown, stackUp } from '@scaling/stack';
+import { resolveStage, stackDown, stackUp } from '@scaling/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ComposeStack, composeStack, type ResolvedService, secondsSince } from './compose-stack.ts';
 
@@ -11,7 +11,6 @@ const toolPackages = ['vitest@', '@usebruno+cli@', 'autocannon@', 'typescript@',
 
 export interface DockerStageOptions {
   stage: number;
-  folder: string;
   /** The one service that publishes a port on the host. */
   entry: string;
   /** The stage's failure drill, run against its containers. */
@@ -50,8 +49,8 @@ const cgroupProbe = [
  * drill, and its boot time beside the native runner's.
  */
 export function describeDockerStage(options: DockerStageOptions): void {
-  const { stage, folder, entry } = options;
-  const stack = composeStack(folder);
+  const { stage, entry } = options;
+  const stack = composeStack(resolveStage(stage).name);
   const timings = { buildSeconds: 0, dockerBootSeconds: 0 };
   let services: Record<string, ResolvedService> = {};
 

@@ -1,3 +1,3 @@
 import { describeDockerStage } from './docker-stage.ts';
 
-describeDockerStage({ stage: 1, folder: '01-single-server', entry: 'app' });
+describeDockerStage({ stage: 1, entry: 'app' });

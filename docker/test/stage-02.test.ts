@@ -7,7 +7,6 @@ const settleMs = 5_000;
 
 describeDockerStage({
   stage: 2,
-  folder: '02-separate-database',
   entry: 'app',
   drill: {
     title:

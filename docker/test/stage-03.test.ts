@@ -15,7 +15,6 @@ async function waitUntilServedBy(hostname: string, timeoutMs: number): Promise<b
 
 describeDockerStage({
   stage: 3,
-  folder: '03-load-balancer',
   entry: 'nginx',
   drill: {
     title:
