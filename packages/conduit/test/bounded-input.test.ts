@@ -5,22 +5,19 @@ import { maxJsonDepth } from '../src/http/json-body-parser.ts';
 import { buildRedisTestApp } from './support/redis-test-app.ts';
 import {
   buildTestApp,
+  controlCharacters,
   createArticle,
   createComment,
   expectError,
   registerUser,
   tokenHeader,
+  tooLong,
 } from './support/test-app.ts';
 
 const app = await buildTestApp();
 const redisApp = await buildRedisTestApp();
 afterAll(() => Promise.all([app.close(), redisApp.close()]));
 const author = await registerUser(app);
-
-const tooLong = (max: number) => [`is too long (maximum is ${max} characters)`];
-const controlCharacters = [
-  'must not contain control characters or characters outside the Basic Multilingual Plane',
-];
 
 /** `length` characters; astral ones count as one each, as JSON Schema's maxLength counts them. */
 const text = (length: number, character = 'x') => character.repeat(length);

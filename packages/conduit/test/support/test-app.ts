@@ -110,6 +110,12 @@ export async function follow(app: FastifyInstance, token: string, username: stri
   expect(response.statusCode, response.body).toBe(200);
 }
 
+/** The messages of the contract's length and character rules, as the API words them in a 422. */
+export const tooLong = (max: number) => [`is too long (maximum is ${max} characters)`];
+export const controlCharacters = [
+  'must not contain control characters or characters outside the Basic Multilingual Plane',
+];
+
 /** Asserts the exact status and RealWorld error body. */
 export function expectError(
   response: LightMyRequestResponse,
