@@ -80,7 +80,11 @@ export function createUserRepository(db: Queryable) {
       return rows[0] as UserRecord;
     },
 
-    async update(id: number, changes: UserChanges): Promise<UserRecord | null> {
+    /**
+     * Applies the changes and says whether the e-mail changed (a front end sends it with every save): the FROM
+     * row is read from the statement's snapshot, so it holds the e-mail from before the update.
+     */
+    async update(id: number, changes: UserChanges): Promise<(UserRecord & { emailChanged: boolean }) | null> {
       const assignments: string[] = [];
       const values: unknown[] = [id];
       for (const [key, column] of Object.entries(changeColumns)) {
@@ -89,8 +93,11 @@ export function createUserRepository(db: Queryable) {
         values.push(value);
         assignments.push(`${column} = $${values.length}`);
       }
-      const { rows } = await db.query<UserRecord>(
-        `UPDATE users SET ${[...assignments, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING ${userColumns}`,
+      const { rows } = await db.query<UserRecord & { emailChanged: boolean }>(
+        `UPDATE users SET ${[...assignments, 'updated_at = now()'].join(', ')}
+           FROM (SELECT email AS previous_email FROM users WHERE id = $1) previous
+          WHERE id = $1
+          RETURNING ${userColumns}, previous_email <> email AS "emailChanged"`,
         values,
       );
       return rows[0] ?? null;

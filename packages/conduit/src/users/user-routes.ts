@@ -145,8 +145,6 @@ export const userRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (
         if (takenFields.length > 0) throw taken(takenFields);
       }
       const passwordHash = changes.password === undefined ? undefined : await hashPassword(changes.password);
-      // Front ends send the e-mail with every settings save: only a different one counts as a change.
-      const emailChanges = email !== undefined && (await users.findById(viewer.userId))?.email !== email;
       const user = await users
         .update(viewer.userId, {
           username,
@@ -159,7 +157,7 @@ export const userRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (
       if (!user) throw unauthorized('is invalid');
       // A token stolen before the change must stop working; this device stays logged in. If this fails (503),
       // the change is saved and the client's retry of this PUT ends the other sessions.
-      if (passwordHash !== undefined || emailChanges)
+      if (passwordHash !== undefined || user.emailChanged)
         await sessions.revokeOthers(viewer.userId, viewer.token);
       return toUserBody(user, viewer.token);
     },
