@@ -85,9 +85,8 @@ export const paginationQuerySchema = z.object({
  * An article's comments: all of them, as the spec has it, for any thread up to a full page; longer threads
  * are read a page at a time.
  */
-export const commentsQuerySchema = z.object({
+export const commentsQuerySchema = paginationQuerySchema.extend({
   limit: queryInteger({ min: 1, max: maxPageSize, default: maxPageSize }),
-  offset: queryInteger({ min: 0, max: maxOffset, default: 0 }),
 });
 
 export const listArticlesQuerySchema = paginationQuerySchema.extend({
