@@ -94,12 +94,11 @@ function isSlugTaken(error: unknown): boolean {
 }
 
 /**
- * The id of the article a slug names: the article whose slug it is, else the one that had it before a rename,
- * so that links survive title changes. COALESCE evaluates the second lookup only when the first finds nothing.
+ * The id of the article the slug in $1 names: the article whose slug it is, else the one that had it before a
+ * rename, so that links survive title changes. COALESCE evaluates the second lookup only when the first finds nothing.
  */
-const articleIdOfSlug = (slug: string) =>
-  `coalesce((SELECT id FROM articles WHERE slug = ${slug}),
-            (SELECT article_id FROM article_previous_slugs WHERE slug = ${slug}))`;
+const articleIdOfSlug = `coalesce((SELECT id FROM articles WHERE slug = $1),
+            (SELECT article_id FROM article_previous_slugs WHERE slug = $1))`;
 
 export function createArticleRepository(db: Queryable) {
   async function findOne(
@@ -116,7 +115,7 @@ export function createArticleRepository(db: Queryable) {
   }
 
   return {
-    findBySlug: (slug: string, viewerId: number | null) => findOne(articleIdOfSlug('$1'), slug, viewerId),
+    findBySlug: (slug: string, viewerId: number | null) => findOne(articleIdOfSlug, slug, viewerId),
 
     findById: (id: number, viewerId: number | null) => findOne('$1', id, viewerId),
 
@@ -124,7 +123,7 @@ export function createArticleRepository(db: Queryable) {
     async findOwnership(slug: string): Promise<{ id: number; authorId: number; slug: string } | null> {
       const { rows } = await db.query<{ id: number; authorId: number; slug: string }>(
         `SELECT id::float8 AS id, author_id::float8 AS "authorId", slug FROM articles
-          WHERE id = ${articleIdOfSlug('$1')}`,
+          WHERE id = ${articleIdOfSlug}`,
         [slug],
       );
       return rows[0] ?? null;
