@@ -20,6 +20,16 @@ command -v setpriv >/dev/null || missing_debs+=(util-linux)
 [ -x /usr/sbin/pgbouncer ] || missing_debs+=(pgbouncer)
 [ -x /usr/bin/redis-server ] || missing_debs+=(redis-server)
 [ -x /usr/sbin/nginx ] || missing_debs+=(nginx-light)
+# Every stage is observed: Prometheus and the standard exporters of its servers; the report's test opens the page
+# in Chromium (playwright-core drives it; no browser download works here).
+[ -x /usr/bin/prometheus ] || missing_debs+=(prometheus)
+[ -x /usr/bin/prometheus-postgres-exporter ] || missing_debs+=(prometheus-postgres-exporter)
+[ -x /usr/bin/prometheus-pgbouncer-exporter ] || missing_debs+=(prometheus-pgbouncer-exporter)
+[ -x /usr/bin/prometheus-redis-exporter ] || missing_debs+=(prometheus-redis-exporter)
+[ -x /usr/bin/prometheus-nginx-exporter ] || missing_debs+=(prometheus-nginx-exporter)
+[ -x /usr/bin/chromium ] || missing_debs+=(chromium)
+command -v java >/dev/null || missing_debs+=(openjdk-17-jre-headless)
+command -v curl >/dev/null || missing_debs+=(curl)
 # The API fuzzer of the stage 3 tests (schemathesis) runs in a Python virtual environment.
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing_debs+=(python3 python3-venv)
 if [ ${#missing_debs[@]} -gt 0 ]; then
@@ -40,7 +50,8 @@ if [ ${#missing_debs[@]} -gt 0 ]; then
 fi
 # The packages' own services (a cluster on 5432, pgbouncer on 6432, redis on 6379, nginx on 80) would only get
 # in the way: every stack runs its own servers on its own ports.
-for unit in postgresql pgbouncer redis-server nginx; do
+for unit in postgresql pgbouncer redis-server nginx prometheus prometheus-node-exporter prometheus-postgres-exporter \
+  prometheus-pgbouncer-exporter prometheus-redis-exporter prometheus-nginx-exporter; do
   if systemctl is-active --quiet "$unit" 2>/dev/null; then systemctl stop "$unit" || true; fi
   if systemctl is-enabled --quiet "$unit" 2>/dev/null; then systemctl disable --quiet "$unit" || true; fi
 done
@@ -92,6 +103,20 @@ if [ "$("$TOOLS/schemathesis/bin/schemathesis" --version 2>/dev/null)" != "schem
   rm -rf "$TOOLS/schemathesis"
   python3 -m venv "$TOOLS/schemathesis"
   "$TOOLS/schemathesis/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+# Zipkin, the tracing backend, runs from its executable jar on Maven Central (Java 17), checked against its SHA-1.
+ZIPKIN_VERSION=3.4.2
+ZIPKIN_SHA1=9f9db1d664a64528ebd2237cc779df05dfe54139
+zipkin_jar="$TOOLS/zipkin/zipkin-server-$ZIPKIN_VERSION-exec.jar"
+if [ "$(sha1sum "$zipkin_jar" 2>/dev/null | cut -c1-40)" != "$ZIPKIN_SHA1" ]; then
+  step "downloading Zipkin $ZIPKIN_VERSION into .tools/zipkin"
+  mkdir -p "$TOOLS/zipkin"
+  curl -fsSL --retry 3 --max-time 300 -o "$zipkin_jar.part" \
+    "https://repo1.maven.org/maven2/io/zipkin/zipkin-server/$ZIPKIN_VERSION/zipkin-server-$ZIPKIN_VERSION-exec.jar" ||
+    { echo "Downloading Zipkin from Maven Central failed: check the network and run 'make bootstrap' again." >&2; exit 1; }
+  [ "$(sha1sum "$zipkin_jar.part" | cut -c1-40)" = "$ZIPKIN_SHA1" ] ||
+    { rm -f "$zipkin_jar.part"; echo "The Zipkin jar's SHA-1 does not match $ZIPKIN_SHA1: run 'make bootstrap' again." >&2; exit 1; }
+  mv "$zipkin_jar.part" "$zipkin_jar"
 fi
 # Git does not carry tags with the branch: recreate the stage tags from the committed manifest. Only a malformed
 # manifest fails here; a tag it cannot create is reported with what to do.
