@@ -1,5 +1,6 @@
 import type { Fixtures, ResolvedRequest } from '../src/mix.ts';
 import type { RequestOutcome } from '../src/open-load.ts';
+import type { ServerSeries } from '../src/server-series.ts';
 
 /** Test data shared by the bench's tests. */
 export function buildFixtures(overrides: Partial<Fixtures> = {}): Fixtures {
@@ -36,6 +37,19 @@ export function buildOutcome(overrides: Partial<RequestOutcome> = {}): RequestOu
     status: 200,
     error: undefined,
     servedBy: undefined,
+    ...overrides,
+  };
+}
+
+/** A declared server-side series; the default reads the per-route rate of the test target's counter. */
+export function buildServerSeries(overrides: Partial<ServerSeries> = {}): ServerSeries {
+  return {
+    name: 'demo-rate',
+    title: 'demo requests per second',
+    unit: 'req/s',
+    query: 'sum by (route) (rate(demo_requests_total[$range]))',
+    extreme: 'highest',
+    by: 'route',
     ...overrides,
   };
 }

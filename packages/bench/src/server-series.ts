@@ -1,0 +1,165 @@
+/** What a value of a series means, so a summary prints it readably (seconds as ms, a CPU share as %). */
+export type SeriesUnit = 'req/s' | 'ops/s' | 'seconds' | 'bytes' | 'count' | 'cpu';
+
+/**
+ * A server-side series a bench experiment or drill reads from Prometheus over its run. In `query`, `$range` stands
+ * for the window of `rate()`, chosen at capture time from the step and the scrape interval (a window shorter than
+ * two scrapes would give no rate at all).
+ */
+export interface ServerSeries {
+  /** Stable key: the stored file and the report name the series by it. */
+  name: string;
+  title: string;
+  unit: SeriesUnit;
+  query: string;
+  /** Whether the summary reports the highest value of the window (a peak) or the lowest (e.g. targets up). */
+  extreme: 'highest' | 'lowest';
+  /** The label naming a series in the summary, e.g. `instance` for a replica. */
+  by: string;
+}
+
+/** Throughput each Node process served, from its request histogram. */
+export const requestRate: ServerSeries = {
+  name: 'request-rate',
+  title: 'requests served per second, per process',
+  unit: 'req/s',
+  query: 'sum by (instance) (rate(http_request_duration_seconds_count[$range]))',
+  extreme: 'highest',
+  by: 'instance',
+};
+
+export const serverErrorRate: ServerSeries = {
+  name: 'server-error-rate',
+  title: '5xx answers per second, per process',
+  unit: 'req/s',
+  query: 'sum by (instance) (rate(http_request_duration_seconds_count{status_class="5xx"}[$range]))',
+  extreme: 'highest',
+  by: 'instance',
+};
+
+export const requestP95: ServerSeries = {
+  name: 'request-p95',
+  title: 'p95 of the time the app took per request, per process',
+  unit: 'seconds',
+  query:
+    'histogram_quantile(0.95, sum by (instance, le) (rate(http_request_duration_seconds_bucket[$range])))',
+  extreme: 'highest',
+  by: 'instance',
+};
+
+/** Queries queued for a connection of a process's own pg pool: the app waits before PgBouncer or Postgres do. */
+export const poolWaiting: ServerSeries = {
+  name: 'pool-waiting',
+  title: 'queries waiting for a pg pool connection, per process',
+  unit: 'count',
+  query: 'max by (instance) (pg_pool_waiting_clients)',
+  extreme: 'highest',
+  by: 'instance',
+};
+
+/**
+ * Clients PgBouncer holds for want of a server connection (cl_waiting). Debian's exporter (native runs) and the
+ * prometheus-community image (compose) name the gauge differently.
+ */
+export const pgbouncerWaiting: ServerSeries = {
+  name: 'pgbouncer-waiting',
+  title: 'clients waiting in PgBouncer for a server connection',
+  unit: 'count',
+  query:
+    'sum by (instance) (pgbouncer_waiting_clients) or sum by (instance) (pgbouncer_pools_client_waiting_connections)',
+  extreme: 'highest',
+  by: 'instance',
+};
+
+export const postgresConnections: ServerSeries = {
+  name: 'postgres-connections',
+  title: 'connections open on Postgres',
+  unit: 'count',
+  query: 'sum by (instance) (pg_stat_database_numbackends)',
+  extreme: 'highest',
+  by: 'instance',
+};
+
+export const postgresTransactionRate: ServerSeries = {
+  name: 'postgres-transaction-rate',
+  title: 'transactions per second on Postgres (commits and rollbacks)',
+  unit: 'ops/s',
+  query:
+    'sum by (instance) (rate(pg_stat_database_xact_commit[$range]) + rate(pg_stat_database_xact_rollback[$range]))',
+  extreme: 'highest',
+  by: 'instance',
+};
+
+export const redisCommandRate: ServerSeries = {
+  name: 'redis-command-rate',
+  title: 'commands per second on Redis',
+  unit: 'ops/s',
+  query: 'sum by (instance) (rate(redis_commands_processed_total[$range]))',
+  extreme: 'highest',
+  by: 'instance',
+};
+
+export const redisMemory: ServerSeries = {
+  name: 'redis-memory',
+  title: 'memory Redis uses',
+  unit: 'bytes',
+  query: 'max by (instance) (redis_memory_used_bytes)',
+  extreme: 'highest',
+  by: 'instance',
+};
+
+export const nginxActiveConnections: ServerSeries = {
+  name: 'nginx-active-connections',
+  title: 'client connections open on nginx',
+  unit: 'count',
+  query: 'max by (instance) (nginx_connections_active)',
+  extreme: 'highest',
+  by: 'instance',
+};
+
+/** CPU seconds per second of each Node process: 1 is one CPU fully busy. */
+export const processCpu: ServerSeries = {
+  name: 'process-cpu',
+  title: 'CPU of each Node process',
+  unit: 'cpu',
+  query: 'sum by (instance) (rate(process_cpu_seconds_total[$range]))',
+  extreme: 'highest',
+  by: 'instance',
+};
+
+export const processMemory: ServerSeries = {
+  name: 'process-memory',
+  title: 'resident memory of each Node process',
+  unit: 'bytes',
+  query: 'max by (instance) (process_resident_memory_bytes)',
+  extreme: 'highest',
+  by: 'instance',
+};
+
+export const eventLoopDelayP99: ServerSeries = {
+  name: 'event-loop-delay-p99',
+  title: 'p99 event-loop delay of each Node process',
+  unit: 'seconds',
+  query: 'max by (instance) (nodejs_eventloop_lag_p99_seconds)',
+  extreme: 'highest',
+  by: 'instance',
+};
+
+export const jobQueueDepth: ServerSeries = {
+  name: 'job-queue-depth',
+  title: 'jobs waiting to run',
+  unit: 'count',
+  query: 'max (job_queue_depth)',
+  extreme: 'highest',
+  by: 'instance',
+};
+
+/** 1 while Prometheus could scrape a target, 0 while it could not: a killed or restarting replica shows here. */
+export const targetsUp: ServerSeries = {
+  name: 'targets-up',
+  title: 'scrape targets up, per job',
+  unit: 'count',
+  query: 'sum by (job) (up)',
+  extreme: 'lowest',
+  by: 'job',
+};
