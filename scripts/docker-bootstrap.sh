@@ -18,6 +18,8 @@ COMPOSE_VERSION=2.29.7
 NODE_VERSION=$(sed -n 's/^NODE_VERSION=//p' scripts/bootstrap.sh)
 NPM_VERSION=11.21.2
 COREPACK_VERSION=0.36.0
+# The Zipkin stand-in runs the exec jar scripts/bootstrap.sh fetches (and checks) for the native runner.
+ZIPKIN_VERSION=$(sed -n 's/^ZIPKIN_VERSION=//p' scripts/bootstrap.sh)
 CACHE=${CONDUIT_DOCKER_CACHE:-/var/cache/scaling-conduit/docker}
 # Root installs the plugin for every user (and whatever HOME a CI run has); others into their own config.
 if [ "$(id -u)" -eq 0 ]; then PLUGINS=/usr/local/lib/docker/cli-plugins; else PLUGINS=${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins; fi
@@ -156,6 +158,12 @@ stand_in_for() {
   redis:*) echo redis ;;
   nginx:*) echo nginx ;;
   edoburu/pgbouncer:*) echo pgbouncer ;;
+  prom/prometheus:*) echo prometheus ;;
+  openzipkin/zipkin:*) echo zipkin ;;
+  prometheuscommunity/postgres-exporter:* | quay.io/prometheuscommunity/postgres-exporter:*) echo exporter-postgres ;;
+  prometheuscommunity/pgbouncer-exporter:* | quay.io/prometheuscommunity/pgbouncer-exporter:*) echo exporter-pgbouncer ;;
+  oliver006/redis_exporter:*) echo exporter-redis ;;
+  nginx/nginx-prometheus-exporter:*) echo exporter-nginx ;;
   *) return 1 ;;
   esac
 }
@@ -200,12 +208,23 @@ node_context() {
   echo "$context"
 }
 
+# The jar beside the stand-in's scripts: a build context of its own, outside the checkout.
+zipkin_context() {
+  local context="$CACHE/zipkin-context" jar=".tools/zipkin/zipkin-server-$ZIPKIN_VERSION-exec.jar"
+  [ -s "$jar" ] || fail "$jar is missing: run 'make bootstrap' (it downloads Zipkin's jar), then run again."
+  mkdir -p "$context" && cp docker/offline/zipkin* "$context/"
+  [ "$context/${jar##*/}" -nt "$jar" ] || cp "$jar" "$context/"
+  echo "$context"
+}
+
 build_stand_in() {
   local image=$1 kind=$2 hash=$3 context=docker/offline started=$SECONDS log="$CACHE/stand-in-$2.log"
   [ "$kind" = node ] && context=$(node_context)
+  [ "$kind" = zipkin ] && context=$(zipkin_context)
   DOCKER_BUILDKIT=0 timeout 900 docker build -q -f "docker/offline/$kind.Dockerfile" \
     --build-arg "BASE=$BASE_IMAGE" --build-arg "NODE_VERSION=$NODE_VERSION" \
     --build-arg "NPM_VERSION=$NPM_VERSION" --build-arg "COREPACK_VERSION=$COREPACK_VERSION" \
+    --build-arg "ZIPKIN_VERSION=$ZIPKIN_VERSION" \
     --label "org.scaling-conduit.stand-in=$image" --label "org.scaling-conduit.recipe=$hash" \
     -t "$image" "$context" >"$log" 2>&1 || fail "Building the stand-in for $image failed: see $log."
   step "stand-in $image built in $(elapsed "$started")"
