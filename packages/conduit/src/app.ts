@@ -1,4 +1,5 @@
 import { type PoolOptions, postgresPlugin } from '@scaling/db';
+import { traceLogFields } from '@scaling/tracing';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { frameworkErrors } from './http/error-handler.ts';
 import { defaultServerTimeouts, type ServerTimeouts, timeoutOptions } from './http/server-timeouts.ts';
@@ -50,6 +51,8 @@ export async function buildConduitApp(options: ConduitAppOptions): Promise<Fasti
     logger: {
       level: options.logLevel,
       redact: ['req.headers.authorization'],
+      // Every line written while a request is traced names its trace: from a log line to the trace in Zipkin.
+      mixin: traceLogFields,
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
   });
