@@ -1,3 +1,4 @@
+import { benchComparisonSpec, renderChart } from '@scaling/report';
 import { resolveStage } from '@scaling/stack';
 import { renderComparisonTable } from './comparison.ts';
 import type {
@@ -10,7 +11,6 @@ import type {
 import type { RunMetadata } from './metadata.ts';
 import { resultsDirectory, writeResultFiles } from './results.ts';
 import { closeStage, loadData, openStage } from './stage-session.ts';
-import { renderBarChart } from './svg-chart.ts';
 
 export interface ExperimentRecord {
   name: string;
@@ -133,7 +133,7 @@ export async function runBenchmark(
   return writeResultFiles(resultsDirectory(benchmark.stage, settings.publish), 'bench', {
     raw: results,
     markdown: renderBenchMarkdown(results),
-    svg: renderBenchChart(results),
+    svg: await renderBenchChart(results),
   });
 }
 
@@ -172,13 +172,7 @@ export function renderBenchMarkdown(results: BenchResults): string {
   return lines.join('\n');
 }
 
-export function renderBenchChart(results: BenchResults): string {
-  return renderBarChart({
-    title: `${results.stage}: benchmark`,
-    series: [],
-    panels: results.experiments.map((experiment) => ({
-      ...experiment.comparison.panel,
-      series: experiment.columns.map((column) => column.label),
-    })),
-  });
+/** bench.svg, drawn by the same Vega-Lite spec as the report's charts (`pnpm report --rerender` redraws it from bench.json). */
+export function renderBenchChart(results: BenchResults): Promise<string> {
+  return renderChart(benchComparisonSpec(results));
 }

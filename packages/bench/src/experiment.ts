@@ -1,7 +1,7 @@
+import type { ChartPanel } from '@scaling/report';
 import type { ComparisonRow } from './comparison.ts';
 import type { Fixtures } from './mix.ts';
 import type { StageSession } from './stage-session.ts';
-import type { ChartPanel } from './svg-chart.ts';
 
 /** How a column boots its stage: replicas, their CPUs, a compose variant (see `stackUp`). */
 export interface BootSettings {

@@ -39,7 +39,6 @@ export {
 } from './run-scenario.ts';
 export { closeStage, loadData, openStage, type StageSession } from './stage-session.ts';
 export { findBenchmark, stageBenchmarks } from './stages/index.ts';
-export { type BarChart, type ChartPanel, renderBarChart } from './svg-chart.ts';
 export { markdownTable, renderRequestTable, renderResultsTable, type TableRow } from './table.ts';
 export { fetchWaitingOutThrottle, type ThrottledFetchOptions } from './throttled-fetch.ts';
 export {

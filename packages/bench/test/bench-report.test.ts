@@ -108,8 +108,8 @@ describe('renderBenchMarkdown', () => {
     expect(markdown).toContain('**Quick run**');
   });
 
-  it('When charting, then each experiment is a panel with its columns as series', () => {
-    const svg = renderBenchChart(buildResults());
+  it('When charting, then each experiment is a panel with its columns as series', async () => {
+    const svg = await renderBenchChart(buildResults());
     expect(svg).toContain('02-separate-database: benchmark');
     expect(svg).toContain('>stage 1</text>');
     expect(svg).toContain('>stage 2</text>');

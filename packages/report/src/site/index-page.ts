@@ -1,0 +1,94 @@
+import { barChartSpec } from '../charts/bar-chart.ts';
+import { latencyPercentilesSpec } from '../charts/latency-percentiles.ts';
+import { renderChart } from '../render-chart.ts';
+import { readLesson } from '../results/lesson.ts';
+import type { StageResults } from '../results/stage-results.ts';
+import { chartFigure } from './chart-figure.ts';
+import { measuredLine } from './figure-tables.ts';
+import { escapeHtml, formatNumber, htmlTable, inlineMarkdown } from './html.ts';
+
+/** The stage's own run of the read-heavy demo, from its results/demo.json (which also holds the stage before). */
+function ownDemoRun(stage: StageResults) {
+  return stage.results.demo?.runs.find((run) => run.stage === `stage ${stage.number}`);
+}
+
+/** The page that compares the stages: what each adds and removes, its headline figures, and the demo side by side. */
+export async function renderIndexBody(
+  stages: StageResults[],
+  pageOf: (stage: StageResults) => string,
+): Promise<string> {
+  const rows = stages.map((stage) => {
+    const lesson = readLesson(stage);
+    const demo = ownDemoRun(stage);
+    const drills = stage.results.drills;
+    const passed = drills.filter(({ file }) => file.checks.every((check) => check.passed)).length;
+    return [
+      `<a href="${pageOf(stage)}">${escapeHtml(stage.readme.title)}</a>`,
+      escapeHtml(stage.adds ?? ''),
+      lesson.bottleneck ? inlineMarkdown(lesson.bottleneck) : 'the starting point',
+      formatNumber(demo?.result.requestsPerSecond, 0),
+      formatNumber(demo?.result.latencyMs.p95),
+      String(stage.results.benches.reduce((count, { file }) => count + file.experiments.length, 0)),
+      drills.length > 0 ? `${passed} of ${drills.length}` : 'none yet',
+    ];
+  });
+  const demoRuns = stages.flatMap((stage) => {
+    const run = ownDemoRun(stage);
+    return run ? [run] : [];
+  });
+  const parts = [
+    '<h1>Scaling Conduit: results</h1>',
+    '<p class="lead">Every stage from its committed results (<code>stages/*/results/</code>): the bottleneck it removes, ' +
+      'its fix, and what the measurements say. Each stage has a page with its benchmark, its drills and their charts.</p>',
+    htmlTable(
+      [
+        'stage',
+        'what it adds',
+        'the bottleneck it removes',
+        'demo req/s',
+        'demo p95 ms',
+        'experiments',
+        'drills passed',
+      ],
+      rows,
+      (column) => column >= 3,
+    ),
+  ];
+  if (demoRuns.length > 0) {
+    parts.push(
+      '<h2>The read-heavy demo, stage by stage</h2>',
+      "<p>The same read-heavy mix (32 connections, closed model, seed scale 1) on each stage, from each stage's " +
+        '<code>results/demo.json</code>. Compare stages as ratios within one run: the measurement times below say ' +
+        'whether these come from one.</p>',
+      chartFigure(
+        'index-demo-throughput',
+        await renderChart(
+          barChartSpec({
+            title: 'Read-heavy mix: throughput per stage',
+            series: demoRuns.map((run) => run.stage),
+            panels: [
+              {
+                title: 'Requests answered per second',
+                unit: 'req/s',
+                groups: [
+                  { label: 'read-heavy', values: demoRuns.map((run) => run.result.requestsPerSecond) },
+                ],
+              },
+            ],
+          }),
+        ),
+      ),
+      chartFigure(
+        'index-demo-latency',
+        await renderChart(
+          latencyPercentilesSpec({
+            title: 'Read-heavy mix: latency percentiles per stage',
+            runs: demoRuns.map((run) => ({ label: run.stage, latencyMs: run.result.latencyMs })),
+          }),
+        ),
+      ),
+      ...demoRuns.map((run) => measuredLine(run.metadata, `${run.label}.`)),
+    );
+  }
+  return parts.join('\n');
+}
