@@ -16,10 +16,26 @@ if (appUser && !appPassword) {
   );
   process.exit(2);
 }
+// The Postgres exporter's role (pg_monitor only), likewise.
+const monitorUser = process.env.MONITOR_DATABASE_USER;
+const monitorPassword = process.env.MONITOR_DATABASE_PASSWORD ?? '';
+if (monitorUser && !monitorPassword) {
+  console.error(
+    `MONITOR_DATABASE_USER is "${monitorUser}" but MONITOR_DATABASE_PASSWORD is not set: set both, or neither.`,
+  );
+  process.exit(2);
+}
 console.error('Running migrations...');
-await runMigrations(databaseUrl, appUser ? { appRole: { name: appUser, password: appPassword } } : {});
+await runMigrations(databaseUrl, {
+  ...(appUser ? { appRole: { name: appUser, password: appPassword } } : {}),
+  ...(monitorUser ? { monitorRole: { name: monitorUser, password: monitorPassword } } : {}),
+});
+const roles = [
+  ...(appUser ? [`the application role "${appUser}"`] : []),
+  ...(monitorUser ? [`the monitoring role "${monitorUser}"`] : []),
+];
 console.error(
-  appUser
-    ? `Migrations are up to date; the application role "${appUser}" is ready.`
+  roles.length > 0
+    ? `Migrations are up to date; ${roles.join(' and ')} ${roles.length > 1 ? 'are' : 'is'} ready.`
     : 'Migrations are up to date.',
 );

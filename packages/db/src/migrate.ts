@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
 import { type AppRole, ensureAppRole } from './app-role.ts';
+import { ensureMonitorRole, type MonitorRole } from './monitor-role.ts';
 
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -10,11 +11,14 @@ const migrationLockKey = 0x636f6e64756974;
 
 /**
  * Applies every pending SQL migration, then creates or updates the application's least-privilege role when one is
- * given (app-role.ts); safe to call on every boot and from several processes at once.
+ * given (app-role.ts), and the exporter's monitoring role (monitor-role.ts); safe to call on every boot and from several processes at once.
  * node-pg-migrate's own lock fails fast when another runner holds it, so callers instead queue on a
  * blocking session-level advisory lock and the late ones find nothing left to do.
  */
-export async function runMigrations(databaseUrl: string, options: { appRole?: AppRole } = {}): Promise<void> {
+export async function runMigrations(
+  databaseUrl: string,
+  options: { appRole?: AppRole; monitorRole?: MonitorRole } = {},
+): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -30,6 +34,7 @@ export async function runMigrations(databaseUrl: string, options: { appRole?: Ap
       log: () => {},
     });
     if (options.appRole) await ensureAppRole(client, options.appRole);
+    if (options.monitorRole) await ensureMonitorRole(client, options.monitorRole);
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [migrationLockKey]).catch(() => {});
     await client.end();
