@@ -9,7 +9,10 @@ import type {
   StageBenchmark,
 } from './experiment.ts';
 import type { RunMetadata } from './metadata.ts';
-import { resultsDirectory, writeResultFiles } from './results.ts';
+import { resultsDirectory } from './results.ts';
+import { captureRunSeries } from './run-server-series.ts';
+import type { ServerSeriesCapture } from './server-series-capture.ts';
+import { writeResultsWithServerSeries } from './server-series-report.ts';
 import { closeStage, loadData, openStage } from './stage-session.ts';
 
 export interface ExperimentRecord {
@@ -81,6 +84,7 @@ export async function runBenchmark(
   const metadata: Record<string, RunMetadata> = {};
   const seconds = (full: number, quick: number) => (settings.quick ? quick : full);
   const boots = planBoots(experiments, benchmark);
+  const captures: ServerSeriesCapture[] = [];
 
   for (const [bootIndex, { column, runs }] of boots.entries()) {
     if (settings.signal.aborted) throw new Error('Interrupted.');
@@ -94,6 +98,7 @@ export async function runBenchmark(
         const fixtures = await loadData(session, scale, output);
         metadata[column.label] ??= session.metadata(scale);
         const results = measured.get(experiment.name) as unknown[];
+        const startedAtMs = Date.now();
         results[columnIndex] = await experiment.run({
           session,
           settings,
@@ -103,6 +108,7 @@ export async function runBenchmark(
           seconds,
           output: (line) => output(`  ${line}`),
         });
+        captures.push(await captureRunSeries(session, experiment, startedAtMs, output));
       }
     } finally {
       await closeStage(column.stage, output);
@@ -130,7 +136,9 @@ export async function runBenchmark(
       };
     }),
   };
-  return writeResultFiles(resultsDirectory(benchmark.stage, settings.publish), 'bench', {
+  const directory = resultsDirectory(benchmark.stage, settings.publish);
+  const serverSeries = { stage: results.stage, captures };
+  return writeResultsWithServerSeries(directory, 'bench', serverSeries, {
     raw: results,
     markdown: renderBenchMarkdown(results),
     svg: await renderBenchChart(results),

@@ -1,8 +1,13 @@
 import type { Drill, DrillReport, RunSettings } from './experiment.ts';
-import { resultsDirectory, writeResultFiles } from './results.ts';
+import { resultsDirectory } from './results.ts';
+import { captureRunSeries } from './run-server-series.ts';
+import { writeResultsWithServerSeries } from './server-series-report.ts';
 import { closeStage, loadData, openStage } from './stage-session.ts';
 
-/** Boots the stage, seeds it, runs the drill, writes drill-<name>.{json,md} and stops the stage. */
+/**
+ * Boots the stage, seeds it, runs the drill, writes drill-<name>.{json,md} and the series it read from Prometheus
+ * (drill-<name>.prometheus.json), and stops the stage.
+ */
 export async function runDrill(
   stage: number,
   drill: Drill,
@@ -14,6 +19,7 @@ export async function runDrill(
     const scale = settings.scale ?? drill.scale;
     const fixtures = await loadData(session, scale, output);
     output(`\nDrill: ${drill.title}`);
+    const startedAtMs = Date.now();
     const report = await drill.run({
       session,
       settings,
@@ -22,7 +28,10 @@ export async function runDrill(
       seconds: (full, quick) => (settings.quick ? quick : full),
       output: (line) => output(`  ${line}`),
     });
-    const files = writeResultFiles(resultsDirectory(stage, settings.publish), `drill-${drill.name}`, {
+    const capture = await captureRunSeries(session, drill, startedAtMs, output);
+    const serverSeries = { stage: session.name, captures: [capture] };
+    const directory = resultsDirectory(stage, settings.publish);
+    const files = writeResultsWithServerSeries(directory, `drill-${drill.name}`, serverSeries, {
       raw: report.raw,
       markdown: report.markdown,
     });

@@ -1,6 +1,7 @@
 import type { ChartPanel } from '@scaling/report';
 import type { ComparisonRow } from './comparison.ts';
 import type { Fixtures } from './mix.ts';
+import type { ServerSeries } from './server-series.ts';
 import type { StageSession } from './stage-session.ts';
 
 /** How a column boots its stage: replicas, their CPUs, a compose variant (see `stackUp`). */
@@ -63,6 +64,8 @@ export interface Experiment<Side> {
   scale: number;
   /** What it compares, in order; without it, the benchmark's columns (the previous stage, then this one). */
   columns?: Column[];
+  /** What the servers did during each column's run, read from the stage's Prometheus and stored with the results. */
+  serverSeries?: ServerSeries[];
   run(context: ExperimentContext<Side>): Promise<Side>;
   compare(results: Side[], labels: string[]): ExperimentComparison;
 }
@@ -107,6 +110,8 @@ export interface Drill {
   title: string;
   description: string;
   scale: number;
+  /** What the servers did during the drill, read from the stage's Prometheus and stored with the results. */
+  serverSeries?: ServerSeries[];
   run(context: DrillContext): Promise<DrillReport>;
 }
 

@@ -2,6 +2,7 @@ import { loadPlan } from '@scaling/stack';
 import { createPrometheusClient, type PrometheusClient } from './prometheus-client.ts';
 import type { ServerSeries } from './server-series.ts';
 import { captureServerSeries, type ServerSeriesCapture } from './server-series-capture.ts';
+import { summarizeCapture } from './server-series-report.ts';
 import type { StageSession } from './stage-session.ts';
 
 /** An experiment or drill, with the server-side series it reads (none when it declares none). */
@@ -18,13 +19,13 @@ export function stagePrometheus(stage: number): PrometheusClient | undefined {
 }
 
 /** Reads, from the stage's Prometheus, the series `run` declares over the window from `startedAtMs` until now. */
-export function captureRunSeries(
+export async function captureRunSeries(
   session: Pick<StageSession, 'stage' | 'label'>,
   run: ReadsServerSeries,
   startedAtMs: number,
   output: (line: string) => void,
 ): Promise<ServerSeriesCapture> {
-  return captureServerSeries({
+  const capture = await captureServerSeries({
     client: stagePrometheus(session.stage),
     series: run.serverSeries ?? [],
     run: run.name,
@@ -36,4 +37,6 @@ export function captureRunSeries(
       `see why it stopped with "pnpm stack logs ${session.stage} prometheus".`,
     output,
   });
+  if (!capture.unavailable) output(`Server side: ${summarizeCapture(capture)}`);
+  return capture;
 }

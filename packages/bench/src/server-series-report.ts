@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type ResultFiles, writeResultFiles } from './results.ts';
 import type { SeriesUnit } from './server-series.ts';
 import type { CapturedSeries, ServerSeriesCapture } from './server-series-capture.ts';
 
@@ -15,6 +16,21 @@ export function writeServerSeries(directory: string, name: string, file: ServerS
   const path = join(directory, `${name}.prometheus.json`);
   writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
   return path;
+}
+
+/**
+ * Writes a run's result files (see `writeResultFiles`) with the server-side section appended to its Markdown, and
+ * `<name>.prometheus.json` beside them; returns every path.
+ */
+export function writeResultsWithServerSeries(
+  directory: string,
+  name: string,
+  serverSeries: ServerSeriesFile,
+  files: ResultFiles,
+): string[] {
+  const markdown = `${files.markdown.trimEnd()}\n\n${renderServerSeriesSection(serverSeries, `${name}.prometheus.json`)}`;
+  const written = writeResultFiles(directory, name, { ...files, markdown });
+  return [...written, writeServerSeries(directory, name, serverSeries)];
 }
 
 /** The Markdown section listing, per run, the extreme of each series (a peak, or the fewest targets up). */
@@ -60,7 +76,7 @@ function extremeOf(captured: CapturedSeries): string | undefined {
   }
   if (!best) return undefined;
   const where = best.labels[captured.by];
-  return `${captured.extreme} ${captured.title} ${formatValue(best.value, captured.unit)}${where ? ` (${where})` : ''}`;
+  return `${captured.title}: ${captured.extreme} ${formatValue(best.value, captured.unit)}${where ? ` (${where})` : ''}`;
 }
 
 export function formatValue(value: number, unit: SeriesUnit): string {

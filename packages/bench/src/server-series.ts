@@ -47,12 +47,22 @@ export const requestP95: ServerSeries = {
   by: 'instance',
 };
 
-/** Queries queued for a connection of a process's own pg pool: the app waits before PgBouncer or Postgres do. */
+/** Checkouts queued for a client of a process's own pg pool: the app waits before PgBouncer or Postgres do. */
 export const poolWaiting: ServerSeries = {
   name: 'pool-waiting',
-  title: 'queries waiting for a pg pool connection, per process',
+  title: 'checkouts waiting for a pg pool client, per process',
   unit: 'count',
-  query: 'max by (instance) (pg_pool_waiting_clients)',
+  query: 'sum by (instance) (pg_pool_waiting_requests)',
+  extreme: 'highest',
+  by: 'instance',
+};
+
+export const poolAcquireP95: ServerSeries = {
+  name: 'pool-acquire-p95',
+  title: 'p95 of the wait for a pg pool client, per process',
+  unit: 'seconds',
+  query:
+    'histogram_quantile(0.95, sum by (instance, le) (rate(pg_pool_acquire_duration_seconds_bucket[$range])))',
   extreme: 'highest',
   by: 'instance',
 };
@@ -99,6 +109,26 @@ export const redisCommandRate: ServerSeries = {
   by: 'instance',
 };
 
+/** As the app sees Redis: a stopped Redis shows as commands failing fast or waiting, not only as Redis's own figures. */
+export const redisCommandP95: ServerSeries = {
+  name: 'redis-command-p95',
+  title: 'p95 of a Redis command as the app timed it, per process',
+  unit: 'seconds',
+  query:
+    'histogram_quantile(0.95, sum by (instance, le) (rate(redis_command_duration_seconds_bucket[$range])))',
+  extreme: 'highest',
+  by: 'instance',
+};
+
+export const redisCommandErrorRate: ServerSeries = {
+  name: 'redis-command-error-rate',
+  title: 'failed Redis commands per second, per process',
+  unit: 'ops/s',
+  query: 'sum by (instance) (rate(redis_command_errors_total[$range]))',
+  extreme: 'highest',
+  by: 'instance',
+};
+
 export const redisMemory: ServerSeries = {
   name: 'redis-memory',
   title: 'memory Redis uses',
@@ -117,41 +147,54 @@ export const nginxActiveConnections: ServerSeries = {
   by: 'instance',
 };
 
+/** Prometheus and the exporters report process metrics too; only the Node processes expose `nodejs_version_info`. */
+const nodeProcesses = 'on (instance) group by (instance) (nodejs_version_info)';
+
 /** CPU seconds per second of each Node process: 1 is one CPU fully busy. */
 export const processCpu: ServerSeries = {
   name: 'process-cpu',
-  title: 'CPU of each Node process',
+  title: 'CPU of a Node process',
   unit: 'cpu',
-  query: 'sum by (instance) (rate(process_cpu_seconds_total[$range]))',
+  query: `sum by (instance) (rate(process_cpu_seconds_total[$range])) and ${nodeProcesses}`,
   extreme: 'highest',
   by: 'instance',
 };
 
 export const processMemory: ServerSeries = {
   name: 'process-memory',
-  title: 'resident memory of each Node process',
+  title: 'resident memory of a Node process',
   unit: 'bytes',
-  query: 'max by (instance) (process_resident_memory_bytes)',
+  query: `max by (instance) (process_resident_memory_bytes) and ${nodeProcesses}`,
   extreme: 'highest',
   by: 'instance',
 };
 
 export const eventLoopDelayP99: ServerSeries = {
   name: 'event-loop-delay-p99',
-  title: 'p99 event-loop delay of each Node process',
+  title: 'p99 event-loop delay of a Node process',
   unit: 'seconds',
   query: 'max by (instance) (nodejs_eventloop_lag_p99_seconds)',
   extreme: 'highest',
   by: 'instance',
 };
 
+/** Every process with the queue's gauges reads the same table, so the processes' values are one figure, not a sum. */
 export const jobQueueDepth: ServerSeries = {
   name: 'job-queue-depth',
-  title: 'jobs waiting to run',
+  title: 'jobs ready to run and not claimed, per kind',
   unit: 'count',
-  query: 'max (job_queue_depth)',
+  query: 'max by (kind) (jobs_queue_depth)',
   extreme: 'highest',
-  by: 'instance',
+  by: 'kind',
+};
+
+export const jobQueueOldestAge: ServerSeries = {
+  name: 'job-queue-oldest-age',
+  title: 'wait of the oldest ready job, per kind',
+  unit: 'seconds',
+  query: 'max by (kind) (jobs_queue_oldest_age_seconds)',
+  extreme: 'highest',
+  by: 'kind',
 };
 
 /** 1 while Prometheus could scrape a target, 0 while it could not: a killed or restarting replica shows here. */

@@ -115,7 +115,7 @@ describe('Capturing server-side series from a real Prometheus', () => {
     expect(broken?.error).toMatch(/^Prometheus refused \/api\/v1\/query_range \(400, bad_data\)/);
     expect(gauge?.series).toHaveLength(1);
     expect(summarizeCapture(capture)).toMatch(
-      /^highest demo waiting [0-2] \(demo\)\. no samples: absent, broken \(Prometheus refused .*\) \(one point every 1 s\)\.$/,
+      /^demo waiting: highest [0-2] \(demo\)\. no samples: absent, broken \(Prometheus refused .*\) \(one point every 1 s\)\.$/,
     );
   });
 
@@ -140,7 +140,7 @@ describe('Capturing server-side series from a real Prometheus', () => {
     });
     expect(rate?.series[0]?.points[0]).toEqual([expect.any(Number), expect.any(Number)]);
     expect(renderServerSeriesSection(stored, 'drill-demo.prometheus.json')).toMatch(
-      /^## Server side, from Prometheus\n\n.*drill-demo\.prometheus\.json.*\n\n- demo-drill, stage 9: highest demo requests per second \d+(\.\d)? req\/s \(\/a\); highest demo waiting [0-2] \(demo\) \(one point every 1 s\)\.$/,
+      /^## Server side, from Prometheus\n\n.*drill-demo\.prometheus\.json.*\n\n- demo-drill, stage 9: demo requests per second: highest \d+(\.\d)? req\/s \(\/a\); demo waiting: highest [0-2] \(demo\) \(one point every 1 s\)\.$/,
     );
   });
 });

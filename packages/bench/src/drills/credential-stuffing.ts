@@ -9,6 +9,13 @@ import { isRead } from '../keyed-writes.ts';
 import { countBy, describeCounts } from '../load-summary.ts';
 import { type RequestOutcome, runOpenLoad } from '../open-load.ts';
 import { summarizeLatencies } from '../percentiles.ts';
+import {
+  eventLoopDelayP99,
+  processCpu,
+  redisCommandRate,
+  requestP95,
+  requestRate,
+} from '../server-series.ts';
 import { readHeavyLoad } from '../steady-load.ts';
 import { markdownTable } from '../table.ts';
 import { classifyOutcome } from '../timeline.ts';
@@ -55,6 +62,7 @@ export const credentialStuffing: Drill = {
   title,
   description,
   scale: 1,
+  serverSeries: [requestRate, requestP95, processCpu, eventLoopDelayP99, redisCommandRate],
   async run(context) {
     const { session, seconds, output, fixtures } = context;
     const attackSeconds = seconds(20, 10);

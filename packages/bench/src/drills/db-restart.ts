@@ -2,6 +2,14 @@ import { stackRestart, stackServiceStatus } from '@scaling/stack';
 import { reportDrill } from '../drill-report.ts';
 import type { Drill } from '../experiment.ts';
 import { runWithFault, usualFaultTiming } from '../fault-run.ts';
+import {
+  pgbouncerWaiting,
+  poolWaiting,
+  postgresConnections,
+  requestP95,
+  serverErrorRate,
+  targetsUp,
+} from '../server-series.ts';
 import { readHeavyLoad } from '../steady-load.ts';
 
 const requestsPerSecond = 50;
@@ -19,6 +27,7 @@ export const dbRestart: Drill = {
   title,
   description,
   scale: 1,
+  serverSeries: [postgresConnections, pgbouncerWaiting, poolWaiting, serverErrorRate, requestP95, targetsUp],
   async run(context) {
     const { session, seconds, output } = context;
     const { durationSeconds, faultAtSeconds } = usualFaultTiming(seconds);

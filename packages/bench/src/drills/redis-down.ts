@@ -3,6 +3,14 @@ import { stackStartService, stackStopService } from '@scaling/stack';
 import { marksBySecond, reportDrill } from '../drill-report.ts';
 import type { Drill } from '../experiment.ts';
 import { runWithFault, usualFaultTiming } from '../fault-run.ts';
+import {
+  redisCommandErrorRate,
+  redisCommandP95,
+  redisCommandRate,
+  redisMemory,
+  requestP95,
+  serverErrorRate,
+} from '../server-series.ts';
 import { rejectedTokens } from '../sessions.ts';
 import {
   bucketByClass,
@@ -30,6 +38,14 @@ export const redisDown: Drill = {
   title,
   description,
   scale: 1,
+  serverSeries: [
+    redisCommandRate,
+    redisCommandErrorRate,
+    redisCommandP95,
+    serverErrorRate,
+    requestP95,
+    redisMemory,
+  ],
   async run(context) {
     const { session, seconds, output, fixtures } = context;
     const { durationSeconds, faultAtSeconds } = usualFaultTiming(seconds);

@@ -17,6 +17,13 @@ import {
 import { countBy, describeCounts, renderMessageCounts } from '../load-summary.ts';
 import { createMix } from '../mix.ts';
 import type { RequestOutcome } from '../open-load.ts';
+import {
+  poolWaiting,
+  postgresTransactionRate,
+  requestRate,
+  serverErrorRate,
+  targetsUp,
+} from '../server-series.ts';
 import { classifyOutcome } from '../timeline.ts';
 import { bucketByReplica, renderReplicaTimeline } from '../timeline-by-class.ts';
 import {
@@ -45,6 +52,7 @@ export const replicaKill: Drill = {
   title,
   description,
   scale: 1,
+  serverSeries: [requestRate, serverErrorRate, targetsUp, poolWaiting, postgresTransactionRate],
   async run(context) {
     const { session, seconds, output, fixtures } = context;
     const replicas = replicaNames(session.stage);

@@ -3,6 +3,13 @@ import { marksBySecond, reportDrill } from '../drill-report.ts';
 import type { Drill } from '../experiment.ts';
 import { runWithFault } from '../fault-run.ts';
 import { failedRequests } from '../load-summary.ts';
+import {
+  nginxActiveConnections,
+  processMemory,
+  requestRate,
+  serverErrorRate,
+  targetsUp,
+} from '../server-series.ts';
 import { bucketByReplica, renderReplicaTimeline } from '../timeline-by-class.ts';
 import {
   keyedLoad,
@@ -27,6 +34,7 @@ export const rollingRestart: Drill = {
   title,
   description,
   scale: 1,
+  serverSeries: [requestRate, serverErrorRate, targetsUp, nginxActiveConnections, processMemory],
   async run(context) {
     const { session, seconds, output } = context;
     const replicas = replicaNames(session.stage);

@@ -7,6 +7,7 @@ import { digestPayload } from '../experiments/read-latency-under-job.ts';
 import { runWithFault, usualFaultTiming } from '../fault-run.ts';
 import { enqueueJob, type JobRow, jobState, readJob, waitUntilClaimed, waitUntilDone } from '../job-watch.ts';
 import { failedRequests } from '../load-summary.ts';
+import { jobQueueDepth, jobQueueOldestAge, processCpu, requestP95, targetsUp } from '../server-series.ts';
 import { readHeavyLoad } from '../steady-load.ts';
 
 const requestsPerSecond = 50;
@@ -26,6 +27,7 @@ export const workerCrash: Drill = {
   title,
   description,
   scale: 1,
+  serverSeries: [jobQueueDepth, jobQueueOldestAge, processCpu, targetsUp, requestP95],
   async run(context) {
     const { session, seconds, output } = context;
     const { durationSeconds, faultAtSeconds } = usualFaultTiming(seconds);

@@ -4,6 +4,7 @@ import { type CpuUsage, cpuUsageBetween, stageCpuGroups, takeSnapshot } from '..
 import { defineExperiment } from '../experiment.ts';
 import { loadProgress } from '../live-progress.ts';
 import { renderMessageCounts } from '../load-summary.ts';
+import { pgbouncerWaiting, postgresConnections, postgresTransactionRate } from '../server-series.ts';
 import { markdownTable } from '../table.ts';
 
 const clients = 500;
@@ -34,6 +35,7 @@ export const connectionChurn = defineExperiment<ChurnSide>({
     'thread). The CPU time of the load generator (the bench process, where the clients compute their side of ' +
     'SCRAM), PgBouncer and Postgres is read from /proc over the run. A failed attempt waits 100 ms before the next.',
   scale: 1,
+  serverSeries: [postgresConnections, pgbouncerWaiting, postgresTransactionRate],
   async run({ session, seconds, output, settings }) {
     const durationSeconds = seconds(30, 8);
     const target = redactPassword(session.appDatabaseUrl);

@@ -4,6 +4,14 @@ import { beforeAndAfter, defineExperiment } from '../experiment.ts';
 import { runWithFault, usualFaultTiming } from '../fault-run.ts';
 import { enqueueJob, type JobRow, jobState, waitUntilClaimed, waitUntilDone } from '../job-watch.ts';
 import { failedRequests, renderMessageCounts } from '../load-summary.ts';
+import {
+  jobQueueDepth,
+  jobQueueOldestAge,
+  processCpu,
+  requestRate,
+  serverErrorRate,
+  targetsUp,
+} from '../server-series.ts';
 import { rejectedTokens } from '../sessions.ts';
 import { readHeavyLoad } from '../steady-load.ts';
 import { markdownTable } from '../table.ts';
@@ -51,6 +59,7 @@ export const crashingJob = defineExperiment<CrashSide>({
     'memory are gone. From stage 2 on it is the worker: the API does not notice. Either way the job is claimed again once ' +
     'its lease runs out.',
   scale: 1,
+  serverSeries: [requestRate, serverErrorRate, targetsUp, jobQueueDepth, jobQueueOldestAge, processCpu],
   async run(context) {
     const { session, seconds, output, fixtures } = context;
     const { durationSeconds, faultAtSeconds } = usualFaultTiming(seconds);

@@ -7,6 +7,16 @@ import { loadProgress } from '../live-progress.ts';
 import { failedRequests } from '../load-summary.ts';
 import { type OpenLoadResult, runOpenLoad } from '../open-load.ts';
 import { runScenario } from '../run-scenario.ts';
+import {
+  eventLoopDelayP99,
+  jobQueueDepth,
+  poolAcquireP95,
+  poolWaiting,
+  postgresConnections,
+  processCpu,
+  requestP95,
+  requestRate,
+} from '../server-series.ts';
 import { markdownTable } from '../table.ts';
 
 /** The arrival rate is this share of the previous stage's closed-model maximum: loaded, not saturated. */
@@ -49,6 +59,16 @@ export const readLatencyUnderJob = defineExperiment<ReadLatencySide>({
     'queued). In stage 1 the job runs inside the API process, on the CPU Postgres also uses; from stage 2 on it runs in ' +
     "the worker process. The rate is set once, from the previous stage's closed-model maximum, and used for both stages.",
   scale: 1,
+  serverSeries: [
+    requestRate,
+    requestP95,
+    poolWaiting,
+    poolAcquireP95,
+    jobQueueDepth,
+    postgresConnections,
+    processCpu,
+    eventLoopDelayP99,
+  ],
   async run(context) {
     const { session, output } = context;
     const calibration = context.before ? undefined : await calibrate(context);

@@ -8,6 +8,15 @@ import { loadProgress } from '../live-progress.ts';
 import { failedRequests } from '../load-summary.ts';
 import type { RunMetadata } from '../metadata.ts';
 import { runScenario, type ScenarioResult } from '../run-scenario.ts';
+import {
+  eventLoopDelayP99,
+  pgbouncerWaiting,
+  poolWaiting,
+  postgresTransactionRate,
+  processCpu,
+  requestP95,
+  requestRate,
+} from '../server-series.ts';
 import { markdownTable } from '../table.ts';
 
 /** What the bench itself spends: autocannon runs in its process. */
@@ -45,6 +54,15 @@ export const replicaScaling = defineExperiment<ReplicaScalingSide>({
     "generator's address, so with the shipped limits the storm would measure 429s, not password checks; the variant " +
     "lifts nginx's login limit and raises the app's far above what scrypt allows.",
   scale: 1,
+  serverSeries: [
+    requestRate,
+    requestP95,
+    processCpu,
+    eventLoopDelayP99,
+    poolWaiting,
+    pgbouncerWaiting,
+    postgresTransactionRate,
+  ],
   columns: [
     {
       label: '1 replica (CPU 0)',

@@ -3,6 +3,14 @@ import { defineExperiment } from '../experiment.ts';
 import { loadProgress } from '../live-progress.ts';
 import { failedRequests } from '../load-summary.ts';
 import { type OpenLoadResult, type RequestOutcome, runOpenLoad } from '../open-load.ts';
+import {
+  nginxActiveConnections,
+  processCpu,
+  redisCommandRate,
+  requestP95,
+  requestRate,
+  serverErrorRate,
+} from '../server-series.ts';
 import { markdownTable } from '../table.ts';
 import { type ClassCounts, countByClass, isAuthenticated } from '../timeline-by-class.ts';
 
@@ -42,6 +50,14 @@ export const sessionsBehindBalancer = defineExperiment<SessionsSide>({
     "client's address pins the login too, but every client behind one address (here the one load generator) shares " +
     'one replica. The users log in through nginx just before each run, as a client would.',
   scale: 1,
+  serverSeries: [
+    requestRate,
+    serverErrorRate,
+    requestP95,
+    redisCommandRate,
+    nginxActiveConnections,
+    processCpu,
+  ],
   columns: [
     { label: 'memory sessions, round robin', stage: 3, boot: { variant: 'memory-sessions' } },
     { label: 'Redis sessions, round robin', stage: 3 },
