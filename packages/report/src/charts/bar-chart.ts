@@ -25,6 +25,8 @@ interface BarRow {
   series: string;
   value: number | null;
   label: string;
+  /** Where the label stands: after its bar, or at zero for "n/a" (a null position would drop the label). */
+  labelAt: number;
 }
 
 /** One panel of the vertical concatenation: vega-lite exports no name for it. */
@@ -44,7 +46,7 @@ export function barChartSpec(chart: BarChart): TopLevelSpec {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: chart.title,
     config: chartConfig,
-    vconcat: chart.panels.map((panel) => panelSpec(panel, panel.series ?? chart.series)),
+    vconcat: chart.panels.map((panel, index) => panelSpec(panel, panel.series ?? chart.series, index)),
     spacing: 28,
     resolve: {
       scale: { color: 'independent', x: 'independent', y: 'independent', yOffset: 'independent' },
@@ -53,15 +55,17 @@ export function barChartSpec(chart: BarChart): TopLevelSpec {
   };
 }
 
-function panelSpec(panel: ChartPanel, series: string[]): PanelSpec {
+/** Vega-Lite names a unit's data and marks after its `name`: two panels with one name would draw one's data twice. */
+function panelSpec(panel: ChartPanel, series: string[], index: number): PanelSpec {
   const rows: BarRow[] = panel.groups.flatMap((group) =>
-    series.map((name, index) => {
-      const value = group.values[index];
+    series.map((name, seriesIndex) => {
+      const value = group.values[seriesIndex];
       return {
         group: wrapText(group.label, labelLineLength).join('\n'),
         series: name,
         value: value ?? null,
         label: value === undefined ? 'n/a' : formatValue(value),
+        labelAt: value ?? 0,
       };
     }),
   );
@@ -93,7 +97,7 @@ function panelSpec(panel: ChartPanel, series: string[]): PanelSpec {
     encoding: { y, yOffset },
     layer: [
       {
-        name: 'bars',
+        name: `panel${index}_bars`,
         mark: { type: 'bar' },
         transform: [{ filter: 'datum.value != null' }],
         encoding: {
@@ -102,10 +106,10 @@ function panelSpec(panel: ChartPanel, series: string[]): PanelSpec {
         },
       },
       {
-        name: 'values',
+        name: `panel${index}_values`,
         mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 },
         encoding: {
-          x,
+          x: { ...x, field: 'labelAt' },
           text: { field: 'label' },
         },
       },
