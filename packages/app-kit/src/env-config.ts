@@ -8,6 +8,22 @@ export const listenEnv = {
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
 };
 
+/**
+ * Where the process serves `GET /metrics` for Prometheus, on the HOST of `listenEnv`: a port apart from the API's,
+ * so the API never publishes it. Every process on one host needs its own (the stack runner gives each one).
+ */
+export const metricsEnv = {
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9464),
+};
+
+/** The metrics endpoint of a configuration that spreads `listenEnv` (or a HOST of its own) and `metricsEnv`. */
+export function metricsListen(config: { HOST: string; METRICS_PORT: number }): {
+  host: string;
+  port: number;
+} {
+  return { host: config.HOST, port: config.METRICS_PORT };
+}
+
 export const logLevelEnv = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };

@@ -1,12 +1,16 @@
 import { createPool } from '@scaling/db';
-import { createWorker, jobHandlers } from '@scaling/jobs';
+import { createWorker, jobHandlers, observeJobQueue } from '@scaling/jobs';
+import { createMetricsRegistry, startMetricsServer } from '@scaling/metrics';
 import pino from 'pino';
 import { z } from 'zod';
 import {
   databasePoolOptions,
   databaseUrlEnv,
+  listenEnv,
   loadEnvConfig,
   logLevelEnv,
+  metricsEnv,
+  metricsListen,
   wholeNumber,
 } from './env-config.ts';
 import { closeGracefully } from './graceful.ts';
@@ -15,6 +19,9 @@ import { closeGracefully } from './graceful.ts';
 const workerConfigSchema = z.object({
   ...logLevelEnv,
   ...databaseUrlEnv,
+  // The worker serves no API, only its metrics, on this address.
+  HOST: listenEnv.HOST,
+  ...metricsEnv,
   // A connection per running job, plus one to claim the next jobs and renew leases.
   DATABASE_POOL_MAX: wholeNumber(1, 4),
   JOBS_CONCURRENCY: wholeNumber(1, 2),
@@ -28,11 +35,15 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
 
 /**
  * Runs every job kind until SIGTERM. A running job then gets 25 s to finish, inside compose's stop_grace_period
- * (30 s); one cut short is retried after its lease.
+ * (30 s); one cut short is retried after its lease. The queue's depth and age are reported here, by the process
+ * that drains it, with its pool and its event loop.
  */
-export function runWorkerProcess(config: WorkerConfig): void {
+export async function runWorkerProcess(config: WorkerConfig): Promise<void> {
   const logger = pino({ level: config.LOG_LEVEL });
-  const pool = createPool(databasePoolOptions(config), logger);
+  const registry = createMetricsRegistry();
+  const pool = createPool(databasePoolOptions(config), logger, { registry });
+  observeJobQueue({ pool, registry, kinds: Object.keys(jobHandlers), logger });
+  const metricsServer = await startMetricsServer(registry, metricsListen(config));
   const worker = createWorker({ pool, handlers: jobHandlers, concurrency: config.JOBS_CONCURRENCY, logger });
   closeGracefully(
     logger,
@@ -40,9 +51,13 @@ export function runWorkerProcess(config: WorkerConfig): void {
     async () => {
       await worker.stop();
       await pool.end();
+      await metricsServer.close();
     },
     25_000,
   );
   worker.start();
-  logger.info({ concurrency: config.JOBS_CONCURRENCY }, 'The worker is running jobs.');
+  logger.info(
+    { concurrency: config.JOBS_CONCURRENCY, metricsUrl: metricsServer.url },
+    'The worker is running jobs.',
+  );
 }

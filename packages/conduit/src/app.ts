@@ -1,4 +1,5 @@
 import { type PoolOptions, postgresPlugin } from '@scaling/db';
+import { type MetricsOptions, metricsPlugin } from '@scaling/metrics';
 import { traceLogFields } from '@scaling/tracing';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { frameworkErrors } from './http/error-handler.ts';
@@ -25,6 +26,11 @@ export interface ConduitAppOptions {
     timeouts?: Partial<ServerTimeouts>;
   };
   database: PoolOptions;
+  /**
+   * The process's metrics registry and where to serve it: the app then measures its requests and its pool into it,
+   * and the stage hands the same registry to the clients it adds.
+   */
+  metrics?: MetricsOptions;
   /** Clients the stage adds (Redis, ...), registered after Postgres and before the API that uses them. */
   clients?: (app: FastifyInstance) => Promise<void>;
   /**
@@ -56,7 +62,8 @@ export async function buildConduitApp(options: ConduitAppOptions): Promise<Fasti
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
   });
-  await app.register(postgresPlugin, options.database);
+  if (options.metrics) await app.register(metricsPlugin, options.metrics);
+  await app.register(postgresPlugin, { ...options.database, metrics: options.metrics?.registry });
   await options.clients?.(app);
   const api = typeof options.conduit === 'function' ? options.conduit(app) : options.conduit;
   const repositories = (options.repositories ?? createRepositories)({ primary: app.pg }, app);

@@ -1,5 +1,6 @@
 export { migrationsDir, runMigrations } from './migrate.ts';
 export { createPool, type PoolOptions, poolDefaults } from './pool.ts';
+export type { PoolMetricsOptions } from './pool-metrics.ts';
 export { type PostgresPluginOptions, postgresPlugin } from './postgres-plugin.ts';
 export { type Queryable, withTransaction } from './transaction.ts';
 export { isDatabaseUnavailable } from './unavailable.ts';

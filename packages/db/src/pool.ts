@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { createMeasuredPool, type PoolMetricsOptions } from './pool-metrics.ts';
 
 export interface PoolOptions {
   connectionString: string;
@@ -26,13 +27,15 @@ export const poolDefaults = { max: 10, connectTimeoutMs: 5_000, queryTimeoutMs: 
 export function createPool(
   options: PoolOptions,
   logger: { error(details: object, message: string): void },
+  metrics?: PoolMetricsOptions,
 ): pg.Pool {
-  const pool = new pg.Pool({
+  const config: pg.PoolConfig = {
     connectionString: options.connectionString,
     max: options.max ?? poolDefaults.max,
     connectionTimeoutMillis: options.connectTimeoutMs ?? poolDefaults.connectTimeoutMs,
     query_timeout: options.queryTimeoutMs ?? poolDefaults.queryTimeoutMs,
-  });
+  };
+  const pool = metrics ? createMeasuredPool(config, metrics) : new pg.Pool(config);
   pool.on('error', (error) => logger.error({ err: error }, 'An idle PostgreSQL connection failed.'));
   return pool;
 }

@@ -1,3 +1,4 @@
+import type { Registry } from '@scaling/metrics';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type pg from 'pg';
@@ -9,10 +10,13 @@ declare module 'fastify' {
   }
 }
 
-export type PostgresPluginOptions = PoolOptions;
+export interface PostgresPluginOptions extends PoolOptions {
+  /** The process's registry, when the pool reports its clients and checkout times (`pg_pool_*`). */
+  metrics?: Registry;
+}
 
-async function postgres(app: FastifyInstance, options: PostgresPluginOptions): Promise<void> {
-  const pool = createPool(options, app.log);
+async function postgres(app: FastifyInstance, { metrics, ...options }: PostgresPluginOptions): Promise<void> {
+  const pool = createPool(options, app.log, metrics ? { registry: metrics } : undefined);
   app.decorate('pg', pool);
   app.addHook('onClose', async () => {
     await pool.end();

@@ -14,6 +14,7 @@ export { notifyFollowers } from './handlers/notify-followers.ts';
 export { recomputePopularTags } from './handlers/recompute-popular-tags.ts';
 export { weeklyDigest } from './handlers/weekly-digest.ts';
 export { type JobsPluginOptions, jobsPlugin } from './plugin.ts';
+export { observeJobQueue, type QueueMetricsOptions } from './queue-metrics.ts';
 export type {
   AnyJobHandlers,
   ClaimedJob,

@@ -1,5 +1,7 @@
+import type { Registry } from '@scaling/metrics';
 import fp from 'fastify-plugin';
 import { jobHandlers } from './handlers/index.ts';
+import { observeJobQueue } from './queue-metrics.ts';
 import type { AnyJobHandlers } from './types.ts';
 import { createWorker } from './worker.ts';
 
@@ -10,6 +12,8 @@ export interface JobsPluginOptions {
   enabled?: boolean;
   /** The kinds this worker runs; every kind in jobHandlers when omitted. */
   handlers?: AnyJobHandlers;
+  /** The process's registry, when the queue's depth and oldest age are reported (`jobs_queue_*`). */
+  metrics?: Registry;
 }
 
 /** Runs the job worker inside the API process (stage 1): it starts once the app is ready and drains on close. */
@@ -24,6 +28,14 @@ export const jobsPlugin = fp<JobsPluginOptions>(
       pollIntervalMs: options.pollIntervalMs,
       logger: app.log.child({ module: 'jobs' }),
     });
+    if (options.metrics) {
+      observeJobQueue({
+        pool: app.pg,
+        registry: options.metrics,
+        kinds: Object.keys(handlers),
+        logger: app.log,
+      });
+    }
     app.addHook('onReady', async () => worker.start());
     app.addHook('onClose', async () => worker.stop());
   },

@@ -32,6 +32,9 @@ export function createRedisClient(options: RedisClientOptions, logger?: RedisCon
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
     retryStrategy: (attempt) => Math.min(attempt * 100, maxReconnectDelayMs),
+    // Redis before 7.2 (Debian 12 ships 7.0) answers the CLIENT SETINFO sent on each connection with an error,
+    // which would count as failing commands in redis_command_errors_total on every reconnection.
+    disableClientInfo: true,
   });
   // Every failed reconnection emits 'error'; one line when the connection is lost and one when it is back is enough.
   let connectionLost = false;

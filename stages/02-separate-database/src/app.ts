@@ -1,4 +1,10 @@
-import { buildConduitApp, credentialLimits, databasePoolOptions } from '@scaling/app-kit';
+import {
+  buildConduitApp,
+  createMetricsRegistry,
+  credentialLimits,
+  databasePoolOptions,
+  metricsListen,
+} from '@scaling/app-kit';
 import { articlePublished } from '@scaling/jobs';
 import { createMemoryRateLimiter } from '@scaling/rate-limit';
 import { createMemorySessionStore } from '@scaling/sessions';
@@ -12,6 +18,7 @@ export async function buildApp(config: Config) {
   return buildConduitApp({
     logLevel: config.LOG_LEVEL,
     database: databasePoolOptions(config),
+    metrics: { registry: createMetricsRegistry(), listen: metricsListen(config) },
     conduit: {
       sessions: createMemorySessionStore(),
       hooks: { articlePublished },

@@ -1,4 +1,10 @@
-import { buildConduitApp, credentialLimits, databasePoolOptions } from '@scaling/app-kit';
+import {
+  buildConduitApp,
+  createMetricsRegistry,
+  credentialLimits,
+  databasePoolOptions,
+  metricsListen,
+} from '@scaling/app-kit';
 import { createRedisIdempotencyStore } from '@scaling/idempotency';
 import { articlePublished } from '@scaling/jobs';
 import { createRedisRateLimiter } from '@scaling/rate-limit';
@@ -13,6 +19,7 @@ import type { DrainSwitch } from './drain.ts';
  * Any replica can serve any request, and any replica can die.
  */
 export async function buildApp(config: Config, drain: DrainSwitch) {
+  const metrics = createMetricsRegistry();
   return buildConduitApp({
     logLevel: config.LOG_LEVEL,
     server: {
@@ -24,8 +31,9 @@ export async function buildApp(config: Config, drain: DrainSwitch) {
       trustedProxies: config.TRUSTED_PROXIES,
     },
     database: databasePoolOptions(config),
+    metrics: { registry: metrics, listen: metricsListen(config) },
     clients: async (app) => {
-      await app.register(redisPlugin, { url: config.REDIS_URL });
+      await app.register(redisPlugin, { url: config.REDIS_URL, metrics });
     },
     conduit: (app) => ({
       sessions:
