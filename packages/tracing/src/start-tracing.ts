@@ -24,15 +24,26 @@ export interface Tracing {
 const exportTimeoutMs = 5_000;
 
 /**
+ * Keeps `ratio` of the traces, chosen by trace id, so every service and replica keeps the same ones. A span inside
+ * this process follows its parent. A caller's `sampled` flag makes a trace eligible but does not force it in:
+ * nginx marks every request it starts a trace for, and a client must not be able to make the servers record
+ * everything it sends; a caller's "not sampled" is followed.
+ */
+function parentBasedRatio(ratio: number): ParentBasedSampler {
+  const byTraceId = new TraceIdRatioBasedSampler(ratio);
+  return new ParentBasedSampler({ root: byTraceId, remoteParentSampled: byTraceId });
+}
+
+/**
  * Installs OpenTelemetry for the whole process: W3C trace context (traceparent in, and out of every instrumented
- * client), a sampler that follows the caller's decision and otherwise keeps OTEL_TRACES_SAMPLER_ARG of the traces,
+ * client), a sampler that keeps OTEL_TRACES_SAMPLER_ARG of the traces,
  * and a batching Zipkin exporter. With OTEL_TRACES_EXPORTER=none nothing is installed and nothing is patched.
  */
 export function startTracing(config: TracingConfig): Tracing | undefined {
   if (config.OTEL_TRACES_EXPORTER === 'none') return undefined;
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': config.OTEL_SERVICE_NAME }),
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.OTEL_TRACES_SAMPLER_ARG) }),
+    sampler: parentBasedRatio(config.OTEL_TRACES_SAMPLER_ARG),
     spanProcessors: [
       new BatchSpanProcessor({
         exporter: new ZipkinExporter({ url: config.OTEL_EXPORTER_ZIPKIN_ENDPOINT }),

@@ -5,9 +5,17 @@ import { nodeKind } from './node.ts';
 import { pgbouncerKind } from './pgbouncer.ts';
 import { postgresKind } from './postgres.ts';
 import { redisKind } from './redis.ts';
+import { zipkinKind } from './zipkin.ts';
 
 /** Checked in order; later stages add their servers (kafka, ...) here. */
-export const serviceKinds: ServiceKind[] = [postgresKind, pgbouncerKind, redisKind, nginxKind, nodeKind];
+export const serviceKinds: ServiceKind[] = [
+  postgresKind,
+  pgbouncerKind,
+  redisKind,
+  nginxKind,
+  zipkinKind,
+  nodeKind,
+];
 
 export function kindOf(name: string, service: ComposeService): ServiceKind {
   const kind = serviceKinds.find((candidate) => candidate.matches(service));
