@@ -40,6 +40,7 @@ h3 { font-size: 16px; margin: 24px 0 6px; }
 p, li { max-width: 80ch; }
 .lead { font-size: 16px; color: var(--muted); }
 .card { background: #fff; border: 1px solid var(--rule); border-radius: 6px; padding: 12px 16px; margin: 12px 0; }
+.card h2 { margin-top: 4px; }
 .pass { color: #1a7f37; font-weight: 600; }
 .fail { color: #cf222e; font-weight: 600; }
 code { font: 13px ui-monospace, monospace; background: #eff1f3; padding: 1px 4px; border-radius: 4px; }
