@@ -27,6 +27,9 @@ command -v setpriv >/dev/null || missing_debs+=(util-linux)
 [ -x /usr/bin/prometheus-pgbouncer-exporter ] || missing_debs+=(prometheus-pgbouncer-exporter)
 [ -x /usr/bin/prometheus-redis-exporter ] || missing_debs+=(prometheus-redis-exporter)
 [ -x /usr/bin/prometheus-nginx-exporter ] || missing_debs+=(prometheus-nginx-exporter)
+# Debian's PgBouncer exporter cannot read PgBouncer 1.18's SHOW STATS; the PyPI one below runs on these instead.
+/usr/bin/python3 -c 'import ensurepip, psycopg2, prometheus_client, yaml' 2>/dev/null ||
+  missing_debs+=(python3-venv python3-psycopg2 python3-prometheus-client python3-yaml)
 [ -x /usr/bin/chromium ] || missing_debs+=(chromium)
 command -v java >/dev/null || missing_debs+=(openjdk-17-jre-headless)
 command -v curl >/dev/null || missing_debs+=(curl)
@@ -103,6 +106,16 @@ if [ "$("$TOOLS/schemathesis/bin/schemathesis" --version 2>/dev/null)" != "schem
   rm -rf "$TOOLS/schemathesis"
   python3 -m venv "$TOOLS/schemathesis"
   "$TOOLS/schemathesis/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+# The native PgBouncer exporter (packages/stack/src/kinds/pgbouncer-exporter.ts), over Debian's psycopg2 and
+# prometheus_client: its own pins ask for versions that no longer build.
+PGBOUNCER_EXPORTER_VERSION=2.1.2
+if ! "$TOOLS/pgbouncer-exporter/bin/pip" show prometheus-pgbouncer-exporter 2>/dev/null | grep -qx "Version: $PGBOUNCER_EXPORTER_VERSION"; then
+  step "installing prometheus-pgbouncer-exporter $PGBOUNCER_EXPORTER_VERSION into .tools/pgbouncer-exporter"
+  rm -rf "$TOOLS/pgbouncer-exporter"
+  /usr/bin/python3 -m venv --system-site-packages "$TOOLS/pgbouncer-exporter"
+  "$TOOLS/pgbouncer-exporter/bin/pip" install --quiet --disable-pip-version-check --no-deps \
+    "prometheus-pgbouncer-exporter==$PGBOUNCER_EXPORTER_VERSION" "python-json-logger==2.0.7"
 fi
 # Zipkin, the tracing backend, runs from its executable jar on Maven Central (Java 17), checked against its SHA-1.
 ZIPKIN_VERSION=3.4.2

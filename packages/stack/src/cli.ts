@@ -3,6 +3,8 @@ import { stackKill, stackRestart, stackStartService, stackStopService } from './
 import { stackDown } from './down.ts';
 import { parseCpusets, parseScale, type StackOptions } from './load.ts';
 import { stackLogs } from './logs.ts';
+import { writePrometheusFiles } from './prometheus-files.ts';
+import { resolveStage } from './stage.ts';
 import { stackStatus } from './status.ts';
 import { stackUp } from './up.ts';
 
@@ -15,6 +17,8 @@ Runs a stage's docker-compose.yml as native processes on 127.0.0.1.
   down <stage> [--volumes]     stop every service; --volumes also deletes the data
   ps <stage>                   show each process: pid, state, restarts, ports
   logs <stage> [service] [-f]  print the logs; -f follows them
+  prometheus <stage>           regenerate config/prometheus.yml and config/prometheus-rules.yml from the
+                               stage's docker-compose.yml (after adding or removing a service)
 
   <service> is a service (every replica) or one replica (app.2):
   restart <stage> <service>    graceful stop, start, wait until ready and (behind nginx) routed to again;
@@ -79,6 +83,9 @@ async function main(argv: string[]): Promise<void> {
       });
       return;
     }
+    case 'prometheus':
+      writePrometheusFiles(resolveStage(stage));
+      return;
     case 'restart':
       await stackRestart(stage, required(service, command), settings);
       return;

@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import type { ComposeFile, ComposeService, DependencyCondition } from './compose.ts';
 import { composeEnvironment, rewriteAddresses } from './environment.ts';
 import { kindOf } from './kinds/index.ts';
+import { metricsContainerPort, metricsPortsOf } from './metrics-ports.ts';
 import { type PortMapping, parsePorts } from './ports.ts';
 import { parseRestartPolicy } from './restart-policy.ts';
 import type { StageRef } from './stage.ts';
@@ -38,8 +39,13 @@ export function planStack(compose: ComposeFile, stage: StageRef, options: PlanOp
       throw new Error(`There is no service "${name}" to scale: choose one of ${names.join(', ')}.`);
   }
   const replicas = new Map(names.map((name) => [name, replicasOf(name, serviceOf(name), options.scale)]));
+  const metricsPorts = metricsPortsOf(compose, replicas);
   const replicaPorts = new Map(
-    names.map((name) => [name, instancePorts(name, serviceOf(name), replicas.get(name) ?? 1, httpPort)]),
+    names.map((name) => {
+      const ports = instancePorts(name, serviceOf(name), replicas.get(name) ?? 1, httpPort);
+      const metrics = metricsPorts.get(name);
+      return [name, metrics ? ports.map((own, index) => [...own, metrics[index] as PortMapping]) : ports];
+    }),
   );
   assertDistinctPorts(replicaPorts);
   // Only a service with one process has one address; replicas are reached through a balancer's upstream.
@@ -141,21 +147,26 @@ function instancePorts(
   const published = parsePorts(name, service).map((port) =>
     port.host === defaultHttpPort ? { ...port, host: httpPort } : port,
   );
+  const exposed = (service.expose ?? [])
+    .map((port) => Number(String(port).replace(/\/(tcp|udp)$/, '')))
+    .filter((port) => port !== metricsContainerPort);
+  const fixed = service['x-native-port'];
   if (published.length > 0) {
     if (replicas > 1) {
       throw new Error(
         `Service "${name}" runs ${replicas} replicas and publishes a host port, which only one process can hold: publish the port on a balancer in front of it and give "${name}" expose: ["<port>"] instead.`,
       );
     }
-    return [published];
+    // A published entry point may also listen on one port for the compose network only (nginx's stub_status).
+    const internal =
+      fixed !== undefined && exposed.length === 1 ? [{ container: exposed[0] as number, host: fixed }] : [];
+    return [[...published, ...internal]];
   }
-  const exposed = (service.expose ?? []).map((port) => Number(String(port).replace(/\/(tcp|udp)$/, '')));
   if (exposed.length > 1) {
     throw new Error(
       `Service "${name}" exposes ${exposed.length} ports; natively a service without published ports may expose one.`,
     );
   }
-  const fixed = service['x-native-port'];
   if (fixed !== undefined) {
     if (replicas > 1) {
       throw new Error(

@@ -35,6 +35,8 @@ export interface UpOptions extends StackOptions {
 
 export interface UpResult {
   apiUrl: string | null;
+  /** Prometheus' UI, when the stage runs one. */
+  prometheusUrl: string | null;
   services: StackStatus[];
 }
 
@@ -59,7 +61,11 @@ async function bringUpAll(plan: LoadedPlan, options: UpOptions): Promise<UpResul
   );
   const apiUrl = publishesApi ? `http://127.0.0.1:${plan.httpPort}/api` : null;
   if (apiUrl) output(`API: ${apiUrl}`);
-  return { apiUrl, services: await stackStatus(plan.stage, options) };
+  const prometheusPort = plan.services.find((service) => service.kind === 'prometheus')?.instances[0]
+    ?.ports[0];
+  const prometheusUrl = prometheusPort ? `http://127.0.0.1:${prometheusPort.host}` : null;
+  if (prometheusUrl) output(`Prometheus: ${prometheusUrl} (targets: ${prometheusUrl}/targets)`);
+  return { apiUrl, prometheusUrl, services: await stackStatus(plan.stage, options) };
 }
 
 /** Instances the plan no longer has (scaled down, or renamed from `app` to `app.1` by a scale-up) would hold ports. */

@@ -1,4 +1,5 @@
 import { healthcheckUrl } from '../command.ts';
+import { metricsContainerPort } from '../metrics-ports.ts';
 import type { PlanContext, ReadinessProbe } from '../types.ts';
 
 /**
@@ -15,8 +16,11 @@ export function healthcheckProbe(context: PlanContext): ReadinessProbe | null {
   return { type: 'http', url: url.href };
 }
 
-/** Without a URL to fetch, a listening port will do, and a process without ports must simply stay alive. */
+/**
+ * Without a URL to fetch, a listening port will do, and a process without ports must simply stay alive. The metrics
+ * port says nothing about the service's own work, so it does not count.
+ */
 export function fallbackProbe(context: PlanContext): ReadinessProbe {
-  const [listening] = context.ports;
+  const [listening] = context.ports.filter((port) => port.container !== metricsContainerPort);
   return listening ? { type: 'tcp', port: listening.host } : { type: 'started' };
 }

@@ -1,10 +1,15 @@
 import type { ComposeService } from '../compose.ts';
 import type { ServiceKind } from '../types.ts';
 import { nginxKind } from './nginx.ts';
+import { nginxExporterKind } from './nginx-exporter.ts';
 import { nodeKind } from './node.ts';
 import { pgbouncerKind } from './pgbouncer.ts';
+import { pgbouncerExporterKind } from './pgbouncer-exporter.ts';
 import { postgresKind } from './postgres.ts';
+import { postgresExporterKind } from './postgres-exporter.ts';
+import { prometheusKind } from './prometheus.ts';
 import { redisKind } from './redis.ts';
+import { redisExporterKind } from './redis-exporter.ts';
 import { zipkinKind } from './zipkin.ts';
 
 /** Checked in order; later stages add their servers (kafka, ...) here. */
@@ -13,6 +18,11 @@ export const serviceKinds: ServiceKind[] = [
   pgbouncerKind,
   redisKind,
   nginxKind,
+  prometheusKind,
+  postgresExporterKind,
+  pgbouncerExporterKind,
+  redisExporterKind,
+  nginxExporterKind,
   zipkinKind,
   nodeKind,
 ];

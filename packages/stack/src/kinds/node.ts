@@ -1,5 +1,6 @@
 import { commandArgs } from '../command.ts';
 import type { ComposeService } from '../compose.ts';
+import { metricsContainerPort } from '../metrics-ports.ts';
 import type { KindPlan, PlanContext, ServiceKind } from '../types.ts';
 import { fallbackProbe, healthcheckProbe } from './healthcheck.ts';
 
@@ -15,11 +16,12 @@ export const nodeKind: ServiceKind = {
       );
     }
     const env = { ...context.env };
-    // Natively there is no port mapping: the process itself listens on 127.0.0.1 and its own port.
-    if (context.ports.length === 1) {
-      env.HOST = '127.0.0.1';
-      env.PORT = String(context.ports[0]?.host);
-    }
+    const serving = context.ports.filter((port) => port.container !== metricsContainerPort);
+    const metrics = context.ports.find((port) => port.container === metricsContainerPort);
+    // Natively there is no port mapping: the process itself listens on 127.0.0.1 and its own ports.
+    if (serving.length === 1 || metrics) env.HOST = '127.0.0.1';
+    if (serving.length === 1) env.PORT = String(serving[0]?.host);
+    if (metrics) env.METRICS_PORT = String(metrics.host);
     // Docker gives each container its own hostname; natively the instance name tells replicas apart (X-Served-By).
     env.INSTANCE_NAME ??= context.instance;
     return {

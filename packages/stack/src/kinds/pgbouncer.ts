@@ -29,18 +29,35 @@ function probeFor(
 
 /**
  * The auth file as edoburu/pgbouncer's entrypoint leaves it: the mounted file, if any, plus a line for DB_USER and
- * DB_PASSWORD from the environment (in clear for AUTH_TYPE plain or scram-sha-256, else as an md5 secret), so no
- * password needs to sit in a file of the repository.
+ * DB_PASSWORD from the environment (in clear for AUTH_TYPE plain or scram-sha-256, else as an md5 secret), and one
+ * per STATS_USERS / STATS_PASSWORDS pair (comma-separated; an md5 secret unless AUTH_TYPE is plain), so no password
+ * needs to sit in a file of the repository.
  */
 function entrypointUserlist(mounted: string | null, env: Record<string, string>): string {
-  const text = mounted ?? '';
   const { DB_USER: user, DB_PASSWORD: password, AUTH_TYPE: authType } = env;
-  if (!user || !password || text.split('\n').some((line) => line.startsWith(`"${user}"`))) return text;
-  const secret =
-    authType === 'plain' || authType === 'scram-sha-256'
-      ? password
-      : `md5${createHash('md5').update(`${password}${user}`).digest('hex')}`;
-  return `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}"${user}" "${secret}"\n`;
+  const md5 = (name: string, secret: string) =>
+    `md5${createHash('md5').update(`${secret}${name}`).digest('hex')}`;
+  const entries: [string, string][] = [];
+  if (user && password) {
+    entries.push([
+      user,
+      authType === 'plain' || authType === 'scram-sha-256' ? password : md5(user, password),
+    ]);
+  }
+  const statsUsers = (env.STATS_USERS ?? '').split(',').filter(Boolean);
+  const statsPasswords = (env.STATS_PASSWORDS ?? '').split(',');
+  if (statsUsers.length === statsPasswords.length) {
+    for (const [index, name] of statsUsers.entries()) {
+      const secret = statsPasswords[index] as string;
+      if (secret) entries.push([name, authType === 'plain' ? secret : md5(name, secret)]);
+    }
+  }
+  let text = mounted ?? '';
+  for (const [name, secret] of entries) {
+    if (text.split('\n').some((line) => line.startsWith(`"${name}"`))) continue;
+    text = `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}"${name}" "${secret}"\n`;
+  }
+  return text;
 }
 
 /**

@@ -1,0 +1,63 @@
+import { rewriteAddresses } from '../environment.ts';
+import type { PlanContext, ReadinessProbe } from '../types.ts';
+
+/**
+ * Where an exporter (or Prometheus) listens natively: the host port of its container port, which the compose file
+ * gives with `expose` and `x-native-port` (on the compose network only) or, for a UI, `ports` on 127.0.0.1.
+ */
+export function nativeListenPort(context: PlanContext, containerPort: number): number {
+  const mapping = context.ports.find((port) => port.container === containerPort);
+  if (!mapping) {
+    throw new Error(
+      `Service "${context.name}" listens on ${containerPort} but has no native port for it: add expose: ["${containerPort}"] and x-native-port: <host port>.`,
+    );
+  }
+  return mapping.host;
+}
+
+/** The port of `--name=:9187` / `--name :9187` / `-name=host:9187`, else the image's default. */
+export function listenPortOf(args: string[], flag: string, defaultPort: number): number {
+  const value = flagValue(args, flag);
+  return value === undefined ? defaultPort : Number(value.slice(value.lastIndexOf(':') + 1));
+}
+
+/** The value of a Go flag (`-name`, `--name`, with `=value` or as the next argument); the last one wins. */
+export function flagValue(args: string[], flag: string): string | undefined {
+  let value: string | undefined;
+  for (const [index, arg] of args.entries()) {
+    const name = arg.replace(/^--?/, '');
+    if (name.startsWith(`${flag}=`)) value = name.slice(flag.length + 1);
+    else if (name === flag && arg.startsWith('-')) value = args[index + 1];
+  }
+  return value;
+}
+
+/** The arguments without any occurrence of the flag, then `--name=value` (Go's flag package and kingpin read both). */
+export function withFlag(args: string[], flag: string, value: string): string[] {
+  const kept: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] as string;
+    const name = arg.replace(/^--?/, '');
+    if (!arg.startsWith('-') || (name !== flag && !name.startsWith(`${flag}=`))) {
+      kept.push(arg);
+      continue;
+    }
+    if (name === flag && !(args[index + 1] ?? '-').startsWith('-')) index++;
+  }
+  return [...kept, `--${flag}=${value}`];
+}
+
+/** `<service>:<port>` in command arguments (a scrape URI, a connection string) mapped to 127.0.0.1, as in the environment. */
+export function nativeArgs(context: PlanContext, args: string[]): string[] {
+  const replicated = new Set(
+    [...context.replicaPorts].filter(([, instances]) => instances.length > 1).map(([name]) => name),
+  );
+  return args.map((arg) => rewriteAddresses(arg, context.published, context.name, replicated));
+}
+
+/** An exporter is ready when its metrics page answers. */
+export function metricsProbe(port: number, path = '/metrics'): ReadinessProbe {
+  return { type: 'http', url: `http://127.0.0.1:${port}${path}` };
+}
+
+export const bootstrapHint = (pkg: string) => `run 'make bootstrap' (or 'apt-get install ${pkg}')`;
