@@ -7,6 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../src/browser.ts';
 import { type BuiltReport, buildReport } from '../src/build-report.ts';
+import { probePage } from './page-probe.ts';
 
 interface ChartState {
   id: string;
@@ -35,28 +36,7 @@ async function inspect(browser: Browser, url: string): Promise<PageState> {
   page.on('requestfailed', (request) => errors.push(`${request.url()}: ${request.failure()?.errorText}`));
   try {
     await page.goto(url, { waitUntil: 'load', timeout: 15_000 });
-    const state = await page.evaluate(() => {
-      const charts = [...document.querySelectorAll('figure.chart')].map((figure) => {
-        const svg = figure.querySelector('svg');
-        const box = svg?.getBoundingClientRect();
-        const marks = [...figure.querySelectorAll<SVGGraphicsElement>('.role-mark > *')];
-        return {
-          id: figure.id,
-          width: box?.width ?? 0,
-          height: box?.height ?? 0,
-          sizedMarks: marks.filter((mark) => {
-            const extent = mark.getBBox();
-            return extent.width > 0 || extent.height > 0;
-          }).length,
-        };
-      });
-      return {
-        title: document.title,
-        heading: document.querySelector('main h1')?.textContent ?? '',
-        links: [...document.querySelectorAll<HTMLAnchorElement>('a[href$=".html"]')].map((link) => link.href),
-        charts,
-      };
-    });
+    const state = (await page.evaluate(probePage)) as Omit<PageState, 'errors'>;
     return { ...state, errors };
   } finally {
     await page.close();
