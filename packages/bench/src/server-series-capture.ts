@@ -73,6 +73,7 @@ export async function captureServerSeries(options: CaptureOptions): Promise<Serv
   };
   const { client } = options;
   if (!client) return giveUp(empty, `the stage runs no Prometheus. ${options.howToStart}`, options.output);
+  options.output(`Reading ${options.series.length} server-side series from Prometheus at ${client.url}...`);
   let scrapeIntervalSeconds: number;
   try {
     scrapeIntervalSeconds = await waitForScrapesAfter(client, options.endMs);
@@ -100,7 +101,7 @@ export async function captureServerSeries(options: CaptureOptions): Promise<Serv
   }
   const withData = series.filter((entry) => entry.series.length > 0).length;
   options.output(
-    `Server-side series: ${withData} of ${series.length} with samples, from ${client.url} (step ${step} s).`,
+    `Server-side series: ${withData} of ${series.length} with samples (a point every ${step} s).`,
   );
   return { ...empty, step, rateRangeSeconds, scrapeIntervalSeconds, series };
 }
