@@ -25,7 +25,8 @@ export function readLesson(stage: StageResults): Lesson {
   const limitsSection = stage.readme.sections.get('Where it will break') ?? [];
   const limits = limitsSection.flatMap((block) => (block.kind === 'list' ? block.items : []));
   const lesson: Lesson = { changes: lists[0]?.items.map(leadIn) ?? [], limits };
-  const opening = paragraphs[0];
+  // "(below, stage 1 column)" points into the README's own layout, which the report does not have.
+  const opening = paragraphs[0]?.replace(/ \(below[^)]*\)/g, '');
   if (stage.number === 1 || opening === undefined) return lesson;
   const sentences = opening.split(/(?<=[.:])\s+(?=[A-Z])/);
   const fixStart = sentences.findIndex((sentence) => sentence.startsWith(`Stage ${stage.number} `));

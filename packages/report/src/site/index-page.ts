@@ -6,6 +6,7 @@ import type { StageResults } from '../results/stage-results.ts';
 import { chartFigure } from './chart-figure.ts';
 import { measuredLine } from './figure-tables.ts';
 import { escapeHtml, formatNumber, htmlTable, inlineMarkdown } from './html.ts';
+import { experimentAnchor } from './stage-page.ts';
 
 /** The stage's own run of the read-heavy demo, from its results/demo.json (which also holds the stage before). */
 function ownDemoRun(stage: StageResults) {
@@ -28,7 +29,7 @@ export async function renderIndexBody(
       lesson.bottleneck ? inlineMarkdown(lesson.bottleneck) : 'the starting point',
       formatNumber(demo?.result.requestsPerSecond, 0),
       formatNumber(demo?.result.latencyMs.p95),
-      String(stage.results.benches.reduce((count, { file }) => count + file.experiments.length, 0)),
+      experimentLinks(stage, pageOf(stage)),
       drills.length > 0 ? `${passed} of ${drills.length}` : 'none yet',
     ];
   });
@@ -51,7 +52,7 @@ export async function renderIndexBody(
         'drills passed',
       ],
       rows,
-      (column) => column >= 3,
+      (column) => column === 3 || column === 4 || column === 6,
     ),
   ];
   if (demoRuns.length > 0) {
@@ -90,5 +91,44 @@ export async function renderIndexBody(
       ...demoRuns.map((run) => measuredLine(run.metadata, `${run.label}.`)),
     );
   }
+  const drills = stages.flatMap((stage) =>
+    stage.results.drills.map(({ name, file }) => ({ label: `stage ${stage.number}: ${name}`, file })),
+  );
+  if (drills.length > 0) {
+    parts.push(
+      '<h2>Drills, stage by stage</h2>',
+      '<p>Each drill injects one failure under steady open-model load; what a user would have seen is the share of ' +
+        'requests that got no answer or a 5xx.</p>',
+      chartFigure(
+        'index-drills',
+        await renderChart(
+          barChartSpec({
+            title: 'Failures under injected faults',
+            series: ['failed requests'],
+            panels: [
+              {
+                title: 'Requests that failed during the drill',
+                unit: '% of requests',
+                groups: drills.map(({ label, file }) => ({
+                  label,
+                  values: [(100 * file.failedRequests) / Math.max(1, file.load.requests)],
+                })),
+              },
+            ],
+          }),
+        ),
+      ),
+    );
+  }
   return parts.join('\n');
+}
+
+function experimentLinks(stage: StageResults, page: string): string {
+  const links = stage.results.benches.flatMap(({ name, file }) =>
+    file.experiments.map(
+      (experiment) =>
+        `<a href="${page}#${experimentAnchor('results', name, experiment.name)}">${escapeHtml(experiment.title)}</a>`,
+    ),
+  );
+  return links.length > 0 ? links.join('<br>') : 'none yet';
 }

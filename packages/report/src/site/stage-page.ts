@@ -81,11 +81,11 @@ async function renderResultSet(set: ResultSet, idPrefix: string): Promise<string
       parts.push(measuredLine(first, file.quick ? 'Quick run: the figures are indicative only.' : undefined));
     for (const experiment of file.experiments) {
       parts.push(
-        `<h3>${escapeHtml(experiment.title)}</h3>`,
+        `<h3 id="${experimentAnchor(idPrefix, name, experiment.name)}">${escapeHtml(experiment.title)}</h3>`,
         `<p>${inlineMarkdown(experiment.description)}</p>`,
         comparisonTable(experiment),
         chartFigure(
-          `${idPrefix}-${name}-${experiment.name}`,
+          `${experimentAnchor(idPrefix, name, experiment.name)}-chart`,
           await renderChart(experimentComparisonSpec(experiment)),
         ),
       );
@@ -133,4 +133,9 @@ async function renderResultSet(set: ResultSet, idPrefix: string): Promise<string
     }
   }
   return parts;
+}
+
+/** Where an experiment's section starts on its stage's page; the index links there. */
+export function experimentAnchor(idPrefix: string, benchName: string, experimentName: string): string {
+  return `${idPrefix}-${benchName}-${experimentName}`;
 }
