@@ -5,6 +5,7 @@ import { rollingRestart } from '../drills/rolling-restart.ts';
 import type { StageBenchmark } from '../experiment.ts';
 import { replicaScaling } from '../experiments/replica-scaling.ts';
 import { sessionsBehindBalancer } from '../experiments/sessions-behind-balancer.ts';
+import { tracingOverhead } from '../experiments/tracing-overhead.ts';
 
 /**
  * Stage 3 against itself, booted different ways: where the sessions live behind the balancer (memory, Redis, memory
@@ -13,6 +14,6 @@ import { sessionsBehindBalancer } from '../experiments/sessions-behind-balancer.
 export const stage03: StageBenchmark = {
   stage: 3,
   columns: [{ label: 'stage 3', stage: 3 }],
-  experiments: [sessionsBehindBalancer, replicaScaling],
+  experiments: [sessionsBehindBalancer, replicaScaling, tracingOverhead],
   drills: [rollingRestart, replicaKill, redisDown, credentialStuffing],
 };
