@@ -6,7 +6,7 @@ import type { StageResults } from '../results/stage-results.ts';
 import { chartFigure } from './chart-figure.ts';
 import { measuredLine } from './figure-tables.ts';
 import { escapeHtml, formatNumber, htmlTable, inlineMarkdown } from './html.ts';
-import { experimentAnchor } from './stage-page.ts';
+import { experimentAnchor } from './result-sections.ts';
 
 /** The stage's own run of the read-heavy demo, from its results/demo.json (which also holds the stage before). */
 function ownDemoRun(stage: StageResults) {

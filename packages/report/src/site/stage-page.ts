@@ -1,21 +1,7 @@
-import { experimentComparisonSpec } from '../charts/bench-comparison.ts';
-import { drillTimelineSpec } from '../charts/drill-timeline.ts';
-import { latencyPercentilesSpec } from '../charts/latency-percentiles.ts';
-import { prometheusSeriesSpec } from '../charts/prometheus-series.ts';
-import { renderChart } from '../render-chart.ts';
 import { readLesson } from '../results/lesson.ts';
-import type { ResultSet, StageResults } from '../results/stage-results.ts';
-import { chartFigure } from './chart-figure.ts';
-import {
-  checksList,
-  comparisonTable,
-  demoTable,
-  drillFactsTable,
-  drillSummaryTable,
-  measuredLine,
-} from './figure-tables.ts';
+import type { StageResults } from '../results/stage-results.ts';
 import { escapeHtml, inlineMarkdown } from './html.ts';
-import { captureCharts } from './prometheus-charts.ts';
+import { renderResultSet } from './result-sections.ts';
 
 /** A stage's page: the bottleneck it removes, its fix, its figures and drills, every chart inline. */
 export async function renderStageBody(stage: StageResults): Promise<string> {
@@ -55,87 +41,4 @@ export async function renderStageBody(stage: StageResults): Promise<string> {
     );
   }
   return parts.join('\n');
-}
-
-async function renderResultSet(set: ResultSet, idPrefix: string): Promise<string[]> {
-  const parts: string[] = [`<p class="meta">From <code>${escapeHtml(set.path)}/</code>.</p>`];
-  if (set.demo) {
-    parts.push(
-      '<h3>The read-heavy demo</h3>',
-      demoTable(set.demo.runs),
-      chartFigure(
-        `${idPrefix}-demo`,
-        await renderChart(
-          latencyPercentilesSpec({
-            title: 'Read-heavy mix: latency percentiles',
-            runs: set.demo.runs.map((run) => ({ label: run.label, latencyMs: run.result.latencyMs })),
-          }),
-        ),
-      ),
-    );
-  }
-  for (const { name, file } of set.benches) {
-    const [first] = Object.values(file.metadata);
-    parts.push(`<h3>Benchmark${set.benches.length > 1 ? `: ${escapeHtml(name)}` : ''}</h3>`);
-    if (first)
-      parts.push(measuredLine(first, file.quick ? 'Quick run: the figures are indicative only.' : undefined));
-    for (const experiment of file.experiments) {
-      parts.push(
-        `<h3 id="${experimentAnchor(idPrefix, name, experiment.name)}">${escapeHtml(experiment.title)}</h3>`,
-        `<p>${inlineMarkdown(experiment.description)}</p>`,
-        comparisonTable(experiment),
-        chartFigure(
-          `${experimentAnchor(idPrefix, name, experiment.name)}-chart`,
-          await renderChart(experimentComparisonSpec(experiment)),
-        ),
-      );
-    }
-  }
-  if (set.drills.length > 0) {
-    parts.push(
-      '<h2>Drills</h2>',
-      drillSummaryTable(set.drills, (name) => `#${idPrefix}-drill-${name}`),
-    );
-    for (const { name, file } of set.drills) {
-      parts.push(
-        `<h3 id="${idPrefix}-drill-${name}">${escapeHtml(file.title)}</h3>`,
-        measuredLine(file.metadata),
-        checksList(file),
-        drillFactsTable(file),
-        chartFigure(
-          `${idPrefix}-drill-${name}-timeline`,
-          await renderChart(
-            drillTimelineSpec({
-              title: `${name}: requests per second`,
-              timeline: file.timeline,
-              marks: file.marks,
-            }),
-          ),
-        ),
-      );
-    }
-  }
-  for (const { name, file } of set.prometheus) {
-    parts.push(`<h2>Server side: ${escapeHtml(name)}, from Prometheus</h2>`);
-    for (const [captureIndex, capture] of file.captures.entries()) {
-      parts.push(`<h3>${escapeHtml(capture.run)}, ${escapeHtml(capture.column)}</h3>`);
-      if (capture.unavailable) parts.push(`<p>${escapeHtml(capture.unavailable)}</p>`);
-      const figures: string[] = [];
-      for (const [chartIndex, chart] of captureCharts(capture).entries()) {
-        figures.push(
-          chartFigure(
-            `${idPrefix}-prometheus-${name}-${captureIndex}-${chartIndex}`,
-            await renderChart(prometheusSeriesSpec(chart)),
-          ),
-        );
-      }
-      parts.push(`<div class="grid">${figures.join('\n')}</div>`);
-    }
-  }
-  return parts;
-}
-
-/** Where an experiment's section starts on its stage's page; the index links there. */
-export function experimentAnchor(idPrefix: string, benchName: string, experimentName: string): string {
-  return `${idPrefix}-${benchName}-${experimentName}`;
 }
