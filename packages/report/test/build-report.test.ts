@@ -51,6 +51,8 @@ describe('buildReport', () => {
     expect(page).toContain('requests served per second, per process');
     expect(page).not.toContain('memory Redis uses');
     expect(countMarks(page, 'lines')).toBe(2);
+    // The samples Prometheus answered NaN for (null) are left out.
+    expect(countMarks(page, 'points')).toBe(4);
   });
 
   it('When a run could read no Prometheus, then its page says why instead of charting', async () => {

@@ -123,7 +123,7 @@ describe('drillTimelineSpec', () => {
 });
 
 describe('prometheusSeriesSpec', () => {
-  it('When a query returned a series per replica, then each is one line', async () => {
+  it('When a query returned a series per replica, then each is one line with a dot per sample', async () => {
     const points = (scale: number) => [0, 5, 10].map((second) => ({ second, value: second * scale }));
     const svg = await renderChart(
       prometheusSeriesSpec({
@@ -137,6 +137,7 @@ describe('prometheusSeriesSpec', () => {
       }),
     );
     expect(countMarks(svg, 'lines')).toBe(3);
+    expect(countMarks(svg, 'points')).toBe(9);
     expect(svg).toContain('>app.3</text>');
   });
 });

@@ -7,7 +7,7 @@ export interface ChartedSeries {
   points: { second: number; value: number }[];
 }
 
-/** What the system did during a run, as Prometheus saw it: one line per series of one query. */
+/** What the system did during a run, as Prometheus saw it: one line per series of one query, a dot per sample. */
 export function prometheusSeriesSpec(chart: {
   title: string;
   unit: string;
@@ -23,8 +23,6 @@ export function prometheusSeriesSpec(chart: {
     width: plotWidth,
     height: 180,
     data: { values: rows },
-    name: 'lines',
-    mark: { type: 'line', point: false, interpolate: 'monotone' },
     encoding: {
       x: { field: 'second', type: 'quantitative', title: 'seconds since the run started' },
       y: { field: 'value', type: 'quantitative', title: chart.unit },
@@ -35,5 +33,10 @@ export function prometheusSeriesSpec(chart: {
         title: null,
       },
     },
+    // A dot at each sample: a series with one sample (a short run, a late target) still shows, where a line cannot.
+    layer: [
+      { name: 'lines', mark: { type: 'line' } },
+      { name: 'points', mark: { type: 'point', filled: true, size: 14 } },
+    ],
   };
 }
