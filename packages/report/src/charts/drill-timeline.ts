@@ -11,7 +11,7 @@ export interface TimelineSecond {
 }
 
 const outcomes = [
-  { key: 'ok', label: 'ok (2xx, 3xx)', color: '#9aa5b1' },
+  { key: 'ok', label: 'ok (2xx, 3xx)', color: '#cdd4dc' },
   { key: 'failed', label: 'failed (no answer or 5xx)', color: '#c94040' },
   { key: 'unauthorized', label: '401', color: '#e0892b' },
   { key: 'otherClientErrors', label: 'other 4xx', color: '#b34ec4' },
