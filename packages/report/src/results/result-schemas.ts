@@ -10,6 +10,7 @@ const latencyMs = z.object({ p50: z.number(), p95: z.number(), p99: z.number(), 
 const measured = z.array(z.number().nullable()).transform((values) => values.map((value) => value ?? undefined));
 
 const metadata = z.object({
+  data: z.object({ scale: z.number() }),
   commit: z.string(),
   dirty: z.boolean(),
   startedAt: z.string(),
@@ -47,6 +48,9 @@ export const demoFile = z.object({
       label: z.string(),
       metadata,
       result: z.object({
+        scenario: z.string(),
+        model: z.string(),
+        connections: z.number(),
         requestsPerSecond: z.number(),
         requests: z.number(),
         errors: z.number(),

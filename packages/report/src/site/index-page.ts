@@ -2,6 +2,7 @@ import { barChartSpec } from '../charts/bar-chart.ts';
 import { latencyPercentilesSpec } from '../charts/latency-percentiles.ts';
 import { renderChart } from '../render-chart.ts';
 import { readLesson } from '../results/lesson.ts';
+import type { DemoFile } from '../results/result-schemas.ts';
 import type { StageResults } from '../results/stage-results.ts';
 import { chartFigure } from './chart-figure.ts';
 import { measuredLine } from './figure-tables.ts';
@@ -55,71 +56,7 @@ export async function renderIndexBody(
       (column) => column === 3 || column === 4 || column === 6,
     ),
   ];
-  if (demoRuns.length > 0) {
-    parts.push(
-      '<h2>The read-heavy demo, stage by stage</h2>',
-      "<p>The same read-heavy mix (32 connections, closed model, seed scale 1) on each stage, from each stage's " +
-        '<code>results/demo.json</code>. Compare stages as ratios within one run: the measurement times below say ' +
-        'whether these come from one.</p>',
-      chartFigure(
-        'index-demo-throughput',
-        await renderChart(
-          barChartSpec({
-            title: 'Read-heavy mix: throughput per stage',
-            series: demoRuns.map((run) => run.stage),
-            panels: [
-              {
-                title: 'Requests answered per second',
-                unit: 'req/s',
-                groups: [
-                  { label: 'read-heavy', values: demoRuns.map((run) => run.result.requestsPerSecond) },
-                ],
-              },
-            ],
-          }),
-        ),
-      ),
-      chartFigure(
-        'index-demo-latency',
-        await renderChart(
-          latencyPercentilesSpec({
-            title: 'Read-heavy mix: latency percentiles per stage',
-            runs: demoRuns.map((run) => ({ label: run.stage, latencyMs: run.result.latencyMs })),
-          }),
-        ),
-      ),
-      ...demoRuns.map((run) => measuredLine(run.metadata, `${run.label}.`)),
-    );
-  }
-  const drills = stages.flatMap((stage) =>
-    stage.results.drills.map(({ name, file }) => ({ label: `stage ${stage.number}: ${name}`, file })),
-  );
-  if (drills.length > 0) {
-    parts.push(
-      '<h2>Drills, stage by stage</h2>',
-      '<p>Each drill injects one failure under steady open-model load; what a user would have seen is the share of ' +
-        'requests that got no answer or a 5xx.</p>',
-      chartFigure(
-        'index-drills',
-        await renderChart(
-          barChartSpec({
-            title: 'Failures under injected faults',
-            series: ['failed requests'],
-            panels: [
-              {
-                title: 'Requests that failed during the drill',
-                unit: '% of requests',
-                groups: drills.map(({ label, file }) => ({
-                  label,
-                  values: [(100 * file.failedRequests) / Math.max(1, file.load.requests)],
-                })),
-              },
-            ],
-          }),
-        ),
-      ),
-    );
-  }
+  parts.push(...(await demoComparison(demoRuns)), ...(await drillComparison(stages)));
   return parts.join('\n');
 }
 
@@ -131,4 +68,75 @@ function experimentLinks(stage: StageResults, page: string): string {
     ),
   );
   return links.length > 0 ? links.join('<br>') : 'none yet';
+}
+
+/** Each stage's own demo run side by side: throughput, then latency percentiles. */
+async function demoComparison(runs: DemoFile['runs']): Promise<string[]> {
+  const [first] = runs;
+  if (!first) return [];
+  const { scenario, connections, model } = first.result;
+  return [
+    `<h2>The ${escapeHtml(scenario)} demo, stage by stage</h2>`,
+    `<p>The ${escapeHtml(scenario)} mix (${connections} connections, ${escapeHtml(model)} model, seed scale ` +
+      `${first.metadata.data.scale}) on each stage, from each stage's <code>results/demo.json</code>. Compare stages ` +
+      'as ratios within one run: the measurement times below say whether these come from one.</p>',
+    chartFigure(
+      'index-demo-throughput',
+      await renderChart(
+        barChartSpec({
+          title: `Throughput per stage, ${scenario} mix`,
+          series: runs.map((run) => run.stage),
+          panels: [
+            {
+              title: 'Requests answered per second',
+              unit: 'req/s',
+              groups: [{ label: scenario, values: runs.map((run) => run.result.requestsPerSecond) }],
+            },
+          ],
+        }),
+      ),
+    ),
+    chartFigure(
+      'index-demo-latency',
+      await renderChart(
+        latencyPercentilesSpec({
+          title: `Latency percentiles per stage, ${scenario} mix`,
+          runs: runs.map((run) => ({ label: run.stage, latencyMs: run.result.latencyMs })),
+        }),
+      ),
+    ),
+    ...runs.map((run) => measuredLine(run.metadata, `${run.label}.`)),
+  ];
+}
+
+/** Every drill of every stage by the share of its requests that failed: what a user would have seen. */
+async function drillComparison(stages: StageResults[]): Promise<string[]> {
+  const drills = stages.flatMap((stage) =>
+    stage.results.drills.map(({ name, file }) => ({ label: `stage ${stage.number}: ${name}`, file })),
+  );
+  if (drills.length === 0) return [];
+  return [
+    '<h2>Drills, stage by stage</h2>',
+    '<p>Each drill injects one failure under steady open-model load; what a user would have seen is the share of ' +
+      'requests that got no answer or a 5xx.</p>',
+    chartFigure(
+      'index-drills',
+      await renderChart(
+        barChartSpec({
+          title: 'Failures under injected faults',
+          series: ['failed requests'],
+          panels: [
+            {
+              title: 'Requests that failed during the drill',
+              unit: '% of requests',
+              groups: drills.map(({ label, file }) => ({
+                label,
+                values: [(100 * file.failedRequests) / Math.max(1, file.load.requests)],
+              })),
+            },
+          ],
+        }),
+      ),
+    ),
+  ];
 }
