@@ -35,6 +35,7 @@ export function buildMetadata(overrides: Record<string, unknown> = {}) {
     dirty: false,
     startedAt: '2026-01-02T03:04:05.000Z',
     machine: { cores: 2, memoryGiB: 8, cpuModel: 'Test CPU' },
+    data: { scale: 1, seed: 1 },
     loadGenerator: { note: 'The load generator runs on CPU 1.' },
     ...overrides,
   };
