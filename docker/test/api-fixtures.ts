@@ -5,22 +5,45 @@ const password = 'docker-drill-password-1';
 /** Registrations are throttled per client address (the suite just made many): wait as told, this long at most. */
 const maxThrottleWaitSeconds = 90;
 
-async function call<T>(origin: string, path: string, body: unknown, token?: string): Promise<T> {
+/** A POST through the published port that must succeed; `headers` adds to the JSON and token ones. */
+export async function postJson<T>(
+  origin: string,
+  path: string,
+  body: unknown,
+  token?: string,
+  headers: Record<string, string> = {},
+): Promise<T> {
   const response = await fetchWaitingOutThrottle(
     new URL(path, origin),
     {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Token ${token}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Token ${token}` } : {}),
+        ...headers,
+      },
       body: JSON.stringify(body),
     },
     { maxWaitSeconds: maxThrottleWaitSeconds, attemptTimeoutMs: 10_000 },
   );
   if (!response.ok) {
     throw new Error(
-      `Making the drill's data through the API failed: POST ${path} answered ${response.status}: ${await response.text()}`,
+      `Making test data through the API failed: POST ${path} answered ${response.status}: ${await response.text()}`,
     );
   }
   return (await response.json()) as T;
+}
+
+/** A new user registered through the API. */
+export async function registerUser(
+  origin: string,
+  username: string,
+): Promise<{ token: string; email: string }> {
+  const email = `${username}@example.com`;
+  const registered = await postJson<{ user: { token: string } }>(origin, '/api/users', {
+    user: { username, email, password },
+  });
+  return { token: registered.user.token, email };
 }
 
 /**
@@ -32,17 +55,13 @@ export async function makeApiFixtures(origin: string, users = 3, articlesPerUser
   const fixtures: Fixtures = { tokens: [], slugs: [], usernames: [], tags: [], emails: [], password };
   for (let user = 0; user < users; user += 1) {
     const username = `drill-${run}-${user}`;
-    const email = `${username}@example.com`;
-    const registered = await call<{ user: { token: string } }>(origin, '/api/users', {
-      user: { username, email, password },
-    });
-    const token = registered.user.token;
+    const { token, email } = await registerUser(origin, username);
     fixtures.tokens.push(token);
     fixtures.usernames.push(username);
     fixtures.emails.push(email);
     for (let article = 0; article < articlesPerUser; article += 1) {
       const tag = `drill-tag-${article}`;
-      const made = await call<{ article: { slug: string } }>(
+      const made = await postJson<{ article: { slug: string } }>(
         origin,
         '/api/articles',
         {
@@ -61,7 +80,7 @@ export async function makeApiFixtures(origin: string, users = 3, articlesPerUser
   }
   // Everyone follows the first user, so the feed has something in it.
   for (const token of fixtures.tokens.slice(1)) {
-    await call(origin, `/api/profiles/${fixtures.usernames[0]}/follow`, {}, token);
+    await postJson(origin, `/api/profiles/${fixtures.usernames[0]}/follow`, {}, token);
   }
   return fixtures;
 }

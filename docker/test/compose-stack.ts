@@ -21,6 +21,7 @@ export interface ResolvedService {
   restart?: string;
   healthcheck?: { test?: string[]; disable?: boolean };
   deploy?: { replicas?: number };
+  environment?: Record<string, string | null>;
 }
 
 /** One line of `docker compose ps --format json`. */
@@ -41,6 +42,7 @@ export interface InspectedContainer {
   State: { Pid: number; StartedAt: string; Status: string; Health?: { Status: string } };
   Config: { Hostname: string; User: string; StopTimeout?: number; StopSignal?: string };
   HostConfig: { Memory: number; CpusetCpus: string; ShmSize: number; RestartPolicy: { Name: string } };
+  NetworkSettings: { Networks: Record<string, { IPAddress: string }> };
 }
 
 interface ExecError extends Error {
@@ -49,9 +51,20 @@ interface ExecError extends Error {
   signal?: string;
 }
 
-async function docker(args: string[], cwd: string, timeoutMs: number, hint: string): Promise<string> {
+async function docker(
+  args: string[],
+  cwd: string,
+  timeoutMs: number,
+  hint: string,
+  environment: Record<string, string> = {},
+): Promise<string> {
   try {
-    const { stdout } = await run('docker', args, { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await run('docker', args, {
+      cwd,
+      timeout: timeoutMs,
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, ...environment },
+    });
     return stdout;
   } catch (error) {
     const failed = error as ExecError;
@@ -67,11 +80,14 @@ export function secondsSince(startedAt: number): number {
   return Math.round((performance.now() - startedAt) / 100) / 10;
 }
 
-/** `docker compose` in one stage's folder, each call with a timeout and a hint on failure. */
-export function composeStack(folder: string) {
+/**
+ * `docker compose` in one stage's folder, each call with a timeout and a hint on failure. `environment`: variables
+ * the compose file interpolates (`${NAME:-default}`), as a user's shell or .env would set them.
+ */
+export function composeStack(folder: string, environment: Record<string, string> = {}) {
   const cwd = stageDir(folder);
   const compose = (args: string[], timeoutMs: number, hint: string) =>
-    docker(['compose', ...args], cwd, timeoutMs, hint);
+    docker(['compose', ...args], cwd, timeoutMs, hint, environment);
   const logsHint = `Look at 'docker compose ps -a' and 'docker compose logs' in ${cwd}; 'make test-docker' brings the engine and images.`;
 
   const stack = {
@@ -123,9 +139,6 @@ export function composeStack(folder: string) {
       return Number(
         await docker(['image', 'inspect', '--format', '{{.Size}}', image], cwd, 30_000, logsHint),
       );
-    },
-    async execIn(containerId: string, command: string[]): Promise<string> {
-      return docker(['exec', containerId, ...command], cwd, 60_000, logsHint);
     },
     /**
      * Waits until the container is running and healthy again, after a restart or a crash. `replacingPid`: the

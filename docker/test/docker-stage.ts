@@ -1,10 +1,15 @@
 import { runConformance, totals } from '@scaling/conformance';
 import { resolveStage, stackDown, stackUp } from '@scaling/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cgroupLimits } from './cgroup-limits.ts';
 import { type ComposeStack, composeStack, type ResolvedService, secondsSince } from './compose-stack.ts';
+import { containersToScrape, traceArticlePost, waitForScrapes } from './observability.ts';
 
 /** Every stage publishes its API (or its balancer) here, under Docker as natively. */
 export const origin = 'http://127.0.0.1:8080';
+
+/** The UIs published besides the entry point, each on the loopback interface only. */
+const loopbackUis: Record<string, number> = { prometheus: 9090, zipkin: 9411 };
 
 /** Packages only tests and tools use: none may be in the image (node_modules/.pnpm entries start so). */
 const toolPackages = ['vitest@', '@usebruno+cli@', 'autocannon@', 'typescript@', '@biomejs+', 'fast-check@'];
@@ -35,14 +40,6 @@ function durationSeconds(duration: string): number {
   return seconds;
 }
 
-/** What the kernel enforces inside a container: its cgroup's memory limit and CPU set (v2 or v1 paths). */
-const cgroupProbe = [
-  'sh',
-  '-c',
-  'cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes; ' +
-    'cat /sys/fs/cgroup/cpuset.cpus.effective 2>/dev/null || cat /sys/fs/cgroup/cpuset/cpuset.cpus',
-];
-
 /**
  * One stage built and run by Docker Compose exactly as a user runs it: build, up with healthchecks and
  * depends_on, the official suite through the published port, what only a real engine enforces, the stage's
@@ -50,7 +47,8 @@ const cgroupProbe = [
  */
 export function describeDockerStage(options: DockerStageOptions): void {
   const { stage, entry } = options;
-  const stack = composeStack(resolveStage(stage).name);
+  // Every trace kept, so that the one the trace test starts is recorded (the compose files keep 1% by default).
+  const stack = composeStack(resolveStage(stage).name, { OTEL_TRACES_SAMPLER_ARG: '1' });
   const timings = { buildSeconds: 0, dockerBootSeconds: 0 };
   let services: Record<string, ResolvedService> = {};
 
@@ -74,6 +72,33 @@ export function describeDockerStage(options: DockerStageOptions): void {
       await stack.down();
     }, 240_000);
 
+    // Before the suite, whose registrations use up the per-address allowance this test's one registration needs.
+    it("When a client POSTs an article through the published port with a trace context, then Zipkin holds the trace: the app's server span as the client span's child, and its queries to the database host the app is given", async () => {
+      const app = services.app;
+      const appService = app?.environment?.OTEL_SERVICE_NAME;
+      const databaseUrl = app?.environment?.DATABASE_URL;
+      if (!appService || !databaseUrl) {
+        throw new Error(
+          `The app service of stage ${stage} has no OTEL_SERVICE_NAME or DATABASE_URL in its compose file.`,
+        );
+      }
+      const trace = await traceArticlePost(origin, appService, 30_000, (message) => log(stage, message));
+      log(
+        stage,
+        `Zipkin trace ${trace.traceId}: ${trace.spans.map((span) => `${span.localEndpoint?.serviceName}: ${span.name}`).join('; ')}`,
+      );
+      expect(trace.server, `a SERVER span of ${appService} in trace ${trace.traceId}`).toBeDefined();
+      expect(trace.server?.parentId).toBe(trace.clientSpanId);
+      expect(trace.queries.length).toBeGreaterThan(0);
+      const databaseHost = new URL(databaseUrl).hostname;
+      for (const query of trace.queries) {
+        expect(
+          query.tags?.['server.address'] ?? query.tags?.['net.peer.name'],
+          `${query.name}: database host`,
+        ).toBe(databaseHost);
+      }
+    }, 120_000);
+
     it('When the stage is up, then the official RealWorld suite passes through the published port', async () => {
       log(stage, `running the RealWorld suite against ${origin} ...`);
       const results = await runConformance(origin);
@@ -88,13 +113,18 @@ export function describeDockerStage(options: DockerStageOptions): void {
       expect(sum.passedAssertions).toBe(sum.totalAssertions);
     }, 600_000);
 
-    it(`When the stage is up, then only ${entry} publishes a port on the host (8080) and no data service does`, async () => {
+    it(`When the stage is up, then ${entry} publishes 8080, Prometheus and Zipkin publish their UIs on 127.0.0.1 only, and no data service publishes a port`, async () => {
       const published = (await stack.containers()).flatMap((container) =>
         (container.Publishers ?? [])
           .filter((publisher) => publisher.PublishedPort > 0)
-          .map((publisher) => `${container.Service}:${publisher.PublishedPort}`),
+          .map((publisher) =>
+            container.Service === entry
+              ? `${container.Service}:${publisher.PublishedPort}`
+              : `${container.Service}:${publisher.URL}:${publisher.PublishedPort}`,
+          ),
       );
-      expect([...new Set(published)]).toEqual([`${entry}:8080`]);
+      const uis = Object.entries(loopbackUis).map(([service, port]) => `${service}:127.0.0.1:${port}`);
+      expect([...new Set(published)].sort()).toEqual([`${entry}:8080`, ...uis].sort());
     });
 
     it('When the stage is up, then every container gets the memory limit, CPU set, stop grace period, stop signal and restart policy of its compose file, and every healthcheck passes', async () => {
@@ -104,7 +134,7 @@ export function describeDockerStage(options: DockerStageOptions): void {
         const wanted = services[container.Service] as ResolvedService;
         const [inspected] = await stack.inspect(container.ID);
         if (!inspected) throw new Error(`docker inspect found no container ${container.Name}.`);
-        const [memory, cpus] = (await stack.execIn(container.ID, cgroupProbe)).trim().split('\n');
+        const { memory, cpus } = await cgroupLimits(inspected.State.Pid);
         const where = `${container.Name} (${container.Service})`;
         const limit = bytes(wanted.mem_limit);
         if (limit !== undefined) expect(Number(memory), `${where}: cgroup memory limit`).toBe(limit);
@@ -143,6 +173,24 @@ export function describeDockerStage(options: DockerStageOptions): void {
       expect(entries.length).toBeGreaterThan(50);
       expect(entries.filter((name) => toolPackages.some((prefix) => name.startsWith(prefix)))).toEqual([]);
     });
+
+    it('When the stage is up, then Prometheus has every target up, among them each Node replica and each exporter', async () => {
+      const expected = await containersToScrape(stack, services);
+      for (const [name, service] of Object.entries(services)) {
+        if (service.environment?.METRICS_PORT === undefined || service.restart === 'no') continue;
+        expect(
+          expected.filter((container) => container.service === name).length,
+          `${name}: running replicas that serve /metrics`,
+        ).toBe(service.deploy?.replicas ?? 1);
+      }
+      const report = await waitForScrapes(expected, 90_000, (message) => log(stage, message));
+      for (const { container, target, samples } of report.samples) {
+        log(stage, `scraped ${container} at ${target}: ${samples} samples`);
+      }
+      expect(report.down).toEqual([]);
+      expect(report.unscraped).toEqual([]);
+      expect(report.samples.filter(({ samples }) => samples === 0)).toEqual([]);
+    }, 120_000);
 
     const drill = options.drill;
     if (drill) {
