@@ -10,10 +10,11 @@ export const listenEnv = {
 
 /**
  * Where the process serves `GET /metrics` for Prometheus, on the HOST of `listenEnv`: a port apart from the API's,
- * so the API never publishes it. Every process on one host needs its own (the stack runner gives each one).
+ * so the API never publishes it. Every process on one host needs its own (the stack runner gives each one); 0 takes
+ * any free port, for tests, and the boot log says which.
  */
 export const metricsEnv = {
-  METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9464),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
 };
 
 /** The metrics endpoint of a configuration that spreads `listenEnv` (or a HOST of its own) and `metricsEnv`. */

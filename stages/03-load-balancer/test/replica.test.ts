@@ -18,6 +18,9 @@ async function startReplica() {
     IDEMPOTENCY_SECRET: idempotencySecret,
     INSTANCE_NAME: 'app.test',
     LOG_LEVEL: 'silent',
+    // Its metrics on any free port, beside whatever else runs here.
+    HOST: '127.0.0.1',
+    METRICS_PORT: '0',
   });
   const drain = createDrainSwitch();
   const app = await buildApp(config, drain);
