@@ -35,6 +35,15 @@ const all = stageDirs.flatMap((dir) => topologies(dir));
 const isData = (service: ComposeService) => /(^|\/)(postgres|pgbouncer|redis)(:|$)/.test(service.image ?? '');
 const isRedis = (service: ComposeService) => /(^|\/)redis:/.test(service.image ?? '');
 const services = (compose: ComposeFile) => Object.entries(compose.services);
+const isUi = (service: ComposeService) => /(^|\/)(prometheus|zipkin):/.test(service.image ?? '');
+const isExporter = (service: ComposeService) => /exporter/.test(service.image ?? '');
+/** Each server image and the standard exporter that measures it. */
+const exporterOf: Record<string, string> = {
+  postgres: 'prometheuscommunity/postgres-exporter',
+  pgbouncer: 'prometheuscommunity/pgbouncer-exporter',
+  redis: 'oliver006/redis_exporter',
+  nginx: 'nginx/nginx-prometheus-exporter',
+};
 
 /** `--name value` of a command, the last one winning as redis-server reads it. */
 function option(service: ComposeService, name: string): string | undefined {
@@ -61,6 +70,53 @@ describe('Safe defaults of every stage topology', () => {
       }
     }
   });
+
+  it.each(all)(
+    'When %s runs, then Prometheus and Zipkin publish their UIs on 127.0.0.1 only, and the exporters and metrics ports are never published',
+    (file, compose) => {
+      for (const [name, service] of services(compose)) {
+        const ports = (service.ports ?? []).map(String);
+        if (isUi(service)) {
+          expect(ports.length, `${file}: ${name} publishes its UI`).toBeGreaterThan(0);
+          for (const port of ports) expect(port, `${file}: ${name}`).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+        }
+        if (isExporter(service)) expect(ports, `${file}: ${name} is for Prometheus only`).toEqual([]);
+        for (const port of ports)
+          expect(port, `${file}: ${name} publishes its metrics`).not.toMatch(/:9464$/);
+      }
+    },
+  );
+
+  it.each(all)(
+    'When %s runs, then Prometheus keeps a bounded history in a bounded memory, and every server has its exporter',
+    (file, compose) => {
+      const prometheus = services(compose).filter(([, service]) =>
+        /(^|\/)prometheus:/.test(service.image ?? ''),
+      );
+      expect(prometheus.length, `${file} runs Prometheus`).toBe(1);
+      for (const [name, service] of prometheus) {
+        const flags = Array.isArray(service.command) ? service.command.map(String) : [];
+        expect(
+          flags.some((flag) => flag.startsWith('--storage.tsdb.retention.time=')),
+          `${file}: ${name}`,
+        ).toBe(true);
+        expect(
+          flags.some((flag) => flag.startsWith('--storage.tsdb.retention.size=')),
+          `${file}: ${name}`,
+        ).toBe(true);
+        expect((service as { mem_limit?: string }).mem_limit, `${file}: ${name} mem_limit`).toBeTruthy();
+      }
+      const images = services(compose).map(([, service]) => service.image ?? '');
+      for (const [server, exporter] of Object.entries(exporterOf)) {
+        if (images.some((image) => new RegExp(`(^|/)${server}:`).test(image))) {
+          expect(
+            images.some((image) => image.includes(exporter)),
+            `${file}: ${server} is measured`,
+          ).toBe(true);
+        }
+      }
+    },
+  );
 
   it.each(all)(
     'When %s runs a Redis, then it has a password and a maxmemory under its memory limit',
