@@ -37,15 +37,8 @@ export function sampleSum(text: string, name: string, labels: Record<string, str
 }
 
 /**
- * prom-client's own default metrics break one of promtool's naming rules (gauges named `_total`); they keep their
- * upstream names, which dashboards know, so only those three are let through.
- */
-const upstreamLintExceptions =
-  /^nodejs_active_(handles|requests|resources)_total non-counter metrics should not have "_total" suffix$/;
-
-/**
  * Runs Prometheus's own `promtool check metrics` on a scrape. Throws when promtool cannot parse it; returns
- * what its linter objects to (an empty list when nothing), the known upstream exceptions left out.
+ * what its linter objects to (naming, help texts), an empty list when nothing.
  */
 export async function promtoolProblems(text: string): Promise<string[]> {
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
@@ -71,5 +64,5 @@ export async function promtoolProblems(text: string): Promise<string[]> {
   return output
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => line !== '' && !upstreamLintExceptions.test(line));
+    .filter((line) => line !== '');
 }
