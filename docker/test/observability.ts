@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createPrometheusClient, type PrometheusClient } from '@scaling/bench';
 import { registerUser } from './api-fixtures.ts';
 import type { ComposeContainer, ComposeStack, InspectedContainer, ResolvedService } from './compose-stack.ts';
 
@@ -6,13 +7,7 @@ import type { ComposeContainer, ComposeStack, InspectedContainer, ResolvedServic
 export const prometheusUrl = 'http://127.0.0.1:9090';
 export const zipkinUrl = 'http://127.0.0.1:9411';
 
-/** An active scrape target, the parts of `/api/v1/targets` the tests read. */
-interface Target {
-  labels: Record<string, string>;
-  scrapeUrl: string;
-  health: string;
-  lastError: string;
-}
+type Target = Awaited<ReturnType<PrometheusClient['targets']>>[number];
 
 /** One span as Zipkin's v2 API returns it. */
 interface ZipkinSpan {
@@ -30,16 +25,6 @@ export interface ScrapedContainer {
   name: string;
   /** Its address on the compose network, its container and host names, and (when it is its service's only one) its service name. */
   hosts: string[];
-}
-
-async function getJson<T>(url: string, what: string): Promise<T> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-  if (!response.ok) {
-    throw new Error(
-      `${what} answered ${response.status} at ${url}: ${(await response.text()).slice(0, 500)}`,
-    );
-  }
-  return (await response.json()) as T;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -82,7 +67,7 @@ function targetHost(target: Target): string {
 }
 
 function describeTarget(target: Target): string {
-  return `${target.labels.job}/${target.labels.instance} ${target.health}${target.lastError ? ` (${target.lastError})` : ''}`;
+  return `${target.job}/${target.instance} ${target.health}${target.lastError ? ` (${target.lastError})` : ''}`;
 }
 
 export interface TargetsReport {
@@ -102,15 +87,11 @@ export async function waitForScrapes(
   timeoutMs: number,
   log: (message: string) => void,
 ): Promise<TargetsReport> {
+  const prometheus = createPrometheusClient({ url: prometheusUrl });
   const deadline = Date.now() + timeoutMs;
   let lastLog = 0;
   for (;;) {
-    const targets = (
-      await getJson<{ data: { activeTargets: Target[] } }>(
-        `${prometheusUrl}/api/v1/targets?state=active`,
-        'Prometheus',
-      )
-    ).data.activeTargets;
+    const targets = await prometheus.targets();
     const down = targets.filter((target) => target.health !== 'up').map(describeTarget);
     const matched = expected.map((container) => ({
       container,
@@ -126,15 +107,13 @@ export async function waitForScrapes(
       const samples = [];
       for (const { container, target } of matched) {
         if (!target) continue;
-        const selector = `scrape_samples_scraped{job="${target.labels.job}",instance="${target.labels.instance}"}`;
-        const result = await getJson<{ data: { result: { value: [number, string] }[] } }>(
-          `${prometheusUrl}/api/v1/query?query=${encodeURIComponent(selector)}`,
-          'Prometheus',
+        const [last] = await prometheus.query(
+          `scrape_samples_scraped{job="${target.job}",instance="${target.instance}"}`,
         );
         samples.push({
           container: container.name,
           target: target.scrapeUrl,
-          samples: Number(result.data.result[0]?.value[1] ?? 0),
+          samples: last?.value ?? 0,
         });
       }
       return { targets, down, unscraped, samples };
@@ -210,7 +189,8 @@ export async function traceArticlePost(
     const server = spans.find(
       (span) => span.kind === 'SERVER' && span.localEndpoint?.serviceName === appService,
     );
-    const queries = spans.filter((span) => span.tags?.['db.system'] === 'postgresql');
+    // OpenTelemetry's stable database conventions, which instrumentation-pg follows.
+    const queries = spans.filter((span) => span.tags?.['db.system.name'] === 'postgresql');
     if ((server && queries.length > 0) || Date.now() > deadline) {
       return { traceId: context.traceId, clientSpanId: context.spanId, spans, server, queries };
     }
