@@ -22,7 +22,7 @@ function listeningAddresses(port: number): string[] {
 }
 
 describe('Zipkin in the fixture stack', () => {
-  const services = fixtureStackDuringTests(stage, 90_000);
+  const services = fixtureStackDuringTests(stage, 85_000);
 
   it('When the stack is up, then the openzipkin/zipkin service runs from the jar as the zipkin kind, ready on its /health', () => {
     expect(services().map((row) => [row.instance, row.kind, row.state])).toEqual([

@@ -6,9 +6,10 @@ import { type ChildZipkin, startChildZipkin, type ZipkinSpan } from './zipkin-se
 
 let zipkin: ChildZipkin;
 
+// Zipkin starts in 10-20 s on an idle machine; beside the rest of `make test`, it may take several times that.
 beforeAll(async () => {
-  zipkin = await startChildZipkin(await freePort());
-});
+  zipkin = await startChildZipkin(await freePort(), 110_000);
+}, 120_000);
 
 afterAll(async () => {
   await zipkin?.stop();
@@ -85,21 +86,17 @@ describe('tracing a request to Zipkin', () => {
     expect(server, `no SERVER span among ${JSON.stringify(spans)}`).toBeDefined();
     expect(server?.parentId).toBe(callerSpanId);
     expect(server?.tags?.['http.route']).toBe('/api/articles');
-    const queries = spans.filter(
-      (span) => span.tags?.['db.system.name'] === 'postgresql' || span.tags?.['db.system'] === 'postgresql',
-    );
+    const queries = spans.filter((span) => span.tags?.['db.system.name'] === 'postgresql');
     expect(queries.length).toBeGreaterThan(0);
     expect(queries.every((span) => descendsFrom(span, server?.id ?? '', spans))).toBe(true);
-    const redisCommands = spans.filter(
-      (span) => span.tags?.['db.system.name'] === 'redis' || span.tags?.['db.system'] === 'redis',
-    );
+    const redisCommands = spans.filter((span) => span.tags?.['db.system.name'] === 'redis');
     expect(redisCommands.length).toBeGreaterThan(0);
     expect(redisCommands.every((span) => descendsFrom(span, server?.id ?? '', spans))).toBe(true);
     const completed = app.logLines.find(
       (line) => line.msg === 'request completed' && line.trace_id === traceId,
     );
     expect(completed, 'no "request completed" log line carries the trace id').toBeDefined();
-  });
+  }, 60_000);
 
   it('When the sample ratio is 0 and the client sends no trace context, then the app exports no span at all', async () => {
     const serviceName = `conduit-unsampled-${randomBytes(3).toString('hex')}`;
@@ -119,5 +116,5 @@ describe('tracing a request to Zipkin', () => {
     }
     const traceIds = await zipkin.traceIds(serviceName);
     expect(traceIds).toHaveLength(1);
-  });
+  }, 60_000);
 });
