@@ -35,9 +35,9 @@ function parentBasedRatio(ratio: number): ParentBasedSampler {
 }
 
 /**
- * Installs OpenTelemetry for the whole process: W3C trace context (traceparent in, and out of every instrumented
- * client), a sampler that keeps OTEL_TRACES_SAMPLER_ARG of the traces,
- * and a batching Zipkin exporter. With OTEL_TRACES_EXPORTER=none nothing is installed and nothing is patched.
+ * Installs OpenTelemetry for the whole process: W3C trace context (a request's traceparent continues its caller's
+ * trace), a sampler that keeps OTEL_TRACES_SAMPLER_ARG of the traces, and a batching Zipkin exporter. With
+ * OTEL_TRACES_EXPORTER=none nothing is installed and nothing is patched.
  */
 export function startTracing(config: TracingConfig): Tracing | undefined {
   if (config.OTEL_TRACES_EXPORTER === 'none') return undefined;

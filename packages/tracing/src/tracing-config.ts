@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+const ratioProblem = 'must be a ratio between 0 and 1, e.g. 0.01 to keep one trace in a hundred';
+
 /**
  * The standard OpenTelemetry variables this package reads. Tracing is off (`none`) unless a deployment asks for
  * Zipkin: a process started without them behaves exactly as before.
@@ -15,9 +17,9 @@ const tracingEnvSchema = z.object({
     .url({ protocol: /^https?$/ })
     .default('http://127.0.0.1:9411/api/v2/spans'),
   OTEL_TRACES_SAMPLER_ARG: z.coerce
-    .number({ error: 'must be a ratio between 0 and 1, e.g. 0.01 to keep one trace in a hundred' })
-    .min(0)
-    .max(1)
+    .number({ error: ratioProblem })
+    .min(0, { error: ratioProblem })
+    .max(1, { error: ratioProblem })
     .default(1),
 });
 
