@@ -86,6 +86,8 @@ describe('tracing a request to Zipkin', () => {
     expect(server, `no SERVER span among ${JSON.stringify(spans)}`).toBeDefined();
     expect(server?.parentId).toBe(callerSpanId);
     expect(server?.tags?.['http.route']).toBe('/api/articles');
+    // Zipkin stores span names in lower case.
+    expect(server?.name).toBe('post /api/articles');
     const queries = spans.filter((span) => span.tags?.['db.system.name'] === 'postgresql');
     expect(queries.length).toBeGreaterThan(0);
     expect(queries.every((span) => descendsFrom(span, server?.id ?? '', spans))).toBe(true);
