@@ -140,4 +140,17 @@ describe('prometheusSeriesSpec', () => {
     expect(countMarks(svg, 'points')).toBe(9);
     expect(svg).toContain('>app.3</text>');
   });
+
+  it('When a series stayed at 0 the whole run, then the axis spans 0 to 1 and the line lies along its foot', async () => {
+    const svg = await renderChart(
+      prometheusSeriesSpec({
+        title: 'clients waiting in PgBouncer for a server connection',
+        unit: 'count',
+        series: [{ name: 'pgbouncer', points: [0, 5, 10].map((second) => ({ second, value: 0 })) }],
+      }),
+    );
+    expect(countMarks(svg, 'lines')).toBe(1);
+    expect(svg).toContain('>1.0</text>');
+    expect(svg).not.toContain('0.000000');
+  });
 });

@@ -1,5 +1,9 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { chartConfig, plotWidth } from '../chart-theme.ts';
+import { wrapText } from './wrap-text.ts';
+
+/** Titles wrap to stay within the plot's width: these charts stand two side by side on a report page. */
+const titleLineLength = 48;
 
 /** One series of a Prometheus range query: its legend name and its samples, in seconds since the run started. */
 export interface ChartedSeries {
@@ -16,16 +20,23 @@ export function prometheusSeriesSpec(chart: {
   const rows = chart.series.flatMap((series) =>
     series.points.map((point) => ({ series: series.name, second: point.second, value: point.value })),
   );
+  const largest = Math.max(0, ...rows.map((row) => row.value));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: chart.title,
+    title: wrapText(chart.title, titleLineLength),
     config: chartConfig,
     width: plotWidth,
     height: 180,
     data: { values: rows },
     encoding: {
       x: { field: 'second', type: 'quantitative', title: 'seconds since the run started' },
-      y: { field: 'value', type: 'quantitative', title: chart.unit },
+      // A series that stayed at 0 (no client ever waited) gets a 0..1 axis rather than a collapsed one.
+      y: {
+        field: 'value',
+        type: 'quantitative',
+        title: chart.unit,
+        scale: largest > 0 ? { zero: true } : { domain: [0, 1] },
+      },
       color: {
         field: 'series',
         type: 'nominal',
