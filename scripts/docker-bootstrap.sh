@@ -20,6 +20,8 @@ NPM_VERSION=11.21.2
 COREPACK_VERSION=0.36.0
 # The Zipkin stand-in runs the exec jar scripts/bootstrap.sh fetches (and checks) for the native runner.
 ZIPKIN_VERSION=$(sed -n 's/^ZIPKIN_VERSION=//p' scripts/bootstrap.sh)
+# The PgBouncer exporter stand-in runs the PyPI exporter the native runner runs, at the same release.
+PGBOUNCER_EXPORTER_VERSION=$(sed -n 's/^PGBOUNCER_EXPORTER_VERSION=//p' scripts/bootstrap.sh)
 CACHE=${CONDUIT_DOCKER_CACHE:-/var/cache/scaling-conduit/docker}
 # Root installs the plugin for every user (and whatever HOME a CI run has); others into their own config.
 if [ "$(id -u)" -eq 0 ]; then PLUGINS=/usr/local/lib/docker/cli-plugins; else PLUGINS=${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins; fi
@@ -170,7 +172,7 @@ stand_in_for() {
 
 # A stand-in is rebuilt when its recipe (Dockerfile, entrypoint, versions) changes.
 recipe_hash() {
-  cat docker/offline/"$1"* | { cat; echo "$NODE_VERSION $NPM_VERSION $COREPACK_VERSION"; } | sha1sum | cut -c1-12
+  cat docker/offline/"$1"* | { cat; echo "$NODE_VERSION $NPM_VERSION $COREPACK_VERSION $ZIPKIN_VERSION $PGBOUNCER_EXPORTER_VERSION"; } | sha1sum | cut -c1-12
 }
 
 base_image() {
@@ -224,7 +226,7 @@ build_stand_in() {
   DOCKER_BUILDKIT=0 timeout 900 docker build -q -f "docker/offline/$kind.Dockerfile" \
     --build-arg "BASE=$BASE_IMAGE" --build-arg "NODE_VERSION=$NODE_VERSION" \
     --build-arg "NPM_VERSION=$NPM_VERSION" --build-arg "COREPACK_VERSION=$COREPACK_VERSION" \
-    --build-arg "ZIPKIN_VERSION=$ZIPKIN_VERSION" \
+    --build-arg "ZIPKIN_VERSION=$ZIPKIN_VERSION" --build-arg "PGBOUNCER_EXPORTER_VERSION=$PGBOUNCER_EXPORTER_VERSION" \
     --label "org.scaling-conduit.stand-in=$image" --label "org.scaling-conduit.recipe=$hash" \
     -t "$image" "$context" >"$log" 2>&1 || fail "Building the stand-in for $image failed: see $log."
   step "stand-in $image built in $(elapsed "$started")"
