@@ -171,7 +171,7 @@ export function describeDockerStage(options: DockerStageOptions): void {
       expect(entries.filter((name) => toolPackages.some((prefix) => name.startsWith(prefix)))).toEqual([]);
     });
 
-    it('When the stage is up, then Prometheus has every target up, among them each Node replica and each exporter', async () => {
+    it('When the stage is up, then Prometheus has every target up, among them each Node replica and each exporter, and every exporter reaches its server', async () => {
       const expected = await containersToScrape(stack, services);
       for (const [name, service] of Object.entries(services)) {
         if (service.environment?.METRICS_PORT === undefined || service.restart === 'no') continue;
@@ -186,6 +186,7 @@ export function describeDockerStage(options: DockerStageOptions): void {
       }
       expect(report.down).toEqual([]);
       expect(report.unscraped).toEqual([]);
+      expect(report.unreached).toEqual([]);
       expect(report.samples.filter(({ samples }) => samples === 0)).toEqual([]);
     }, 120_000);
 

@@ -25,6 +25,8 @@ export interface ScrapedContainer {
   name: string;
   /** Its address on the compose network, its container and host names, and (when it is its service's only one) its service name. */
   hosts: string[];
+  /** An exporter, whose `<server>_up` metric says whether it reaches the server it measures. */
+  exporter: boolean;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -40,10 +42,12 @@ export async function containersToScrape(
   services: Record<string, ResolvedService>,
 ): Promise<ScrapedContainer[]> {
   const running = (await stack.containers()).filter((container) => container.State === 'running');
-  const scraped = running.filter((container) => {
-    const service = services[container.Service];
-    return service?.environment?.METRICS_PORT !== undefined || /exporter/.test(service?.image ?? '');
-  });
+  const isExporter = (container: ComposeContainer) =>
+    /exporter/.test(services[container.Service]?.image ?? '');
+  const scraped = running.filter(
+    (container) =>
+      services[container.Service]?.environment?.METRICS_PORT !== undefined || isExporter(container),
+  );
   if (scraped.length === 0) return [];
   const inspected = await stack.inspect(...scraped.map((container) => container.ID));
   return scraped.map((container: ComposeContainer, index) => {
@@ -58,6 +62,7 @@ export async function containersToScrape(
         details.Config.Hostname,
         ...(alone ? [container.Service] : []),
       ],
+      exporter: isExporter(container),
     };
   });
 }
@@ -74,13 +79,16 @@ export interface TargetsReport {
   targets: Target[];
   down: string[];
   unscraped: string[];
+  /** Exporters whose `<server>_up` is missing or not 1: scraped, but not reaching their server. */
+  unreached: string[];
   /** Samples of the last scrape of each container's target. */
   samples: { container: string; target: string; samples: number }[];
 }
 
 /**
- * Waits until every active target is up and every container to scrape has an up target, printing what it is
- * waiting for; returns what it saw at the end (a caller asserts on it).
+ * Waits until every active target is up, every container to scrape has an up target, and every exporter reports
+ * its server up (an exporter answers a scrape even when it cannot log in), printing what it is waiting for;
+ * returns what it saw at the end (a caller asserts on it).
  */
 export async function waitForScrapes(
   expected: ScrapedContainer[],
@@ -102,29 +110,29 @@ export async function waitForScrapes(
     const unscraped = matched
       .filter((match) => match.target === undefined)
       .map(({ container }) => `${container.name} (${container.service}, ${container.hosts.join(' / ')})`);
-    const done = targets.length > 0 && down.length === 0 && unscraped.length === 0;
-    if (done || Date.now() > deadline) {
-      const samples = [];
-      for (const { container, target } of matched) {
-        if (!target) continue;
-        const [last] = await prometheus.query(
-          `scrape_samples_scraped{job="${target.job}",instance="${target.instance}"}`,
-        );
-        samples.push({
-          container: container.name,
-          target: target.scrapeUrl,
-          samples: last?.value ?? 0,
-        });
+    const unreached: string[] = [];
+    const samples: TargetsReport['samples'] = [];
+    for (const { container, target } of matched) {
+      if (!target) continue;
+      const selector = `job="${target.job}",instance="${target.instance}"`;
+      const [last] = await prometheus.query(`scrape_samples_scraped{${selector}}`);
+      samples.push({ container: container.name, target: target.scrapeUrl, samples: last?.value ?? 0 });
+      if (!container.exporter) continue;
+      const ups = await prometheus.query(`{__name__=~"[a-z]+_up",${selector}}`);
+      if (ups.length === 0 || ups.some((up) => up.value !== 1)) {
+        const values = ups.map((up) => `${up.labels.__name__} ${up.value}`).join(', ') || 'no *_up metric';
+        unreached.push(`${container.name}: ${values}`);
       }
-      return { targets, down, unscraped, samples };
     }
+    const done = targets.length > 0 && [...down, ...unscraped, ...unreached].length === 0;
+    if (done || Date.now() > deadline) return { targets, down, unscraped, unreached, samples };
     if (Date.now() - lastLog > 10_000) {
       lastLog = Date.now();
       log(
-        `Prometheus: ${targets.length - down.length}/${targets.length} targets up; waiting for ${[...down, ...unscraped].join(', ') || 'the first targets'} ...`,
+        `Prometheus: ${targets.length - down.length}/${targets.length} targets up; waiting for ${[...down, ...unscraped, ...unreached].join(', ') || 'the first targets'} ...`,
       );
     }
-    await sleep(1_000);
+    await sleep(2_000);
   }
 }
 
