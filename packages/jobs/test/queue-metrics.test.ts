@@ -1,8 +1,10 @@
+import { postgresPlugin } from '@scaling/db';
 import { createMetricsRegistry } from '@scaling/metrics';
 import { promtoolProblems, sampleSum } from '@scaling/metrics/testing';
+import Fastify from 'fastify';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
-import { enqueue, observeJobQueue } from '../src/index.ts';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { enqueue, jobsPlugin, observeJobQueue } from '../src/index.ts';
 import { createTestPool } from './support/database.ts';
 import { type TestPayloads, uniqueKind } from './support/worker-kit.ts';
 
@@ -48,6 +50,27 @@ describe('Job queue metrics', () => {
     const text = await registry.metrics();
 
     expect(sampleSum(text, 'jobs_queue_oldest_age_seconds', { kind })).toBeGreaterThanOrEqual(59);
+  });
+
+  it('When jobsPlugin runs the worker in the API process with metrics, then that registry reports the queue (stage 1)', async () => {
+    const [handledKind, waitingKind] = [uniqueKind(), uniqueKind()];
+    const registry = createMetricsRegistry();
+    const app = Fastify({ logger: false });
+    await app.register(postgresPlugin, { connectionString: inject('databaseUrl'), metrics: registry });
+    await app.register(jobsPlugin, { handlers: { [handledKind]: async () => {} }, metrics: registry });
+    await app.ready();
+    try {
+      // No handler in this process claims it, so it waits and is counted.
+      await enqueue<TestPayloads>(pool, waitingKind, { label: 'waiting' });
+
+      const text = await registry.metrics();
+
+      expect(sampleSum(text, 'jobs_queue_depth', { kind: waitingKind })).toBe(1);
+      expect(text).toContain(`jobs_queue_depth{kind="${handledKind}"} 0`);
+      expect(sampleSum(text, 'pg_pool_clients', { pool: 'primary' })).toBeGreaterThan(0);
+    } finally {
+      await app.close();
+    }
   });
 
   it('When the database cannot answer, then the scrape still succeeds, without queue samples, and says why', async () => {
