@@ -136,7 +136,8 @@ export function planStack(compose: ComposeFile, stage: StageRef, options: PlanOp
  * Where each instance listens natively. A service that publishes ports runs one process on them (8080 moves with
  * the HTTP port). A service that only `expose`s its port listens on `x-native-port` (a data service reachable on
  * the compose network only), or, as an app behind a balancer, replica i takes the port `x-native-port-base`
- * (default: the HTTP port) + i, since natively every replica shares one host.
+ * (default: the HTTP port) + i, since natively every replica shares one host. The metrics port (9464) is not one of
+ * these: planStack adds each instance's own (metrics-ports.ts).
  */
 function instancePorts(
   name: string,
