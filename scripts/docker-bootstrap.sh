@@ -2,7 +2,8 @@
 # Brings what the compose stacks need, only when it is missing: Docker Engine (Debian's docker.io), the Compose v2
 # CLI plugin (built from its Go module when no plugin is installed), a running engine, and every image the compose
 # files name. An image that cannot be pulled (no registry reachable, as on this project's machines) is replaced by
-# a local STAND-IN built from Debian packages (docker/offline/, see docker/README.md), and the output says so.
+# a local STAND-IN built from Debian packages and the releases the native runner uses (docker/offline/, see
+# docker/README.md), and the output says so.
 #
 #   scripts/docker-bootstrap.sh up         install, start the engine, make the images
 #   scripts/docker-bootstrap.sh down       stop the engine if `up` started it
@@ -252,7 +253,7 @@ make_images() {
       continue
     fi
     [ -n "$kind" ] || fail "$image cannot be pulled and has no stand-in: pull it on a machine that can and 'docker load' it, or add docker/offline/<name>.Dockerfile."
-    loud "$image cannot be pulled: building a LOCAL STAND-IN from Debian packages (docker/offline/$kind.Dockerfile)."
+    loud "$image cannot be pulled: building a LOCAL STAND-IN (docker/offline/$kind.Dockerfile)."
     base_image
     build_stand_in "$image" "$kind" "$hash" &
     builds+=($!)
