@@ -174,6 +174,7 @@ export function describeDockerStage(options: DockerStageOptions): void {
     it('When the stage is up, then Prometheus has every target up, among them each Node replica and each exporter, and every exporter reaches its server', async () => {
       const expected = await containersToScrape(stack, services);
       for (const [name, service] of Object.entries(services)) {
+        // A one-shot service (restart: "no", the migrations) has exited by now: nothing of it is left to scrape.
         if (service.environment?.METRICS_PORT === undefined || service.restart === 'no') continue;
         expect(
           expected.filter((container) => container.service === name).length,
