@@ -22,6 +22,12 @@ const levels: TracingLevel[] = [
   { label: 'sampled 100%', env: { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_TRACES_SAMPLER_ARG: '1' } },
 ];
 
+/**
+ * Each level twice, in the order off, 1%, 100%, 100%, 1%, off: a drift over the run (caches warming, other work on
+ * the machine) then weighs on every level alike instead of favouring whichever came last.
+ */
+const schedule: TracingLevel[] = [...levels, ...[...levels].reverse()];
+
 export interface TracingLevelRun {
   label: string;
   env: TracingLevel['env'];
@@ -62,12 +68,14 @@ export const tracingOverhead = defineExperiment<TracingOverheadSide>({
   title: 'What tracing costs: off, sampled at 1%, sampled at 100% (closed model)',
   description:
     `The read-heavy mix, closed model (${readHeavy.connections} connections sending as fast as they are answered) ` +
-    'through nginx to the three replicas, three times in one boot of the stage: with tracing off ' +
-    '(OTEL_TRACES_EXPORTER=none: no instrumentation installed), then keeping 1% of the traces (the shipped ' +
-    'default), then every trace, exported to Zipkin. Between measurements every replica is stopped and started ' +
+    'through nginx to the three replicas, in one boot of the stage: with tracing off ' +
+    '(OTEL_TRACES_EXPORTER=none: no instrumentation installed), keeping 1% of the traces (the shipped ' +
+    'default), and every trace, exported to Zipkin; each twice, in the order off, 1%, 100%, 100%, 1%, off, so ' +
+    'that a drift over the run weighs on every level alike. Between measurements every replica is stopped and started ' +
     'again with the new OTEL_* settings, then warmed up (not measured); the data, Postgres, PgBouncer, Redis and ' +
     'Zipkin stay up. Zipkin runs on CPU 1 with nginx and the data services, so the cost of 100% includes what it ' +
-    'takes to receive and store the spans on this 2-core machine; the CPU per process says where it went.',
+    'takes to receive and store the spans on this 2-core machine; the CPU per process says where it went. While ' +
+    'Postgres is the bottleneck, throughput hides what the replicas spend, so the app CPU per request is reported too.',
   scale: 1,
   serverSeries: [requestRate, requestP95, processCpu],
   columns: [{ label: 'stage 3', stage: 3 }],
@@ -76,10 +84,12 @@ export const tracingOverhead = defineExperiment<TracingOverheadSide>({
     const warmUpSeconds = seconds(5, 2);
     const scenario = { ...readHeavy, durationSeconds };
     const runs: TracingLevelRun[] = [];
-    for (const level of levels) {
+    for (const [index, level] of schedule.entries()) {
       const run = await withEnvironment(level.env, async () => {
         await restartReplicas(session.stage, output);
-        output(`${level.label}: warming up for ${warmUpSeconds} s (not measured)...`);
+        output(
+          `[${index + 1}/${schedule.length}] ${level.label}: warming up for ${warmUpSeconds} s (not measured)...`,
+        );
         await runScenario({
           baseUrl: session.baseUrl,
           scenario,
@@ -115,43 +125,96 @@ export const tracingOverhead = defineExperiment<TracingOverheadSide>({
     return { runs };
   },
   compare([side]) {
-    const runs = side?.runs ?? [];
-    const baseline = runs[0];
-    const row = (label: string, pick: (run: TracingLevelRun) => number, decimals = 1) =>
-      runs.map((run) => ({ label: `${run.label}: ${label}`, values: [pick(run)], decimals }));
+    const summaries = levels.map((level) => summarize(level, side?.runs ?? []));
+    const baseline = summaries[0];
+    const row = (label: string, pick: (summary: LevelSummary) => number, decimals = 1) =>
+      summaries.map((summary) => ({
+        label: `${summary.label}: ${label}`,
+        values: [pick(summary)],
+        decimals,
+      }));
     return {
       rows: [
-        ...row('req/s', (run) => run.result.requestsPerSecond, 0),
-        ...row('p50 ms', (run) => run.result.latencyMs.p50),
-        ...row('p99 ms', (run) => run.result.latencyMs.p99),
-        ...row('failed requests', (run) => failedRequests(run.result), 0),
+        ...row('req/s', (summary) => summary.requestsPerSecond, 0),
+        ...row('p99 ms', (summary) => summary.p99Ms),
+        ...row('app CPU ms per request', (summary) => summary.appCpuMsPerRequest, 2),
+        ...row('failed requests', (summary) => summary.failed, 0),
       ],
       panel: {
         title: 'Tracing off, sampled at 1% and at 100%: throughput (closed model)',
         unit: 'req/s',
-        groups: runs.map((run) => ({ label: run.label, values: [run.result.requestsPerSecond] })),
+        groups: summaries.map((summary) => ({ label: summary.label, values: [summary.requestsPerSecond] })),
       },
       details: [
-        'Against tracing off, in this one run:',
+        'Each level is the mean of its two measurements. Against tracing off, in this one run:',
         '',
         markdownTable(
-          ['tracing', 'req/s', 'change', 'p99 ms', 'change'],
-          runs.map((run) => [
+          ['tracing', 'req/s', 'change', 'p99 ms', 'change', 'app CPU ms per request', 'change'],
+          summaries.map((summary) => [
+            summary.label,
+            summary.requestsPerSecond.toFixed(0),
+            change(baseline?.requestsPerSecond, summary.requestsPerSecond),
+            summary.p99Ms.toFixed(1),
+            change(baseline?.p99Ms, summary.p99Ms),
+            summary.appCpuMsPerRequest.toFixed(2),
+            change(baseline?.appCpuMsPerRequest, summary.appCpuMsPerRequest),
+          ]),
+        ),
+        '',
+        'Every measurement, in the order it ran:',
+        '',
+        markdownTable(
+          ['#', 'tracing', 'req/s', 'p50 ms', 'p99 ms', 'app CPU ms per request'],
+          (side?.runs ?? []).map((run, index) => [
+            String(index + 1),
             run.label,
             run.result.requestsPerSecond.toFixed(0),
-            change(baseline?.result.requestsPerSecond, run.result.requestsPerSecond),
+            run.result.latencyMs.p50.toFixed(1),
             run.result.latencyMs.p99.toFixed(1),
-            change(baseline?.result.latencyMs.p99, run.result.latencyMs.p99),
+            appCpuMsPerRequest(run).toFixed(2),
           ]),
         ),
         '',
         'CPU time per process during each measurement (% of one CPU; a process counts its children):',
         '',
-        renderCpuTable(runs),
+        renderCpuTable(side?.runs ?? []),
       ].join('\n'),
     };
   },
 });
+
+interface LevelSummary {
+  label: string;
+  requestsPerSecond: number;
+  p99Ms: number;
+  appCpuMsPerRequest: number;
+  failed: number;
+}
+
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
+
+function summarize(level: TracingLevel, runs: TracingLevelRun[]): LevelSummary {
+  const mine = runs.filter((run) => run.label === level.label);
+  return {
+    label: level.label,
+    requestsPerSecond: mean(mine.map((run) => run.result.requestsPerSecond)),
+    p99Ms: mean(mine.map((run) => run.result.latencyMs.p99)),
+    appCpuMsPerRequest: mean(mine.map(appCpuMsPerRequest)),
+    failed: mine.reduce((sum, run) => sum + failedRequests(run.result), 0),
+  };
+}
+
+/**
+ * What the replicas spent per request served, in CPU milliseconds: the cost of tracing where it is paid, which
+ * throughput hides while Postgres on the other CPU is the bottleneck.
+ */
+function appCpuMsPerRequest(run: TracingLevelRun): number {
+  const appPercent = Object.entries(run.cpu.groups)
+    .filter(([name]) => /^app(\.\d+)?$/.test(name))
+    .reduce((sum, [, percent]) => sum + percent, 0);
+  // % of one CPU = CPU-ms per 10 ms of wall time; per request: (percent * 10) ms per second / requests per second.
+  return run.result.requestsPerSecond > 0 ? (appPercent * 10) / run.result.requestsPerSecond : 0;
+}
 
 function change(before: number | undefined, after: number): string {
   if (before === undefined || before === 0) return 'n/a';
@@ -166,5 +229,5 @@ function renderCpuTable(runs: TracingLevelRun[]): string {
     'CPUs busy (CPU 0 / CPU 1), %',
     ...runs.map((run) => run.cpu.cpus.map((busy) => busy.toFixed(1)).join(' / ')),
   ]);
-  return markdownTable(['process', ...runs.map((run) => run.label)], rows);
+  return markdownTable(['process', ...runs.map((run, index) => `${index + 1}. ${run.label}`)], rows);
 }
