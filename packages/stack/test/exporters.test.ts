@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadStageCompose, type PlannedService, planStack, resolveStage } from '../src/index.ts';
-import { flagValue, withFlag } from '../src/kinds/exporter.ts';
+import { flagValue, listenPortOf, withFlag } from '../src/kinds/exporter.ts';
 
 const stage3 = resolveStage(3);
 const plan = planStack(loadStageCompose(stage3, undefined), stage3, { nodePath: '/opt/node24/bin/node' });
@@ -104,6 +104,12 @@ describe('the exporters of stage 3, natively', () => {
 });
 
 describe('Go flags of the exporters', () => {
+  it('When the listen address comes from the flag, the environment or neither, then its port is read in that order', () => {
+    expect(listenPortOf(['--web.listen-address=:9999'], 'web.listen-address', 9121, ':9998')).toBe(9999);
+    expect(listenPortOf([], 'web.listen-address', 9121, '0.0.0.0:9998')).toBe(9998);
+    expect(listenPortOf([], 'web.listen-address', 9121, '')).toBe(9121);
+  });
+
   it('When a flag is given as "--name value", "-name=value" or "--name=value", then the last one is read', () => {
     expect(flagValue(['--web.listen-address', ':9187'], 'web.listen-address')).toBe(':9187');
     expect(flagValue(['-web.listen-address=:1', '--web.listen-address=:2'], 'web.listen-address')).toBe(':2');

@@ -15,10 +15,18 @@ export function nativeListenPort(context: PlanContext, containerPort: number): n
   return mapping.host;
 }
 
-/** The port of `--name=:9187` / `--name :9187` / `-name=host:9187`, else the image's default. */
-export function listenPortOf(args: string[], flag: string, defaultPort: number): number {
-  const value = flagValue(args, flag);
-  return value === undefined ? defaultPort : Number(value.slice(value.lastIndexOf(':') + 1));
+/**
+ * The port of `--name=:9187` / `--name :9187` / `-name=host:9187`, else of the environment variable the image also
+ * reads (the flag wins, as in the exporters), else the image's default.
+ */
+export function listenPortOf(
+  args: string[],
+  flag: string,
+  defaultPort: number,
+  fromEnvironment?: string,
+): number {
+  const value = flagValue(args, flag) ?? fromEnvironment;
+  return value === undefined || value === '' ? defaultPort : Number(value.slice(value.lastIndexOf(':') + 1));
 }
 
 /** The value of a Go flag (`-name`, `--name`, with `=value` or as the next argument); the last one wins. */

@@ -22,7 +22,10 @@ export const nginxExporterKind: ServiceKind = {
   matches: (service: ComposeService) => /(^|\/)nginx-prometheus-exporter(:|@|$)/.test(service.image ?? ''),
   plan(context: PlanContext): KindPlan {
     const args = nativeArgs(context, commandArgs(context.service.command));
-    const port = nativeListenPort(context, listenPortOf(args, 'web.listen-address', imagePort));
+    const port = nativeListenPort(
+      context,
+      listenPortOf(args, 'web.listen-address', imagePort, context.env.LISTEN_ADDRESS),
+    );
     return {
       argv: [binary, ...withFlag(args, 'web.listen-address', `127.0.0.1:${port}`)],
       env: { ...context.env },
