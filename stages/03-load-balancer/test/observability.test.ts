@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadPlan, stackStartService, stackStopService } from '@scaling/stack';
+import { loadPlan, stackStartService, stackStopService, stackUp } from '@scaling/stack';
 import { useNativeStage } from '@scaling/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -113,5 +113,15 @@ describe('stage 3 observed by Prometheus', () => {
       const result = await query('up{instance="app.2:9464"}');
       expect(result[0]?.value[1]).toBe('1');
     });
+  });
+
+  it('When the replicas are scaled down to two, then Prometheus reloads its configuration and scrapes those two only', async () => {
+    await stackUp(3, { scale: { app: 2 }, output: () => {} });
+    const replicas = await eventually(async () => {
+      const app = (await targets()).filter((target) => target.labels.job === 'app');
+      expect(app.map((target) => target.labels.instance).sort()).toEqual(['app.1:9464', 'app.2:9464']);
+      return app;
+    });
+    expect(replicas.every((target) => target.health !== 'down')).toBe(true);
   });
 });
