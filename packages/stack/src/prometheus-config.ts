@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import type { ComposeFile, ComposeService } from './compose.ts';
 import { exposesMetrics, metricsContainerPort } from './metrics-ports.ts';
+import { parsePorts } from './ports.ts';
 
 /** Where the compose files mount the generated files into prom/prometheus. */
 export const prometheusConfigPath = '/etc/prometheus/prometheus.yml';
@@ -10,6 +11,8 @@ export const prometheusPort = 9090;
 /** What Prometheus scrapes, read from the topology: one job per service that serves metrics. */
 export interface ScrapeJob {
   job: string;
+  /** What serves the metrics: our Node services, or the image's program (`postgres-exporter`, `zipkin`, ...). */
+  source: string;
   /** The compose service to reach (Prometheus itself: localhost). */
   host: string;
   port: number;
@@ -19,45 +22,46 @@ export interface ScrapeJob {
 }
 
 /** The standard exporters, the Prometheus and Zipkin images: the port each serves its metrics on. */
-const imageMetrics: { image: RegExp; port: number; path: string; self?: boolean }[] = [
-  { image: /(^|\/)postgres-exporter(:|@|$)/, port: 9187, path: '/metrics' },
-  { image: /(^|\/)pgbouncer-exporter(:|@|$)/, port: 9127, path: '/metrics' },
-  { image: /(^|\/)redis_exporter(:|@|$)/, port: 9121, path: '/metrics' },
-  { image: /(^|\/)nginx-prometheus-exporter(:|@|$)/, port: 9113, path: '/metrics' },
-  { image: /(^|\/)zipkin(:|@|$)/, port: 9411, path: '/prometheus' },
-  { image: /(^|\/)prometheus(:|@|$)/, port: prometheusPort, path: '/metrics', self: true },
+const imageMetrics: { source: string; image: RegExp; port: number; path: string }[] = [
+  { source: 'postgres-exporter', image: /(^|\/)postgres-exporter(:|@|$)/, port: 9187, path: '/metrics' },
+  { source: 'pgbouncer-exporter', image: /(^|\/)pgbouncer-exporter(:|@|$)/, port: 9127, path: '/metrics' },
+  { source: 'redis-exporter', image: /(^|\/)redis_exporter(:|@|$)/, port: 9121, path: '/metrics' },
+  { source: 'nginx-exporter', image: /(^|\/)nginx-prometheus-exporter(:|@|$)/, port: 9113, path: '/metrics' },
+  { source: 'zipkin', image: /(^|\/)zipkin(:|@|$)/, port: 9411, path: '/prometheus' },
+  { source: 'prometheus', image: /(^|\/)prometheus(:|@|$)/, port: prometheusPort, path: '/metrics' },
 ];
 
-/** The port a service listens on inside its container, as its compose entry says (expose, else ports), else the image's. */
-function servicePort(service: ComposeService, fallback: number): number {
-  const exposed = (service.expose ?? []).map((port) => Number(String(port).replace(/\/tcp$/, '')));
-  const published = (service.ports ?? []).map((port) =>
-    typeof port === 'object'
-      ? Number(port.target)
-      : Number(
-          String(port)
-            .replace(/\/tcp$/, '')
-            .split(':')
-            .at(-1),
-        ),
-  );
-  return (
-    [...exposed, ...published].find((port) => port === fallback) ?? exposed[0] ?? published[0] ?? fallback
-  );
+/** The port a service listens on inside its container: the image's, unless its compose entry names only others. */
+function servicePort(name: string, service: ComposeService, imagePort: number): number {
+  const ports = [
+    ...(service.expose ?? []).map((port) => Number(String(port).replace(/\/tcp$/, ''))),
+    ...parsePorts(name, service).map((port) => port.container),
+  ];
+  return ports.includes(imagePort) ? imagePort : (ports[0] ?? imagePort);
 }
 
 export function scrapeJobs(compose: ComposeFile): ScrapeJob[] {
   return Object.entries(compose.services).flatMap(([name, service]): ScrapeJob[] => {
     if (exposesMetrics(service)) {
-      return [{ job: name, host: name, port: metricsContainerPort, path: '/metrics', everyReplica: true }];
+      return [
+        {
+          job: name,
+          source: 'node',
+          host: name,
+          port: metricsContainerPort,
+          path: '/metrics',
+          everyReplica: true,
+        },
+      ];
     }
     const known = imageMetrics.find((candidate) => candidate.image.test(service.image ?? ''));
     if (!known) return [];
     return [
       {
         job: name,
-        host: known.self ? 'localhost' : name,
-        port: servicePort(service, known.port),
+        source: known.source,
+        host: known.source === 'prometheus' ? 'localhost' : name,
+        port: servicePort(name, service, known.port),
         path: known.path,
         everyReplica: false,
       },

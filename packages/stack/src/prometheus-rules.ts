@@ -87,9 +87,9 @@ const nodeGroups: RuleGroup[] = [
 ];
 
 function serverGroups(jobs: ScrapeJob[]): RuleGroup[] {
-  const has = (port: number) => jobs.some((job) => job.port === port && !job.everyReplica);
+  const has = (source: string) => jobs.some((job) => job.source === source);
   const rules: AlertingRule[] = [];
-  if (has(9187)) {
+  if (has('postgres-exporter')) {
     rules.push(
       alert(
         'PostgresConnectionsNearMax',
@@ -101,7 +101,7 @@ function serverGroups(jobs: ScrapeJob[]): RuleGroup[] {
       ),
     );
   }
-  if (has(9127)) {
+  if (has('pgbouncer-exporter')) {
     rules.push(
       alert(
         'PgBouncerClientsWaiting',
@@ -113,7 +113,7 @@ function serverGroups(jobs: ScrapeJob[]): RuleGroup[] {
       ),
     );
   }
-  if (has(9121)) {
+  if (has('redis-exporter')) {
     rules.push(
       alert(
         'RedisMemoryNearMax',
@@ -125,7 +125,7 @@ function serverGroups(jobs: ScrapeJob[]): RuleGroup[] {
       ),
     );
   }
-  if (has(9113)) {
+  if (has('nginx-exporter')) {
     rules.push(
       alert(
         'NginxDown',
@@ -159,7 +159,7 @@ const targetsGroup: RuleGroup = {
 /** The recording rules and alerts that matter for a stage, from what its topology runs. */
 export function prometheusRules(compose: ComposeFile, stageName: string): string {
   const jobs = scrapeJobs(compose);
-  const measured = jobs.some((job) => job.everyReplica);
+  const measured = jobs.some((job) => job.source === 'node');
   const groups = [...(measured ? nodeGroups : []), ...serverGroups(jobs), targetsGroup];
   return [
     `# Generated from docker-compose.yml by \`pnpm stack prometheus ${Number.parseInt(stageName, 10)}\` (packages/stack/src/prometheus-rules.ts): change them there.`,
