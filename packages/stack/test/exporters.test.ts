@@ -33,12 +33,7 @@ describe('the exporters of stage 3, natively', () => {
   it('When planned, then the PgBouncer exporter reads its connection string from the environment, mapped to the native PgBouncer', () => {
     const exporter = service('pgbouncer-exporter');
     const directory = join(stage3.stateDir, 'services', 'pgbouncer-exporter');
-    expect(exporter.argv.slice(4)).toEqual([
-      '--config',
-      join(directory, 'pgbouncer-exporter.yml'),
-      '--log-file',
-      'stdout',
-    ]);
+    expect(exporter.argv.slice(4)).toEqual(['--config', join(directory, 'pgbouncer-exporter.yml')]);
     expect(exporter.env.PGBOUNCER_EXPORTER_CONNECTION_STRING).toBe(
       'postgres://pgbouncer_stats:local-demo-only-pgbouncer-stats@127.0.0.1:16432/pgbouncer?sslmode=disable',
     );

@@ -39,7 +39,8 @@ export const pgbouncerExporterKind: ServiceKind = {
       pgbouncers: [{ dsn: `$(${connectionVariable})`, connect_timeout: 5 }],
     };
     return {
-      argv: [binary, '--config', join(directory, 'pgbouncer-exporter.yml'), '--log-file', 'stdout'],
+      // Its log goes to stdout by default only: an explicit `--log-file stdout` opens a file named "stdout".
+      argv: [binary, '--config', join(directory, 'pgbouncer-exporter.yml')],
       env: { ...context.env, [connectionVariable]: connectionString },
       probe: metricsProbe(port),
       stopSignal: 'SIGTERM',
