@@ -1,9 +1,7 @@
 import type pg from 'pg';
+import { ensureLoginRole, type LoginRole } from './login-role.ts';
 
-export interface AppRole {
-  name: string;
-  password: string;
-}
+export type AppRole = LoginRole;
 
 /**
  * Set on the role, so every session it opens starts with them: they hold through PgBouncer's transaction pooling,
@@ -24,26 +22,16 @@ const migrationTables = ['pgmigrations'];
  * after the migrations as their owner, so tables added later are granted on the next run.
  */
 export async function ensureAppRole(client: pg.ClientBase, role: AppRole): Promise<void> {
-  const { rows } = await client.query<{ owner: string; database: string; exists: boolean }>(
-    'SELECT current_user AS owner, current_database() AS database, EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS exists',
-    [role.name],
-  );
-  const { owner, database, exists } = rows[0] as { owner: string; database: string; exists: boolean };
-  if (owner === role.name) {
-    throw new Error(
-      `The application role "${role.name}" is the role that runs the migrations: give the application a role of its own (APP_DATABASE_USER).`,
-    );
-  }
-  if (role.password.length === 0) {
-    throw new Error(`The application role "${role.name}" needs a password: set APP_DATABASE_PASSWORD.`);
-  }
-  const name = client.escapeIdentifier(role.name);
-  const attributes = `LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${client.escapeLiteral(role.password)}`;
-  await client.query(`${exists ? 'ALTER' : 'CREATE'} ROLE ${name} WITH ${attributes}`);
+  const { name, database } = await ensureLoginRole(client, role, {
+    kind: 'application',
+    holder: 'the application',
+    userVariable: 'APP_DATABASE_USER',
+    passwordVariable: 'APP_DATABASE_PASSWORD',
+  });
   for (const [setting, value] of Object.entries(appRoleSettings)) {
     await client.query(`ALTER ROLE ${name} SET ${setting} = ${client.escapeLiteral(value)}`);
   }
-  await client.query(`GRANT CONNECT ON DATABASE ${client.escapeIdentifier(database)} TO ${name}`);
+  await client.query(`GRANT CONNECT ON DATABASE ${database} TO ${name}`);
   await client.query(`GRANT USAGE ON SCHEMA public TO ${name}`);
   await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${name}`);
   await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${name}`);
