@@ -1,5 +1,49 @@
+import { commandArgs } from '../command.ts';
+import type { ComposeService } from '../compose.ts';
 import { rewriteAddresses } from '../environment.ts';
-import type { PlanContext, ReadinessProbe } from '../types.ts';
+import type { KindPlan, PlanContext, ReadinessProbe, ServiceKind } from '../types.ts';
+
+/** A standard exporter image whose program Debian packages as `prometheus-<name>`, run natively in its place. */
+export interface DebianExporter {
+  /** The kind's name, also the Debian package's after `prometheus-` (`nginx-exporter`). */
+  name: string;
+  /** The image's repository name (`nginx-prometheus-exporter`), matched with or without a registry prefix. */
+  image: string;
+  /** The port the image listens on when neither a flag nor `listenVariable` says otherwise. */
+  imagePort: number;
+  /** The environment variable the image reads its listen address from, when it reads one. */
+  listenVariable?: string;
+}
+
+/**
+ * A kind that runs Debian's build of the image's program with the compose command's flags (addresses mapped to the
+ * native services) and the image's environment, listening on 127.0.0.1 and the native port of its container port.
+ * `<NAME>_BIN` (`NGINX_EXPORTER_BIN`) points at another build of the same program.
+ */
+export function debianExporterKind(exporter: DebianExporter): ServiceKind {
+  const pkg = `prometheus-${exporter.name}`;
+  const binary = process.env[`${exporter.name.toUpperCase().replaceAll('-', '_')}_BIN`] ?? `/usr/bin/${pkg}`;
+  const image = new RegExp(`(^|/)${exporter.image}(:|@|$)`);
+  return {
+    name: exporter.name,
+    matches: (service: ComposeService) => image.test(service.image ?? ''),
+    plan(context: PlanContext): KindPlan {
+      const args = nativeArgs(context, commandArgs(context.service.command));
+      const fromEnvironment = exporter.listenVariable ? context.env[exporter.listenVariable] : undefined;
+      const port = nativeListenPort(
+        context,
+        listenPortOf(args, 'web.listen-address', exporter.imagePort, fromEnvironment),
+      );
+      return {
+        argv: [binary, ...withFlag(args, 'web.listen-address', `127.0.0.1:${port}`)],
+        env: { ...context.env },
+        probe: metricsProbe(port),
+        stopSignal: 'SIGTERM',
+        requires: { path: binary, install: bootstrapHint(pkg) },
+      };
+    },
+  };
+}
 
 /**
  * Where an exporter (or Prometheus) listens natively: the host port of its container port, which the compose file
