@@ -1,13 +1,10 @@
 import { readHeavy } from '@scaling/loadtests/scenarios/read-heavy';
 import { signIn } from '@scaling/loadtests/scenarios/sign-in';
 import type { Scenario } from '@scaling/loadtests/scenarios/types';
-import { stackStatus } from '@scaling/stack';
-import { type CpuUsage, cpuUsageBetween, stageCpuGroups, takeSnapshot } from '../cpu-usage.ts';
+import type { CpuUsage } from '../cpu-usage.ts';
 import { beforeAndAfter, defineExperiment } from '../experiment.ts';
-import { loadProgress } from '../live-progress.ts';
 import { failedRequests } from '../load-summary.ts';
 import type { RunMetadata } from '../metadata.ts';
-import { runScenario, type ScenarioResult } from '../run-scenario.ts';
 import {
   eventLoopDelayP99,
   pgbouncerWaiting,
@@ -18,14 +15,9 @@ import {
   requestRate,
 } from '../server-series.ts';
 import { markdownTable } from '../table.ts';
+import { benchLoadGenerator, runWarmedScenario, type WarmedRun } from '../warmed-run.ts';
 
-/** What the bench itself spends: autocannon runs in its process. */
-const loadGenerator = 'load generator (this bench)';
-
-export interface WorkloadRun {
-  result: ScenarioResult;
-  cpu: CpuUsage;
-}
+export type WorkloadRun = WarmedRun;
 
 export interface ReplicaScalingSide {
   /** By scenario name: the read-heavy mix and the sign-in storm. */
@@ -81,28 +73,15 @@ export const replicaScaling = defineExperiment<ReplicaScalingSide>({
     const runs: Record<string, WorkloadRun> = {};
     for (const workload of workloads) {
       const scenario = { ...workload, durationSeconds };
-      output(`${workload.name}: warming up for ${warmUpSeconds} s (not measured)...`);
-      await runScenario({
-        baseUrl: session.baseUrl,
+      const { result, cpu } = await runWarmedScenario({
+        session,
         scenario,
         fixtures,
-        durationSeconds: warmUpSeconds,
-        randomSeed: 2,
+        warmUpSeconds,
+        label: workload.name,
+        output,
         signal: settings.signal,
       });
-      const groups = stageCpuGroups(await stackStatus(session.stage), loadGenerator);
-      output(
-        `${workload.name}: ${workload.connections} connections for ${durationSeconds} s (closed model)...`,
-      );
-      const start = takeSnapshot();
-      const result = await runScenario({
-        baseUrl: session.baseUrl,
-        scenario,
-        fixtures,
-        onProgress: loadProgress(`${session.label} ${workload.name}`),
-        signal: settings.signal,
-      });
-      const cpu = cpuUsageBetween(start, takeSnapshot(), groups);
       output(
         `${workload.name}: ${Math.round(result.requestsPerSecond)} req/s; CPU busy: ${cpu.cpus.map((busy, index) => `CPU ${index} ${busy}%`).join(', ')}.`,
       );
@@ -170,7 +149,7 @@ function renderCpuTable(results: ReplicaScalingSide[], labels: string[], workloa
   const runs = results.map((side) => side.workloads[workload]);
   const names = [...new Set(runs.flatMap((run) => Object.keys(run?.cpu.groups ?? {})))];
   const pinnedTo = (side: ReplicaScalingSide, name: string) =>
-    name === loadGenerator
+    name === benchLoadGenerator
       ? side.loadGeneratorCpus
       : (side.placement.find((entry) => entry.instance === name)?.cpuset ?? 'unpinned');
   const rows = names.map((name) => [

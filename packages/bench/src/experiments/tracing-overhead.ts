@@ -1,14 +1,10 @@
 import { readHeavy } from '@scaling/loadtests/scenarios/read-heavy';
-import { stackStartService, stackStatus, stackStopService } from '@scaling/stack';
-import { type CpuUsage, cpuUsageBetween, stageCpuGroups, takeSnapshot } from '../cpu-usage.ts';
+import { stackStartService, stackStopService } from '@scaling/stack';
 import { defineExperiment } from '../experiment.ts';
-import { loadProgress } from '../live-progress.ts';
 import { failedRequests } from '../load-summary.ts';
-import { runScenario, type ScenarioResult } from '../run-scenario.ts';
 import { processCpu, requestP95, requestRate } from '../server-series.ts';
 import { markdownTable } from '../table.ts';
-
-const loadGenerator = 'load generator (this bench)';
+import { runWarmedScenario, type WarmedRun } from '../warmed-run.ts';
 
 /** The replicas' tracing settings for one measurement; the stack's compose file reads them from the environment. */
 interface TracingLevel {
@@ -28,11 +24,9 @@ const levels: TracingLevel[] = [
  */
 const schedule: TracingLevel[] = [...levels, ...[...levels].reverse()];
 
-export interface TracingLevelRun {
+export interface TracingLevelRun extends WarmedRun {
   label: string;
   env: TracingLevel['env'];
-  result: ScenarioResult;
-  cpu: CpuUsage;
 }
 
 export interface TracingOverheadSide {
@@ -87,33 +81,17 @@ export const tracingOverhead = defineExperiment<TracingOverheadSide>({
     for (const [index, level] of schedule.entries()) {
       const run = await withEnvironment(level.env, async () => {
         await restartReplicas(session.stage, output);
-        output(
-          `[${index + 1}/${schedule.length}] ${level.label}: warming up for ${warmUpSeconds} s (not measured)...`,
-        );
-        await runScenario({
-          baseUrl: session.baseUrl,
+        const { result, cpu } = await runWarmedScenario({
+          session,
           scenario,
           fixtures,
-          durationSeconds: warmUpSeconds,
-          randomSeed: 2,
-          signal: settings.signal,
-        });
-        const groups = stageCpuGroups(await stackStatus(session.stage), loadGenerator);
-        output(`${level.label}: ${scenario.connections} connections for ${durationSeconds} s...`);
-        const start = takeSnapshot();
-        const result = await runScenario({
-          baseUrl: session.baseUrl,
-          scenario,
-          fixtures,
-          onProgress: loadProgress(`${session.label} ${level.label}`),
-          signal: settings.signal,
-        });
-        return {
+          warmUpSeconds,
           label: level.label,
-          env: level.env,
-          result,
-          cpu: cpuUsageBetween(start, takeSnapshot(), groups),
-        };
+          step: `[${index + 1}/${schedule.length}] `,
+          output,
+          signal: settings.signal,
+        });
+        return { label: level.label, env: level.env, result, cpu };
       });
       output(
         `${level.label}: ${Math.round(run.result.requestsPerSecond)} req/s, p99 ${run.result.latencyMs.p99.toFixed(1)} ms.`,
