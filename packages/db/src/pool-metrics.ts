@@ -1,4 +1,4 @@
-import { buckets, Gauge, Histogram, metricOnce, type Registry } from '@scaling/metrics';
+import { buckets, Histogram, metricOnce, type Registry, scrapedGauge } from '@scaling/metrics';
 import pg from 'pg';
 
 export interface PoolMetricsOptions {
@@ -63,22 +63,13 @@ class TimedPool extends pg.Pool {
 const poolsByRegistry = new WeakMap<Registry, Map<string, pg.Pool>>();
 
 function poolGauge(registry: Registry, name: string, help: string, read: (pool: pg.Pool) => number): void {
-  metricOnce(
-    registry,
+  scrapedGauge(registry, {
     name,
-    () =>
-      new Gauge({
-        name,
-        help,
-        labelNames: ['pool'],
-        registers: [registry],
-        collect() {
-          this.reset();
-          for (const [poolName, pool] of poolsByRegistry.get(registry) ?? [])
-            this.set({ pool: poolName }, read(pool));
-        },
-      }),
-  );
+    help,
+    label: 'pool',
+    read: () =>
+      [...(poolsByRegistry.get(registry) ?? [])].map(([poolName, pool]) => [poolName, read(pool)] as const),
+  });
 }
 
 /** A pool reporting its clients and checkout times into `metrics.registry`, labelled with its name. */

@@ -1,5 +1,5 @@
 import { withTransaction } from '@scaling/db';
-import { Gauge, metricOnce, type Registry } from '@scaling/metrics';
+import { type Registry, scrapedGauge } from '@scaling/metrics';
 import type pg from 'pg';
 import type { JobLogger } from './types.ts';
 
@@ -64,24 +64,20 @@ export function observeJobQueue(options: QueueMetricsOptions): void {
   }
 
   function queueGauge(name: string, help: string, read: (row: QueueRow) => number): void {
-    metricOnce(
-      registry,
+    scrapedGauge(registry, {
       name,
-      () =>
-        new Gauge({
-          name,
-          help,
-          labelNames: ['kind'],
-          registers: [registry],
-          async collect() {
-            this.reset();
-            const rows = await snapshot();
-            if (!rows) return;
-            for (const kind of kinds) this.set({ kind }, 0);
-            for (const row of rows) this.set({ kind: row.kind }, read(row));
-          },
-        }),
-    );
+      help,
+      label: 'kind',
+      async read() {
+        const rows = await snapshot();
+        if (!rows) return undefined;
+        // Zero first for every kind, then the kinds the query found: a kind with nothing waiting still reads 0.
+        return [
+          ...kinds.map((kind) => [kind, 0] as const),
+          ...rows.map((row) => [row.kind, read(row)] as const),
+        ];
+      },
+    });
   }
 
   queueGauge(

@@ -5,3 +5,4 @@ export { httpMetricsPlugin, unmatchedRoute } from './http-metrics.ts';
 export { type MetricsOptions, metricsPlugin } from './metrics-plugin.ts';
 export { type MetricsListen, type MetricsServer, startMetricsServer } from './metrics-server.ts';
 export { createMetricsRegistry, metricOnce, type Registry } from './registry.ts';
+export { type ScrapedGaugeOptions, type ScrapedSamples, scrapedGauge } from './scraped-gauge.ts';
