@@ -63,9 +63,28 @@ export function buildDrill(overrides: Record<string, unknown> = {}) {
   };
 }
 
+const captureStart = 1_800_000_000;
+
+/** One captured query of a capture, over the capture's window: requests per second per replica, unless overridden. */
+export function buildCapturedSeries(overrides: Record<string, unknown> = {}) {
+  return {
+    name: 'request-rate',
+    title: 'requests served per second, per process',
+    unit: 'req/s',
+    query: 'sum by (instance) (rate(http_request_duration_seconds_count[60s]))',
+    extreme: 'highest',
+    by: 'instance',
+    start: captureStart,
+    end: captureStart + 30,
+    step: 15,
+    series: [],
+    ...overrides,
+  };
+}
+
 /** One capture as packages/bench writes it into `<name>.prometheus.json`. */
 export function buildCapture(overrides: Record<string, unknown> = {}) {
-  const start = 1_800_000_000;
+  const start = captureStart;
   const replica = (instance: string, rate: number) => ({
     labels: { instance },
     points: [0, 15, 30].map((offset) => [start + offset, offset === 30 ? null : rate]),
@@ -80,31 +99,14 @@ export function buildCapture(overrides: Record<string, unknown> = {}) {
     rateRangeSeconds: 60,
     scrapeIntervalSeconds: 15,
     series: [
-      {
-        name: 'request-rate',
-        title: 'requests served per second, per process',
-        unit: 'req/s',
-        query: 'sum by (instance) (rate(http_request_duration_seconds_count[60s]))',
-        extreme: 'highest',
-        by: 'instance',
-        start,
-        end: start + 30,
-        step: 15,
-        series: [replica('app.1', 40), replica('app.2', 45)],
-      },
-      {
+      buildCapturedSeries({ series: [replica('app.1', 40), replica('app.2', 45)] }),
+      buildCapturedSeries({
         name: 'redis-memory',
         title: 'memory Redis uses',
         unit: 'bytes',
         query: 'max by (instance) (redis_memory_used_bytes)',
-        extreme: 'highest',
-        by: 'instance',
-        start,
-        end: start + 30,
-        step: 15,
-        series: [],
         error: 'Prometheus answered 400: parse error.',
-      },
+      }),
     ],
     ...overrides,
   };
