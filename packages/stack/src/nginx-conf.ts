@@ -1,19 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import { rewriteAddresses } from './environment.ts';
-import type { PortMapping } from './ports.ts';
+import type { NativeConfigContext } from './native-config.ts';
 import { copiedPathOf, type Mount } from './volumes.ts';
-
-export interface NativeNginxOptions {
-  service: string;
-  /** Where this nginx listens natively: its `listen` ports must be among them. */
-  ports: PortMapping[];
-  published: Map<string, PortMapping[]>;
-  /** Every service's instances' ports: `server app:8080 ...;` becomes one line per replica. */
-  replicaPorts: Map<string, PortMapping[][]>;
-  mounts: Mount[];
-  /** The instance's private folder: pid file and temp paths go here. */
-  directory: string;
-}
 
 /** The image's configuration folder, where relative `include`s start. */
 const imageConfDir = '/etc/nginx';
@@ -30,7 +18,7 @@ const tempPaths = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'];
  * mapped to published ports, the pid file and temp paths in the instance's folder, mounted paths to their copies in that folder.
  * Comments and everything else stay as written. Included files are read as they are, so keep addresses here.
  */
-export function nativeNginxConf(text: string, options: NativeNginxOptions): string {
+export function nativeNginxConf(text: string, options: NativeConfigContext): string {
   const replicated = new Set(
     [...options.replicaPorts].filter(([, instances]) => instances.length > 1).map(([name]) => name),
   );
@@ -57,7 +45,7 @@ export function nativeNginxConf(text: string, options: NativeNginxOptions): stri
 
 function rewriteStatement(
   code: string,
-  options: NativeNginxOptions,
+  options: NativeConfigContext,
   replicated: ReadonlySet<string>,
 ): string[] {
   const indent = /^\s*/.exec(code)?.[0] ?? '';
@@ -93,7 +81,7 @@ function rewriteStatement(
   return [rewriteAddresses(mapped, options.published, options.service, replicated)];
 }
 
-function listen(indent: string, args: string[], options: NativeNginxOptions): string {
+function listen(indent: string, args: string[], options: NativeConfigContext): string {
   const [address = '', ...parameters] = args;
   if (address.startsWith('[')) return `${indent}# listen ${args.join(' ')}; (natively: IPv4 loopback only)`;
   const containerPort = Number(address.includes(':') ? address.slice(address.lastIndexOf(':') + 1) : address);

@@ -1,18 +1,7 @@
 import { parse, stringify } from 'yaml';
 import { publishedPort } from './environment.ts';
-import type { PortMapping } from './ports.ts';
-import { copiedPathOf, type Mount } from './volumes.ts';
-
-export interface NativePrometheusOptions {
-  service: string;
-  /** Where this Prometheus listens natively: `localhost:<its port>` targets mean itself. */
-  ports: PortMapping[];
-  published: Map<string, PortMapping[]>;
-  /** Every service's instances' ports, in replica order: a DNS name of a service becomes one target per replica. */
-  replicaPorts: Map<string, PortMapping[][]>;
-  mounts: Mount[];
-  directory: string;
-}
+import type { NativeConfigContext } from './native-config.ts';
+import { copiedPathOf } from './volumes.ts';
 
 interface StaticConfig {
   targets?: string[];
@@ -32,7 +21,7 @@ interface ScrapeConfig {
  * `localhost:<port>` to this Prometheus' own port, rule files to their copies in the instance's folder. Each target
  * keeps a readable `instance` label: the instance's name and the port it serves in its container (`app.2:9464`).
  */
-export function nativePrometheusConfig(text: string, options: NativePrometheusOptions): string {
+export function nativePrometheusConfig(text: string, options: NativeConfigContext): string {
   const config = (parse(text) ?? {}) as { rule_files?: string[]; scrape_configs?: ScrapeConfig[] };
   if (config.rule_files) {
     config.rule_files = config.rule_files.map(
@@ -57,7 +46,7 @@ export function nativePrometheusConfig(text: string, options: NativePrometheusOp
   return stringify(config, { lineWidth: 0 });
 }
 
-function targetsOf(target: string, job: string, options: NativePrometheusOptions): StaticConfig[] {
+function targetsOf(target: string, job: string, options: NativeConfigContext): StaticConfig[] {
   const at = target.lastIndexOf(':');
   const host = at === -1 ? target : target.slice(0, at);
   const port = at === -1 ? 80 : Number(target.slice(at + 1));
@@ -81,7 +70,7 @@ function replicaTargets(
   name: string,
   port: number,
   job: string,
-  options: NativePrometheusOptions,
+  options: NativeConfigContext,
 ): StaticConfig[] {
   const replicas = options.replicaPorts.get(name);
   if (!replicas) {

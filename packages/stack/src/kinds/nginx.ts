@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandArgs } from '../command.ts';
 import type { ComposeService } from '../compose.ts';
+import { readMountedConfig } from '../native-config.ts';
 import { nativeNginxConf } from '../nginx-conf.ts';
 import { asUnprivileged } from '../privileges.ts';
 import type { KindPlan, PlanContext, ServiceKind } from '../types.ts';
-import { hostPathOf, mountedFiles } from '../volumes.ts';
+import { mountedFiles } from '../volumes.ts';
 import { fallbackProbe, healthcheckProbe } from './healthcheck.ts';
 
 const nginxBinary = process.env.NGINX_BIN ?? '/usr/sbin/nginx';
@@ -23,22 +23,9 @@ export const nginxKind: ServiceKind = {
     const args = commandArgs(context.service.command);
     const at = args.indexOf('-c');
     const confPath = (at === -1 ? undefined : args[at + 1]) ?? defaultContainerConf;
-    const source = hostPathOf(confPath, context.mounts);
-    if (!source || !existsSync(source)) {
-      throw new Error(
-        `Service "${context.name}" needs its configuration mounted: add volumes: ["./config/nginx.conf:${confPath}:ro"] (the file must exist).`,
-      );
-    }
-    const directory = join(context.stateDir, 'services', context.instance);
-    const text = readFileSync(source, 'utf8');
-    const conf = nativeNginxConf(text, {
-      service: context.name,
-      ports: context.ports,
-      published: context.published,
-      replicaPorts: context.replicaPorts,
-      mounts: context.mounts,
-      directory,
-    });
+    const { source, text, context: native } = readMountedConfig(context, confPath, './config/nginx.conf');
+    const { directory } = native;
+    const conf = nativeNginxConf(text, native);
     const header = `# Written by the native stack runner from ${source}: addresses, ports and paths mapped to this host.\n`;
     // The image's CMD adds `daemon off;` unless the file says it.
     const foreground = /^\s*daemon\s/m.test(text) ? [] : ['-g', 'daemon off;'];

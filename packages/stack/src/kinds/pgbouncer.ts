@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { commandArgs } from '../command.ts';
 import type { ComposeService } from '../compose.ts';
+import { readMountedConfig } from '../native-config.ts';
 import { clearTextUser, nativePgbouncerIni } from '../pgbouncer-ini.ts';
 import { asUnprivileged } from '../privileges.ts';
 import type { KindPlan, PlanContext, ReadinessProbe, ServiceKind } from '../types.ts';
-import { hostPathOf, mountCopyPath, mountedFiles } from '../volumes.ts';
+import { mountCopyPath, mountedFiles } from '../volumes.ts';
 
 const pgbouncerBinary = process.env.PGBOUNCER_BIN ?? '/usr/sbin/pgbouncer';
 /** Where edoburu/pgbouncer (and most PgBouncer images) read their configuration. */
@@ -70,20 +70,10 @@ export const pgbouncerKind: ServiceKind = {
   plan(context: PlanContext): KindPlan {
     const containerIni = commandArgs(context.service.command).find((arg) => arg.endsWith('.ini'));
     const iniPath = containerIni ?? defaultContainerIni;
-    const source = hostPathOf(iniPath, context.mounts);
-    if (!source || !existsSync(source)) {
-      throw new Error(
-        `Service "${context.name}" needs its configuration mounted: add volumes: ["./config/pgbouncer.ini:${iniPath}:ro"] (the file must exist).`,
-      );
-    }
-    const directory = join(context.stateDir, 'services', context.instance);
-    const native = nativePgbouncerIni(readFileSync(source, 'utf8'), {
-      service: context.name,
-      ports: context.ports,
-      published: context.published,
-      mounts: context.mounts,
-      directory,
-    });
+    const mounted = readMountedConfig(context, iniPath, './config/pgbouncer.ini');
+    const { source } = mounted;
+    const { directory } = mounted.context;
+    const native = nativePgbouncerIni(mounted.text, mounted.context);
     const header = `; Written by the native stack runner from ${source}: addresses, ports and paths mapped to this host.\n`;
     const files: Record<string, string> = {
       ...mountedFiles(context.mounts),

@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandArgs } from '../command.ts';
 import type { ComposeService } from '../compose.ts';
+import { readMountedConfig } from '../native-config.ts';
 import { prometheusConfigPath, prometheusPort } from '../prometheus-config.ts';
 import { nativePrometheusConfig } from '../prometheus-native.ts';
 import type { KindPlan, PlanContext, ServiceKind } from '../types.ts';
-import { hostPathOf, mountedFiles } from '../volumes.ts';
+import { mountedFiles } from '../volumes.ts';
 import { flagValue, listenPortOf, nativeListenPort, withFlag } from './exporter.ts';
 
 const binary = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
@@ -25,25 +25,19 @@ export const prometheusKind: ServiceKind = {
     const given = commandArgs(context.service.command);
     const args = given.length > 0 ? given : imageDefaults;
     const confPath = flagValue(args, 'config.file') ?? prometheusConfigPath;
-    const source = hostPathOf(confPath, context.mounts);
-    if (!source || !existsSync(source)) {
-      throw new Error(
-        `Service "${context.name}" needs its configuration mounted: add volumes: ["./config/prometheus.yml:${confPath}:ro"] (generate it with pnpm stack prometheus <stage>).`,
-      );
-    }
-    const directory = join(context.stateDir, 'services', context.instance);
+    const mounted = readMountedConfig(
+      context,
+      confPath,
+      './config/prometheus.yml',
+      'generate it with pnpm stack prometheus <stage>',
+    );
+    const { source } = mounted;
+    const { directory } = mounted.context;
     const storagePath = flagValue(args, 'storage.tsdb.path') ?? '/prometheus';
     const volume = context.mounts.find((mount) => mount.named && mount.target === storagePath);
     const dataDir = volume ? join(context.stateDir, 'volumes', volume.source) : join(directory, 'data');
     const port = nativeListenPort(context, listenPortOf(args, 'web.listen-address', prometheusPort));
-    const config = nativePrometheusConfig(readFileSync(source, 'utf8'), {
-      service: context.name,
-      ports: context.ports,
-      published: context.published,
-      replicaPorts: context.replicaPorts,
-      mounts: context.mounts,
-      directory,
-    });
+    const config = nativePrometheusConfig(mounted.text, mounted.context);
     const header = `# Written by the native stack runner from ${source}: targets, ports and paths mapped to this host.\n`;
     let argv = withFlag(args, 'config.file', join(directory, 'prometheus.yml'));
     argv = withFlag(argv, 'storage.tsdb.path', dataDir);
