@@ -1,7 +1,14 @@
 import type pg from 'pg';
-import { ensureLoginRole, type LoginRole } from './login-role.ts';
+import { ensureLoginRole, type LoginRole, type LoginRoleHolder } from './login-role.ts';
 
 export type AppRole = LoginRole;
+
+export const appRoleHolder: LoginRoleHolder = {
+  kind: 'application',
+  holder: 'the application',
+  userVariable: 'APP_DATABASE_USER',
+  passwordVariable: 'APP_DATABASE_PASSWORD',
+};
 
 /**
  * Set on the role, so every session it opens starts with them: they hold through PgBouncer's transaction pooling,
@@ -22,12 +29,7 @@ const migrationTables = ['pgmigrations'];
  * after the migrations as their owner, so tables added later are granted on the next run.
  */
 export async function ensureAppRole(client: pg.ClientBase, role: AppRole): Promise<void> {
-  const { name, database } = await ensureLoginRole(client, role, {
-    kind: 'application',
-    holder: 'the application',
-    userVariable: 'APP_DATABASE_USER',
-    passwordVariable: 'APP_DATABASE_PASSWORD',
-  });
+  const { name, database } = await ensureLoginRole(client, role, appRoleHolder);
   for (const [setting, value] of Object.entries(appRoleSettings)) {
     await client.query(`ALTER ROLE ${name} SET ${setting} = ${client.escapeLiteral(value)}`);
   }

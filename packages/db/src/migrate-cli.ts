@@ -1,4 +1,7 @@
+import { appRoleHolder } from './app-role.ts';
 import { runMigrations } from './index.ts';
+import type { LoginRole, LoginRoleHolder } from './login-role.ts';
+import { monitorRoleHolder } from './monitor-role.ts';
 
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
@@ -7,32 +10,31 @@ if (!databaseUrl) {
   );
   process.exit(2);
 }
-// The application's own role (DML only), created or updated with the password from the environment.
-const appUser = process.env.APP_DATABASE_USER;
-const appPassword = process.env.APP_DATABASE_PASSWORD ?? '';
-if (appUser && !appPassword) {
-  console.error(
-    `APP_DATABASE_USER is "${appUser}" but APP_DATABASE_PASSWORD is not set: set both, or neither.`,
-  );
-  process.exit(2);
+
+/** The role its variables name, created or updated with the password from the environment; none when unset. */
+function roleFromEnvironment(holder: LoginRoleHolder): LoginRole | undefined {
+  const name = process.env[holder.userVariable];
+  const password = process.env[holder.passwordVariable] ?? '';
+  if (name && !password) {
+    console.error(
+      `${holder.userVariable} is "${name}" but ${holder.passwordVariable} is not set: set both, or neither.`,
+    );
+    process.exit(2);
+  }
+  return name ? { name, password } : undefined;
 }
-// The Postgres exporter's role (pg_monitor only), likewise.
-const monitorUser = process.env.MONITOR_DATABASE_USER;
-const monitorPassword = process.env.MONITOR_DATABASE_PASSWORD ?? '';
-if (monitorUser && !monitorPassword) {
-  console.error(
-    `MONITOR_DATABASE_USER is "${monitorUser}" but MONITOR_DATABASE_PASSWORD is not set: set both, or neither.`,
-  );
-  process.exit(2);
-}
+
+// The application's own role (DML only), and the Postgres exporter's (pg_monitor only).
+const appRole = roleFromEnvironment(appRoleHolder);
+const monitorRole = roleFromEnvironment(monitorRoleHolder);
 console.error('Running migrations...');
 await runMigrations(databaseUrl, {
-  ...(appUser ? { appRole: { name: appUser, password: appPassword } } : {}),
-  ...(monitorUser ? { monitorRole: { name: monitorUser, password: monitorPassword } } : {}),
+  ...(appRole ? { appRole } : {}),
+  ...(monitorRole ? { monitorRole } : {}),
 });
 const roles = [
-  ...(appUser ? [`the application role "${appUser}"`] : []),
-  ...(monitorUser ? [`the monitoring role "${monitorUser}"`] : []),
+  ...(appRole ? [`the ${appRoleHolder.kind} role "${appRole.name}"`] : []),
+  ...(monitorRole ? [`the ${monitorRoleHolder.kind} role "${monitorRole.name}"`] : []),
 ];
 console.error(
   roles.length > 0
