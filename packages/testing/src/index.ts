@@ -1,3 +1,4 @@
+export { postArticle, registerUser } from './api-client.ts';
 export {
   type ArticleInput,
   buildArticle,
@@ -16,3 +17,4 @@ export {
   startChildRedis,
   startPrivateRedis,
 } from './redis-server.ts';
+export { descendsFrom } from './span-ancestry.ts';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { buildArticle, buildUser } from '@scaling/testing';
+import { descendsFrom, postArticle, registerUser } from '@scaling/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, startTracedApp, type TracedApp } from './traced-app.ts';
 import { type ChildZipkin, startChildZipkin, type ZipkinSpan } from './zipkin-server.ts';
@@ -26,29 +26,6 @@ function startApp(serviceName: string, sampleRatio: string): Promise<TracedApp> 
   });
 }
 
-async function registerUser(app: TracedApp): Promise<string> {
-  const response = await fetch(`${app.url}/api/users`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user: buildUser() }),
-  });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { user: { token: string } }).user.token;
-}
-
-async function postArticle(
-  app: TracedApp,
-  token: string,
-  headers: Record<string, string> = {},
-): Promise<void> {
-  const response = await fetch(`${app.url}/api/articles`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Token ${token}`, ...headers },
-    body: JSON.stringify({ article: buildArticle() }),
-  });
-  expect(response.status).toBe(201);
-}
-
 /** The spans of a trace once Zipkin holds at least `count`; stored within a second of their export. */
 async function spansOf(traceId: string, count: number, timeoutMs = 10_000): Promise<ZipkinSpan[]> {
   const deadline = Date.now() + timeoutMs;
@@ -59,23 +36,14 @@ async function spansOf(traceId: string, count: number, timeoutMs = 10_000): Prom
   }
 }
 
-/** Whether `ancestorId` is on the path from `span` up to the trace's root. */
-function descendsFrom(span: ZipkinSpan, ancestorId: string, spans: ZipkinSpan[]): boolean {
-  const byId = new Map(spans.map((candidate) => [candidate.id, candidate]));
-  for (let parent = span.parentId; parent !== undefined; parent = byId.get(parent)?.parentId) {
-    if (parent === ancestorId) return true;
-  }
-  return false;
-}
-
 describe('tracing a request to Zipkin', () => {
   it('When a client sends POST /api/articles with a traceparent, then Zipkin holds its trace: the server span under the caller, the pg and Redis spans under the server span, and the log lines name the trace', async () => {
     const app = await startApp(`conduit-test-${randomBytes(3).toString('hex')}`, '1');
     const traceId = randomBytes(16).toString('hex');
     const callerSpanId = randomBytes(8).toString('hex');
     try {
-      const token = await registerUser(app);
-      await postArticle(app, token, { traceparent: `00-${traceId}-${callerSpanId}-01` });
+      const token = await registerUser(`${app.url}/api`);
+      await postArticle(`${app.url}/api`, token, { traceparent: `00-${traceId}-${callerSpanId}-01` });
     } finally {
       // The batch exporter holds spans up to 5 s; the graceful close must export them before the process exits.
       await app.stop();
@@ -104,15 +72,15 @@ describe('tracing a request to Zipkin', () => {
     const serviceName = `conduit-unsampled-${randomBytes(3).toString('hex')}`;
     const app = await startApp(serviceName, '0');
     try {
-      const token = await registerUser(app);
-      await postArticle(app, token);
+      const token = await registerUser(`${app.url}/api`);
+      await postArticle(`${app.url}/api`, token);
     } finally {
       await app.stop();
     }
     const sampled = await startApp(serviceName, '1');
     try {
       // The same service sampled at 1 does reach Zipkin: the empty answer below is not a name Zipkin never saw.
-      await registerUser(sampled);
+      await registerUser(`${sampled.url}/api`);
     } finally {
       await sampled.stop();
     }

@@ -1,21 +1,11 @@
 import { type IncomingHttpHeaders, request } from 'node:http';
 import { runConformance, totals } from '@scaling/conformance';
 import { stackKill, stackStartService, stackStopService, stackWaitReady } from '@scaling/stack';
-import { buildArticle, buildUser, uniqueSuffix, useNativeStage } from '@scaling/testing';
+import { buildArticle, registerUser, uniqueSuffix, useNativeStage } from '@scaling/testing';
 import { describe, expect, it } from 'vitest';
 
 // Redis keeps the login counts of a run, which the next file must not inherit: its volumes go with it.
 const stage = useNativeStage(3, { volumes: true });
-
-async function register(): Promise<string> {
-  const response = await fetch(`${stage.apiUrl()}/users`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user: buildUser() }),
-  });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { user: { token: string } }).user.token;
-}
 
 const asUser = (token: string) => ({ headers: { authorization: `Token ${token}` } });
 
@@ -47,7 +37,7 @@ describe('Stage 3 booted natively: nginx in front of three replicas', () => {
   });
 
   it('When a token is issued by one replica, then every replica accepts it, until logout on any one revokes it', async () => {
-    const token = await register();
+    const token = await registerUser(stage.apiUrl());
     const rows = await sample('/user', 9, asUser(token));
     expect(rows.map((row) => row.status)).toEqual(Array(9).fill(200));
     expect(new Set(rows.map((row) => row.servedBy)).size).toBeGreaterThanOrEqual(2);
@@ -59,7 +49,7 @@ describe('Stage 3 booted natively: nginx in front of three replicas', () => {
   });
 
   it('When a POST with an Idempotency-Key is retried through nginx, then the replay comes from Redis on any replica and one article exists', async () => {
-    const token = await register();
+    const token = await registerUser(stage.apiUrl());
     const post = {
       method: 'POST',
       headers: {
@@ -116,7 +106,7 @@ describe('Stage 3 booted natively: nginx in front of three replicas', () => {
   }, 120_000);
 
   it('When Redis stops, then authenticated requests get 503, anonymous reads work, and the session is back with Redis', async () => {
-    const token = await register();
+    const token = await registerUser(stage.apiUrl());
     await stackStopService(3, 'redis');
     try {
       const authenticated = await fetch(`${stage.apiUrl()}/user`, asUser(token));

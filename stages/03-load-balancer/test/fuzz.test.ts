@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildUser, useNativeStage } from '@scaling/testing';
+import { registerUser, useNativeStage } from '@scaling/testing';
 import { describe, expect, it } from 'vitest';
 
 const schemathesis = fileURLToPath(new URL('../../../.tools/schemathesis/bin/schemathesis', import.meta.url));
@@ -43,13 +43,7 @@ function run(command: string, args: string[]): Promise<{ code: number | null; ou
 
 describe('Stage 3 booted natively, fuzzed through nginx from its OpenAPI document', () => {
   it('When schemathesis runs every check on valid and invalid data and on linked operations, then no answer is a server error or breaks the document', async () => {
-    const registered = await fetch(`${stage.apiUrl()}/users`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ user: buildUser() }),
-    });
-    expect(registered.status).toBe(201);
-    const { token } = ((await registered.json()) as { user: { token: string } }).user;
+    const token = await registerUser(stage.apiUrl());
 
     const { code, output } = await run(schemathesis, [
       '--config-file',

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveStage } from '@scaling/stack';
-import { buildArticle, buildUser, useNativeStage } from '@scaling/testing';
+import { descendsFrom, postArticle, registerUser, useNativeStage } from '@scaling/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 // Every trace kept, so the one this file sends is in Zipkin whatever its id (the shipped default keeps 1%).
@@ -36,24 +36,6 @@ async function until<T>(what: string, read: () => Promise<T | undefined>, timeou
   }
 }
 
-async function postArticle(headers: Record<string, string> = {}): Promise<string> {
-  const registered = await fetch(`${stage.apiUrl()}/users`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user: buildUser() }),
-  });
-  expect(registered.status).toBe(201);
-  const { token } = ((await registered.json()) as { user: { token: string } }).user;
-  const article = buildArticle();
-  const response = await fetch(`${stage.apiUrl()}/articles`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Token ${token}`, ...headers },
-    body: JSON.stringify({ article }),
-  });
-  expect(response.status).toBe(201);
-  return article.title;
-}
-
 /** The trace id nginx logged for the last POST /api/articles answered 201 (its access log flushes every second). */
 function loggedTraceIds(): string[] {
   return readFileSync(nginxLog, 'utf8')
@@ -76,18 +58,10 @@ function completeTrace(traceId: string): Promise<ZipkinSpan[]> {
   });
 }
 
-function descendsFrom(span: ZipkinSpan, ancestorId: string, spans: ZipkinSpan[]): boolean {
-  const byId = new Map(spans.map((candidate) => [candidate.id, candidate]));
-  for (let parent = span.parentId; parent !== undefined; parent = byId.get(parent)?.parentId) {
-    if (parent === ancestorId) return true;
-  }
-  return false;
-}
-
 describe('Stage 3 booted natively: one trace from nginx through a replica to PgBouncer, Postgres and Redis', () => {
   it('When a client sends POST /api/articles without trace context, then the trace id nginx logs is the trace in Zipkin, with the replica, its queries through PgBouncer and its Redis commands', async () => {
     const before = loggedTraceIds().length;
-    await postArticle();
+    await postArticle(stage.apiUrl(), await registerUser(stage.apiUrl()));
     const traceId = await until('The POST in nginx access log', async () => loggedTraceIds()[before]);
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
 
@@ -108,7 +82,9 @@ describe('Stage 3 booted natively: one trace from nginx through a replica to PgB
     const traceId = randomBytes(16).toString('hex');
     const clientSpanId = randomBytes(8).toString('hex');
     const before = loggedTraceIds().length;
-    await postArticle({ traceparent: `00-${traceId}-${clientSpanId}-01` });
+    await postArticle(stage.apiUrl(), await registerUser(stage.apiUrl()), {
+      traceparent: `00-${traceId}-${clientSpanId}-01`,
+    });
     expect(await until('The POST in nginx access log', async () => loggedTraceIds()[before])).toBe(traceId);
 
     const spans = await completeTrace(traceId);
