@@ -1,14 +1,9 @@
 import type pg from 'pg';
-import { ensureLoginRole, type LoginRole, type LoginRoleHolder } from './login-role.ts';
+import { ensureLoginRole, type LoginRole, loginRoleHolder } from './login-role.ts';
 
 export type AppRole = LoginRole;
 
-export const appRoleHolder: LoginRoleHolder = {
-  kind: 'application',
-  holder: 'the application',
-  userVariable: 'APP_DATABASE_USER',
-  passwordVariable: 'APP_DATABASE_PASSWORD',
-};
+export const appRoleHolder = loginRoleHolder('application', 'the application', 'APP');
 
 /**
  * Set on the role, so every session it opens starts with them: they hold through PgBouncer's transaction pooling,

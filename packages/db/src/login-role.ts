@@ -15,6 +15,16 @@ export interface LoginRoleHolder {
   passwordVariable: string;
 }
 
+/** A holder whose variables are `<prefix>_DATABASE_USER` and `<prefix>_DATABASE_PASSWORD`, as every stage names them. */
+export function loginRoleHolder(kind: string, holder: string, variablePrefix: string): LoginRoleHolder {
+  return {
+    kind,
+    holder,
+    userVariable: `${variablePrefix}_DATABASE_USER`,
+    passwordVariable: `${variablePrefix}_DATABASE_PASSWORD`,
+  };
+}
+
 /** The role and its database, both quoted as identifiers, ready for the caller's GRANTs. */
 export interface EnsuredLoginRole {
   name: string;

@@ -1,14 +1,9 @@
 import type pg from 'pg';
-import { ensureLoginRole, type LoginRole, type LoginRoleHolder } from './login-role.ts';
+import { ensureLoginRole, type LoginRole, loginRoleHolder } from './login-role.ts';
 
 export type MonitorRole = LoginRole;
 
-export const monitorRoleHolder: LoginRoleHolder = {
-  kind: 'monitoring',
-  holder: 'the exporter',
-  userVariable: 'MONITOR_DATABASE_USER',
-  passwordVariable: 'MONITOR_DATABASE_PASSWORD',
-};
+export const monitorRoleHolder = loginRoleHolder('monitoring', 'the exporter', 'MONITOR');
 
 /**
  * Creates or updates the role the Postgres exporter logs in with: it reads statistics and settings through the
