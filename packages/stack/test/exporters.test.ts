@@ -47,7 +47,7 @@ describe('the exporters of stage 3, natively', () => {
     });
   });
 
-  it('When planned, then PgBouncer lets the stats user in with md5 to its console only, and the app with SCRAM', () => {
+  it('When planned, then PgBouncer lets the stats user in to its console only and the app to its database, both with SCRAM', () => {
     const pgbouncer = service('pgbouncer');
     const hba = pgbouncer.setup?.files['mounts/etc/pgbouncer/pgbouncer_hba.conf'] ?? '';
     const rules = hba
@@ -57,7 +57,7 @@ describe('the exporters of stage 3, natively', () => {
     expect(rules).toEqual([
       'host conduit conduit_app 0.0.0.0/0 scram-sha-256',
       'host pgbouncer conduit_app 0.0.0.0/0 scram-sha-256',
-      'host pgbouncer pgbouncer_stats 0.0.0.0/0 md5',
+      'host pgbouncer pgbouncer_stats 0.0.0.0/0 scram-sha-256',
     ]);
     expect(pgbouncer.setup?.files['pgbouncer.ini']).toMatch(/^stats_users = conduit_app, pgbouncer_stats$/m);
   });

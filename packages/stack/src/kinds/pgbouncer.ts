@@ -12,50 +12,54 @@ const pgbouncerBinary = process.env.PGBOUNCER_BIN ?? '/usr/sbin/pgbouncer';
 /** Where edoburu/pgbouncer (and most PgBouncer images) read their configuration. */
 const defaultContainerIni = '/etc/pgbouncer/pgbouncer.ini';
 
-/** Readiness is a real query through the pooler, as DB_USER, else as the first user in clear text in its auth file. */
+/**
+ * Readiness is a real query through the pooler, as the first user the environment names, else as the first user in
+ * clear text in its auth file.
+ */
 function probeFor(
   port: number,
   database: string | null,
   userlist: string | null,
   env: Record<string, string>,
 ): ReadinessProbe {
-  const fromEnvironment =
-    env.DB_USER && env.DB_PASSWORD ? { user: env.DB_USER, password: env.DB_PASSWORD } : null;
-  const credentials = fromEnvironment ?? (userlist === null ? null : clearTextUser(userlist));
+  const [first] = entrypointUsers(env);
+  const credentials = first
+    ? { user: first[0], password: first[1] }
+    : userlist === null
+      ? null
+      : clearTextUser(userlist);
   if (!database || !credentials) return { type: 'tcp', port };
   const user = `${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}`;
   return { type: 'query', url: `postgres://${user}@127.0.0.1:${port}/${encodeURIComponent(database)}` };
 }
 
 /**
- * The auth file as edoburu/pgbouncer's entrypoint leaves it: the mounted file, if any, plus a line for DB_USER and
- * DB_PASSWORD from the environment (in clear for AUTH_TYPE plain or scram-sha-256, else as an md5 secret), and one
- * per STATS_USERS / STATS_PASSWORDS pair (comma-separated; an md5 secret unless AUTH_TYPE is plain), so no password
- * needs to sit in a file of the repository.
+ * The users edoburu/pgbouncer's entrypoint writes to the auth file: one per URL of DATABASE_URLS (comma-separated),
+ * else the one of DATABASE_URL, else DB_USER with DB_PASSWORD.
+ */
+function entrypointUsers(env: Record<string, string>): [string, string][] {
+  const urls = (env.DATABASE_URLS ?? env.DATABASE_URL ?? '').split(',').map((url) => url.trim());
+  const fromUrls = urls.filter(Boolean).flatMap((url): [string, string][] => {
+    const { username, password } = new URL(url);
+    return username && password ? [[decodeURIComponent(username), decodeURIComponent(password)]] : [];
+  });
+  if (fromUrls.length > 0) return fromUrls;
+  return env.DB_USER && env.DB_PASSWORD ? [[env.DB_USER, env.DB_PASSWORD]] : [];
+}
+
+/**
+ * The auth file as edoburu/pgbouncer's entrypoint leaves it: the mounted file, if any, plus a line per user of the
+ * environment it reads (in clear for AUTH_TYPE plain or scram-sha-256, else as an md5 secret), so no password needs
+ * to sit in a file of the repository.
  */
 function entrypointUserlist(mounted: string | null, env: Record<string, string>): string {
-  const { DB_USER: user, DB_PASSWORD: password, AUTH_TYPE: authType } = env;
-  const md5 = (name: string, secret: string) =>
-    `md5${createHash('md5').update(`${secret}${name}`).digest('hex')}`;
-  const entries: [string, string][] = [];
-  if (user && password) {
-    entries.push([
-      user,
-      authType === 'plain' || authType === 'scram-sha-256' ? password : md5(user, password),
-    ]);
-  }
-  const statsUsers = (env.STATS_USERS ?? '').split(',').filter(Boolean);
-  const statsPasswords = (env.STATS_PASSWORDS ?? '').split(',');
-  if (statsUsers.length === statsPasswords.length) {
-    for (const [index, name] of statsUsers.entries()) {
-      const secret = statsPasswords[index] as string;
-      if (secret) entries.push([name, authType === 'plain' ? secret : md5(name, secret)]);
-    }
-  }
+  const inClear = env.AUTH_TYPE === 'plain' || env.AUTH_TYPE === 'scram-sha-256';
+  const secretOf = (name: string, password: string) =>
+    inClear ? password : `md5${createHash('md5').update(`${password}${name}`).digest('hex')}`;
   let text = mounted ?? '';
-  for (const [name, secret] of entries) {
+  for (const [name, password] of entrypointUsers(env)) {
     if (text.split('\n').some((line) => line.startsWith(`"${name}"`))) continue;
-    text = `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}"${name}" "${secret}"\n`;
+    text = `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}"${name}" "${secretOf(name, password)}"\n`;
   }
   return text;
 }
