@@ -21,6 +21,7 @@ type Output = (line: string) => void;
 
 /** Scrapes a replica, lists Prometheus' targets, sends one traced write through nginx and reads its trace back. */
 export async function observeRunningStage(stage: number, output: Output): Promise<Observation> {
+  const readySinceMs = Date.now();
   const plan = loadPlan(stage);
   const instance = (name: string) => {
     const found = plan.services.find((service) => service.name === name)?.instances[0];
@@ -31,7 +32,7 @@ export async function observeRunningStage(stage: number, output: Output): Promis
   const metricsUrl = `http://127.0.0.1:${replica.env.METRICS_PORT}/metrics`;
   output(`Reading ${replica.name}'s metrics at ${metricsUrl}...`);
   const metricsText = await fetchText(metricsUrl);
-  const targets = await scrapedTargets(stage, output);
+  const targets = await scrapedTargets(stage, readySinceMs, output);
   const nginx = instance('nginx');
   const baseUrl = `http://127.0.0.1:${nginx.ports[0]?.host}`;
   const zipkinUrl = `http://127.0.0.1:${instance('zipkin').ports[0]?.host}`;
@@ -57,17 +58,22 @@ export async function observeRunningStage(stage: number, output: Output): Promis
   };
 }
 
-/** The targets once each has been scraped at least once (Prometheus says "unknown" before its first scrape). */
-async function scrapedTargets(stage: number, output: Output): Promise<ScrapeTarget[]> {
+/**
+ * The targets once Prometheus has scraped each since `readySinceMs` (the stage fully up): a target scraped while it
+ * was still starting (Zipkin takes seconds) says "down" until its next scrape, which would blame a healthy stage.
+ */
+async function scrapedTargets(stage: number, readySinceMs: number, output: Output): Promise<ScrapeTarget[]> {
   const prometheus = stagePrometheus(stage);
   if (!prometheus) throw new Error(`Stage ${stage} has no "prometheus" service to read the targets from.`);
   output(`Reading the scrape targets at ${prometheus.url}/api/v1/targets...`);
   const deadline = Date.now() + 30_000;
   for (;;) {
     const targets = await prometheus.targets();
-    const unscraped = targets.filter((target) => target.health === 'unknown');
-    if (unscraped.length === 0 || Date.now() > deadline) return targets;
-    output(`${unscraped.length} targets not scraped yet; waiting for Prometheus' next scrape...`);
+    const stale = targets.filter((target) => target.lastScrapeMs < readySinceMs);
+    if (stale.length === 0 || Date.now() > deadline) return targets;
+    output(
+      `${stale.length} of ${targets.length} targets not scraped since the stage was up; waiting for the next scrape...`,
+    );
     await sleep(2_000);
   }
 }
