@@ -77,6 +77,12 @@ function readTags(path: string): Map<string, string> {
   return tags;
 }
 
+/**
+ * What `pnpm observe` saves as the servers answered it (Prometheus' targets, a Zipkin trace): no run to chart, so the
+ * report shows them through the folder's README, which the command writes with the trace as a tree.
+ */
+const rawCaptures = new Set(['targets.json', 'trace.json']);
+
 /** Sorts a folder's JSON files by kind, from their names: drill-*, *.prometheus.json, demo, and bench runs. */
 function readResultSet(root: string, directory: string): ResultSet {
   const set: ResultSet = { path: relative(root, directory), benches: [], drills: [], prometheus: [] };
@@ -88,6 +94,7 @@ function readResultSet(root: string, directory: string): ResultSet {
     .sort();
   for (const file of files) {
     const path = join(directory, file);
+    if (rawCaptures.has(file)) continue;
     if (file.endsWith('.prometheus.json')) {
       set.prometheus.push({ name: file.replace(/\.prometheus\.json$/, ''), file: readJson(path, prometheusFile) });
     } else if (file.startsWith('drill-')) {
