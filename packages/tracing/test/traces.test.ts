@@ -62,6 +62,9 @@ describe('tracing a request to Zipkin', () => {
     const redisCommands = spans.filter((span) => span.tags?.['db.system.name'] === 'redis');
     expect(redisCommands.length).toBeGreaterThan(0);
     expect(redisCommands.every((span) => descendsFrom(span, server?.id ?? '', spans))).toBe(true);
+    // The session key is the token's hash: the span names its namespace, never the key.
+    expect(redisCommands.map((span) => span.tags?.['db.query.text'])).toContain('getex session:…');
+    expect(JSON.stringify(redisCommands)).not.toMatch(/session:[\w-]{8}/);
     const completed = app.logLines.find(
       (line) => line.msg === 'request completed' && line.trace_id === traceId,
     );
