@@ -9,7 +9,7 @@ import type {
   StageBenchmark,
 } from './experiment.ts';
 import type { RunMetadata } from './metadata.ts';
-import { resultsDirectory } from './results.ts';
+import { benchResultsDirectory } from './results.ts';
 import { captureRunSeries } from './run-server-series.ts';
 import type { ServerSeriesCapture } from './server-series-capture.ts';
 import { writeResultsWithServerSeries } from './server-series-report.ts';
@@ -136,7 +136,11 @@ export async function runBenchmark(
       };
     }),
   };
-  const directory = resultsDirectory(benchmark.stage, settings.publish);
+  const directory = benchResultsDirectory(
+    benchmark.stage,
+    settings.publish,
+    experiments.length < benchmark.experiments.length ? experiments.map((experiment) => experiment.name) : [],
+  );
   const serverSeries = { stage: results.stage, captures };
   return writeResultsWithServerSeries(directory, 'bench', serverSeries, {
     raw: results,

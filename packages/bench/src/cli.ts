@@ -11,7 +11,7 @@ and this one, or this stage booted different ways), each booted natively in turn
 writes bench.{json,md,svg} into .results/<stage>/ (git-ignored).
   --quick     short durations, for a smoke run (figures indicative only)
   --scale N   data scale for every experiment (default: each experiment's own, usually 1)
-  --only ...  run only these experiments
+  --only ...  run only these experiments, written to a folder named after them (results/<name>[+<name>]/)
   --publish   write into the stage's tracked stages/<stage>/results/ instead, to commit with its README`;
 
 const { values, positionals } = parseArgs({

@@ -22,6 +22,15 @@ export function resultsDirectory(stage: number, publish: boolean): string {
   return publish ? join(stageDir, 'results') : join(repoRoot, '.results', basename(stageDir));
 }
 
+/**
+ * Where a bench run writes: the stage's results folder, or, for a run of some experiments only (`--only`), a folder
+ * named after them inside it, so that a partial run never replaces the stage's whole benchmark.
+ */
+export function benchResultsDirectory(stage: number, publish: boolean, onlyExperiments: string[]): string {
+  const directory = resultsDirectory(stage, publish);
+  return onlyExperiments.length === 0 ? directory : join(directory, onlyExperiments.join('+'));
+}
+
 /** The line a command prints once it has written: where the files are, and how to choose the other place. */
 export function describeWritten(files: string[], publish: boolean): string {
   const paths = files.map((file) => relative(process.cwd(), file)).join(', ');

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { repoRoot } from '@scaling/stack';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeWritten, resultsDirectory, writeResultFiles } from '../src/results.ts';
+import {
+  benchResultsDirectory,
+  describeWritten,
+  resultsDirectory,
+  writeResultFiles,
+} from '../src/results.ts';
 
 /** Whether git would leave a file at `path` out of `git status`, judged by the ignore rules alone. */
 function ignoredByGit(path: string): boolean {
@@ -27,6 +32,16 @@ describe('where results go', () => {
 
     expect(relative(repoRoot, directory)).toBe('stages/02-separate-database/results');
     expect(ignoredByGit(join(directory, 'bench.json'))).toBe(false);
+  });
+
+  it("When a bench runs some experiments only, then it writes into a folder named after them, never over the stage's whole benchmark", () => {
+    expect(relative(repoRoot, benchResultsDirectory(3, true, ['tracing-overhead']))).toBe(
+      'stages/03-load-balancer/results/tracing-overhead',
+    );
+    expect(relative(repoRoot, benchResultsDirectory(3, false, ['a', 'b']))).toBe(
+      '.results/03-load-balancer/a+b',
+    );
+    expect(benchResultsDirectory(3, true, [])).toBe(resultsDirectory(3, true));
   });
 
   it('When the files are reported, then the line says where they are and how to choose the other place', () => {
