@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createPrometheusClient, type PrometheusClient } from '@scaling/bench';
+import { createPrometheusClient, type PrometheusClient, type ZipkinSpan } from '@scaling/bench';
 import { registerUser } from './api-fixtures.ts';
 import type { ComposeContainer, ComposeStack, InspectedContainer, ResolvedService } from './compose-stack.ts';
 
@@ -8,16 +8,6 @@ export const prometheusUrl = 'http://127.0.0.1:9090';
 export const zipkinUrl = 'http://127.0.0.1:9411';
 
 type Target = Awaited<ReturnType<PrometheusClient['targets']>>[number];
-
-/** One span as Zipkin's v2 API returns it. */
-interface ZipkinSpan {
-  id: string;
-  parentId?: string;
-  name: string;
-  kind?: string;
-  localEndpoint?: { serviceName?: string };
-  tags?: Record<string, string>;
-}
 
 /** A running container Prometheus must scrape, and the names its targets may carry. */
 export interface ScrapedContainer {

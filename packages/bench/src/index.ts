@@ -48,6 +48,7 @@ export {
 export type { SeriesUnit, ServerSeries } from './server-series.ts';
 export type { CapturedSeries, ServerSeriesCapture } from './server-series-capture.ts';
 export { type ServerSeriesFile, summarizeCapture } from './server-series-report.ts';
+export type { ZipkinSpan } from './span-tree.ts';
 export { closeStage, loadData, openStage, type StageSession } from './stage-session.ts';
 export { findBenchmark, stageBenchmarks } from './stages/index.ts';
 export { markdownTable, renderRequestTable, renderResultsTable, type TableRow } from './table.ts';
