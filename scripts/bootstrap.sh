@@ -10,7 +10,10 @@ PNPM_VERSION=10.34.8
 TOOLS="$PWD/.tools"
 mkdir -p "$TOOLS/bin"
 
-step() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*"; }
+# Bold on a terminal only, and never with NO_COLOR (CI logs stay plain text).
+step() {
+  if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then printf '\033[1m[bootstrap]\033[0m %s\n' "$*"; else printf '[bootstrap] %s\n' "$*"; fi
+}
 
 missing_debs=()
 [ -x /usr/lib/postgresql/15/bin/postgres ] || missing_debs+=(postgresql-15 postgresql-client-15)
@@ -110,7 +113,9 @@ fi
 # The native PgBouncer exporter (packages/stack/src/kinds/pgbouncer-exporter.ts), over Debian's psycopg2 and
 # prometheus_client: its own pins ask for versions that no longer build.
 PGBOUNCER_EXPORTER_VERSION=2.1.2
-if ! "$TOOLS/pgbouncer-exporter/bin/pip" show prometheus-pgbouncer-exporter 2>/dev/null | grep -qx "Version: $PGBOUNCER_EXPORTER_VERSION"; then
+# Read pip's whole answer first: `pip show | grep -q` would end pip with SIGPIPE, which pipefail counts as a failure.
+installed_exporter=$("$TOOLS/pgbouncer-exporter/bin/pip" show prometheus-pgbouncer-exporter 2>/dev/null | sed -n 's/^Version: //p' || true)
+if [ "$installed_exporter" != "$PGBOUNCER_EXPORTER_VERSION" ]; then
   step "installing prometheus-pgbouncer-exporter $PGBOUNCER_EXPORTER_VERSION into .tools/pgbouncer-exporter"
   rm -rf "$TOOLS/pgbouncer-exporter"
   /usr/bin/python3 -m venv --system-site-packages "$TOOLS/pgbouncer-exporter"

@@ -30,12 +30,14 @@ BASE_IMAGE=scaling-conduit/offline-base:bookworm
 # Present while the engine runs because `up` started it; `down` stops only that one.
 STARTED_PID=/run/scaling-conduit-dockerd.pid
 
-step() { printf '\033[1m[docker]\033[0m %s\n' "$*"; }
+# Colours on a terminal only, and never with NO_COLOR (CI logs stay plain text).
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold='\033[1m' red='\033[1;31m' yellow='\033[1;33m' plain='\033[0m'; else bold='' red='' yellow='' plain=''; fi
+step() { printf "${bold}[docker]${plain} %s\n" "$*"; }
 fail() {
-  printf '\033[1;31m[docker] %s\033[0m\n' "$*" >&2
+  printf "${red}[docker] %s${plain}\n" "$*" >&2
   exit 1
 }
-loud() { printf '\033[1;33m[docker] !!! %s\033[0m\n' "$*"; }
+loud() { printf "${yellow}[docker] !!! %s${plain}\n" "$*"; }
 elapsed() { echo "$((SECONDS - $1)) s"; }
 
 need_root() {
