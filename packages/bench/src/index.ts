@@ -29,14 +29,7 @@ export { type OpenLoadOptions, type OpenLoadResult, type RequestOutcome, runOpen
 export { type LatencySummary, summarizeLatencies } from './percentiles.ts';
 export { pinProcess } from './pin.ts';
 export { freeCpu, stageCpus, stageDatabaseUrl } from './placement.ts';
-export {
-  createPrometheusClient,
-  type PrometheusClient,
-  PrometheusError,
-  type PrometheusErrorCode,
-  type RangeSeries,
-  type SeriesPoint,
-} from './prometheus-client.ts';
+export { createPrometheusClient, type PrometheusClient } from './prometheus-client.ts';
 export { describeWritten, type ResultFiles, resultsDirectory, writeResultFiles } from './results.ts';
 export {
   type LiveProgress,
@@ -45,9 +38,6 @@ export {
   runScenario,
   type ScenarioResult,
 } from './run-scenario.ts';
-export type { SeriesUnit, ServerSeries } from './server-series.ts';
-export type { CapturedSeries, ServerSeriesCapture } from './server-series-capture.ts';
-export { type ServerSeriesFile, summarizeCapture } from './server-series-report.ts';
 export type { ZipkinSpan } from './span-tree.ts';
 export { closeStage, loadData, openStage, type StageSession } from './stage-session.ts';
 export { findBenchmark, stageBenchmarks } from './stages/index.ts';
