@@ -3,6 +3,7 @@ export { buildConduitApp, type ConduitAppOptions } from '@scaling/conduit';
 export { createMetricsRegistry, type MetricsOptions, type Registry } from '@scaling/metrics';
 export { apiEnv } from './api-env.ts';
 export { credentialLimits } from './credential-throttle-env.ts';
+export { createDrainSwitch, type DrainableServer, type DrainSwitch, drainAndClose } from './drain.ts';
 export {
   corsEnv,
   databasePoolOptions,

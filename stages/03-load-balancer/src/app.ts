@@ -2,6 +2,7 @@ import {
   buildConduitApp,
   createMetricsRegistry,
   credentialLimits,
+  type DrainSwitch,
   databasePoolOptions,
   metricsListen,
 } from '@scaling/app-kit';
@@ -11,7 +12,6 @@ import { createRedisRateLimiter } from '@scaling/rate-limit';
 import { redisPlugin } from '@scaling/redis';
 import { createMemorySessionStore, createRedisSessionStore } from '@scaling/sessions';
 import type { Config } from './config.ts';
-import type { DrainSwitch } from './drain.ts';
 
 /**
  * Stage 3: one of N identical replicas behind nginx. Nothing a request needs lives in this process any more:

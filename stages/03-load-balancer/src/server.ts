@@ -1,7 +1,6 @@
-import { closeGracefully } from '@scaling/app-kit';
+import { closeGracefully, createDrainSwitch, drainAndClose } from '@scaling/app-kit';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
-import { createDrainSwitch, drainAndClose } from './drain.ts';
 
 const config = loadConfig();
 const drain = createDrainSwitch();

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { createDrainSwitch, type DrainSwitch, drainAndClose } from '@scaling/app-kit';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { createDrainSwitch, type DrainSwitch, drainAndClose } from '../src/drain.ts';
 
 const drainDelayMs = 400;
 
