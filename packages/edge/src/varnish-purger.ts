@@ -1,0 +1,78 @@
+import { Counter, metricOnce, type Registry } from '@scaling/metrics';
+import type { EdgePurger } from './edge-purger.ts';
+import { surrogateKeyHeader } from './surrogate-keys.ts';
+
+export interface VarnishPurgerOptions {
+  /** Base URL of every edge (http://varnish:8080): each keeps its own copies, so each is told. */
+  urls: readonly string[];
+  /** How long one BAN may take before the edge counts as unreachable. */
+  timeoutMs: number;
+  log?: { warn(fields: object, message: string): void };
+  metrics?: Registry;
+}
+
+/** Varnish refuses a request header longer than http_req_hdr_len (8 KiB by default): keys go in batches below it. */
+const maxKeysHeaderLength = 4_000;
+
+function batches(keys: readonly string[]): string[] {
+  const headers: string[] = [];
+  let current: string[] = [];
+  for (const key of new Set(keys)) {
+    if (current.length > 0 && surrogateKeyHeader([...current, key]).length > maxKeysHeaderLength) {
+      headers.push(surrogateKeyHeader(current));
+      current = [];
+    }
+    current.push(key);
+  }
+  if (current.length > 0) headers.push(surrogateKeyHeader(current));
+  return headers;
+}
+
+function purgeCounter(registry: Registry): Counter<'result'> {
+  return metricOnce(
+    registry,
+    'edge_purge_requests_total',
+    () =>
+      new Counter({
+        name: 'edge_purge_requests_total',
+        help: 'BAN requests sent to the edge caches, by result: "ok" (the edge answered 200) or "failed" (refused, unreachable or timed out; its copies then live until their s-maxage).',
+        labelNames: ['result'],
+        registers: [registry],
+      }),
+  );
+}
+
+/**
+ * Sends `BAN /` with `X-Purge-Keys: <keys>` to every edge at once; the VCL bans the objects whose Surrogate-Key
+ * holds any of them. Fail-open: a refusal, an error or a timeout is logged and counted, never thrown.
+ */
+export function createVarnishPurger({ urls, timeoutMs, log, metrics }: VarnishPurgerOptions): EdgePurger {
+  const requests = metrics ? purgeCounter(metrics) : undefined;
+
+  async function ban(url: string, keys: string): Promise<void> {
+    try {
+      const response = await fetch(url, {
+        method: 'BAN',
+        headers: { 'x-purge-keys': keys },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const answer = await response.text();
+      if (response.status !== 200)
+        throw new Error(`The edge answered ${response.status}: ${answer.slice(0, 200)}`);
+      requests?.inc({ result: 'ok' });
+    } catch (error) {
+      requests?.inc({ result: 'failed' });
+      log?.warn(
+        { edge: url, keys, err: error },
+        'An edge did not take a BAN: it serves those copies until their s-maxage runs out. Check that it is up and that this host is in its purge ACL.',
+      );
+    }
+  }
+
+  return {
+    async purge(keys) {
+      const headers = batches(keys);
+      await Promise.all(urls.flatMap((url) => headers.map((header) => ban(url, header))));
+    },
+  };
+}
