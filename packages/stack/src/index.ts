@@ -49,6 +49,7 @@ export {
 } from './restart-policy.ts';
 export { validateComposeDocument, validateComposeText } from './schema.ts';
 export { repoRoot, resolveStage, type StageRef } from './stage.ts';
+export { baseBackup, holdsStandby, type PrimarySource } from './standby.ts';
 export { logFile } from './state.ts';
 export { sharedStateRoot, stageStateDir, traversableBy } from './state-dir.ts';
 export { type StackStatus, stackStatus } from './status.ts';

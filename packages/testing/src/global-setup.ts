@@ -43,7 +43,9 @@ export default async function setup(project: TestProject) {
       password: 'conduit',
       database: 'conduit_test',
     },
-    ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+    // Commits wait for their WAL (no synchronous_commit=off), so pg_current_wal_lsn() after a commit covers it, as
+    // read-your-writes assumes; wal_keep_size lets a standby of a test (startStandby) catch up after a restart.
+    ['-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'wal_keep_size=128MB'],
   );
   const redis = await startChildRedis({ port: redisPort }).catch(async (error: unknown) => {
     await server.stop();

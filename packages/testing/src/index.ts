@@ -9,6 +9,7 @@ export {
   uniqueSuffix,
 } from './factories.ts';
 export { type NativeStageOptions, useNativeStage } from './native-stage.ts';
+export { type Standby, type StandbyOptions, startStandby } from './postgres-standby.ts';
 export {
   type ChildRedis,
   type PrivateRedis,

@@ -13,6 +13,8 @@ export interface ChildPostgres {
   url(database?: string): string;
   /** Stops the server (fast shutdown) and waits until it has exited. */
   stop(): Promise<void>;
+  /** SIGKILL to the postmaster, as a crash: its backends notice and exit; the next start runs crash recovery. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -51,6 +53,11 @@ export async function startChildPostgres(
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGINT');
+      await exited;
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
       await exited;
     },
   };
