@@ -1,3 +1,4 @@
+export { compareLsn, lsnBytesBetween, lsnToBigInt, maxLsn } from './lsn.ts';
 export { migrationsDir, runMigrations } from './migrate.ts';
 export { createPool, type PoolOptions, poolDefaults } from './pool.ts';
 export type { PoolMetricsOptions } from './pool-metrics.ts';
