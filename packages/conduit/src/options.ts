@@ -25,6 +25,11 @@ export interface ConduitOptions {
    * and responses carry `Connection: close` so no kept-alive connection is reused while the server closes.
    */
   isDraining?: () => boolean;
+  /**
+   * Extra fields of `GET /api/health`'s body, read on every call (stage 4: each replica's lag and whether it is in
+   * rotation). Keep it cheap and in memory: the probe must not wait on a dependency.
+   */
+  healthDetails?: () => Record<string, unknown>;
   /** Makes `POST` requests with an `Idempotency-Key` header safe to retry (see http/idempotency.ts). */
   idempotency?: IdempotencyStore;
   /**

@@ -21,7 +21,15 @@ import { userRoutes } from './users/user-routes.ts';
 /** Everything under /api lives in its own context: the zod compilers and the JSON parser stay out of the rest of the app. */
 async function api(
   app: FastifyInstance,
-  { repositories, sessions, hooks, isDraining, idempotency, credentialThrottle }: ConduitOptions,
+  {
+    repositories,
+    sessions,
+    hooks,
+    isDraining,
+    healthDetails,
+    idempotency,
+    credentialThrottle,
+  }: ConduitOptions,
 ): Promise<void> {
   // Only what the routes use travels on: the register options of this context also carry its prefix.
   const options: ConduitOptions = {
@@ -35,7 +43,10 @@ async function api(
   useJsonBodyParser(app);
   app.addHook('onRequest', authenticate(sessions));
   if (idempotency) useIdempotency(app, idempotency);
-  await app.register(healthRoutes, isDraining ? { isDraining } : {});
+  await app.register(healthRoutes, {
+    ...(isDraining ? { isDraining } : {}),
+    ...(healthDetails ? { healthDetails } : {}),
+  });
   await app.register(openApiDocumentRoute);
   await app.register(userRoutes, options);
   await app.register(profileRoutes, options);

@@ -22,10 +22,18 @@ export interface Repositories {
   articles: ArticleRepository;
   comments: ReturnType<typeof createCommentRepository>;
   /**
-   * Runs fn inside one transaction on the primary; repositories built on its client (`createArticleRepository`)
-   * see its uncommitted writes, and everything commits or rolls back together.
+   * Runs fn inside one transaction on the primary, handing it the transaction's repositories: they see its
+   * uncommitted writes, and everything commits or rolls back together. A stage's own `transaction` hands its own,
+   * so it sees every write the transaction makes (to invalidate a cache once it commits).
    */
-  transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: TransactionRepositories) => Promise<T>): Promise<T>;
+}
+
+/** What a transaction's work reaches: the repositories on its connection, and the connection itself. */
+export interface TransactionRepositories {
+  articles: ArticleRepository;
+  /** For hooks that write in the same transaction (`hooks.articlePublished`), nothing else. */
+  client: pg.PoolClient;
 }
 
 export function createRepositories(database: Database): Repositories {
@@ -35,6 +43,7 @@ export function createRepositories(database: Database): Repositories {
     profiles: createProfileRepository(primary),
     articles: createArticleRepository(primary),
     comments: createCommentRepository(primary),
-    transaction: (fn) => withTransaction(primary, fn),
+    transaction: (fn) =>
+      withTransaction(primary, (client) => fn({ articles: createArticleRepository(client), client })),
   };
 }

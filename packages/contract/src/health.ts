@@ -1,3 +1,4 @@
 import { z } from 'zod';
 
-export const healthResponseSchema = z.object({ status: z.literal('ok') });
+/** `status` always; a stage may add its own fields (stage 4: the replicas' lag), which pass through untouched. */
+export const healthResponseSchema = z.looseObject({ status: z.literal('ok') });

@@ -16,8 +16,16 @@ export interface ArticlePage {
   articlesCount: number;
 }
 
+/** An article as every viewer sees it before their own flags are laid over, with the author's id. */
+export interface SharedArticle {
+  /** As an anonymous viewer sees it: `favorited` and `author.following` are false. */
+  article: Article;
+  authorId: number;
+}
+
 interface ArticleRow extends AuthorRow {
   id: number;
+  author_id: number;
   slug: string;
   title: string;
   description: string;
@@ -35,7 +43,7 @@ interface ArticleRow extends AuthorRow {
  * not 1 + N. `viewer` is the SQL parameter holding the viewer's id (NULL when anonymous: EXISTS is false).
  */
 function articleColumns(viewer: string, includeBody: boolean): string {
-  return `a.id::float8 AS id, a.slug, a.title, a.description, ${includeBody ? 'a.body,' : ''}
+  return `a.id::float8 AS id, a.author_id::float8 AS author_id, a.slug, a.title, a.description, ${includeBody ? 'a.body,' : ''}
     a.created_at, a.updated_at, a.favorites_count,
     coalesce((SELECT array_agg(t.name ORDER BY t.name) FROM article_tags at JOIN tags t ON t.id = at.tag_id
                WHERE at.article_id = a.id), '{}') AS tag_list,
@@ -101,23 +109,34 @@ const articleIdOfSlug = `coalesce((SELECT id FROM articles WHERE slug = $1),
             (SELECT article_id FROM article_previous_slugs WHERE slug = $1))`;
 
 export function createArticleRepository(db: Queryable) {
-  async function findOne(
-    idExpression: string,
-    value: unknown,
-    viewerId: number | null,
-  ): Promise<Article | null> {
+  async function findOne(idExpression: string, value: unknown, viewerId: number | null) {
     const { rows } = await db.query<ArticleRow>(
       `SELECT ${articleColumns('$2::bigint', true)} FROM articles a JOIN users u ON u.id = a.author_id
         WHERE a.id = ${idExpression}`,
       [value, viewerId],
     );
-    return rows[0] ? toArticle(rows[0]) : null;
+    return rows[0];
   }
 
   return {
-    findBySlug: (slug: string, viewerId: number | null) => findOne(articleIdOfSlug, slug, viewerId),
+    async findBySlug(slug: string, viewerId: number | null): Promise<Article | null> {
+      const row = await findOne(articleIdOfSlug, slug, viewerId);
+      return row ? toArticle(row) : null;
+    },
 
-    findById: (id: number, viewerId: number | null) => findOne('$1', id, viewerId),
+    async findById(id: number, viewerId: number | null): Promise<Article | null> {
+      const row = await findOne('$1', id, viewerId);
+      return row ? toArticle(row) : null;
+    },
+
+    /**
+     * What a cache can share between viewers (stage 4's read path): the article as nobody in particular sees it,
+     * with its author's id, so the author can be composed from a profile entry and the viewer's flags laid over.
+     */
+    async findSharedBySlug(slug: string): Promise<SharedArticle | null> {
+      const row = await findOne(articleIdOfSlug, slug, null);
+      return row ? { article: toArticle(row), authorId: row.author_id } : null;
+    },
 
     /** Just enough to authorize a change: the id, the author and the article's current slug. */
     async findOwnership(slug: string): Promise<{ id: number; authorId: number; slug: string } | null> {
@@ -222,19 +241,22 @@ export function createArticleRepository(db: Queryable) {
     },
 
     /**
-     * Replaces the article's tags. Two statements on purpose: when a concurrent transaction inserts the same
-     * new tag, the first statement waits for it, and the second one's fresh snapshot then sees its row.
+     * Replaces the article's tags and returns the ones new to the tag list (a cache of it is then out of date).
+     * Two statements on purpose: when a concurrent transaction inserts the same new tag, the first statement
+     * waits for it, and the second one's fresh snapshot then sees its row.
      */
-    async replaceTags(articleId: number, tags: readonly string[]): Promise<void> {
+    async replaceTags(articleId: number, tags: readonly string[]): Promise<string[]> {
       await db.query('DELETE FROM article_tags WHERE article_id = $1', [articleId]);
-      if (tags.length === 0) return;
-      await db.query('INSERT INTO tags (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING', [
-        tags,
-      ]);
+      if (tags.length === 0) return [];
+      const created = await db.query<{ name: string }>(
+        'INSERT INTO tags (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING RETURNING name',
+        [tags],
+      );
       await db.query(
         'INSERT INTO article_tags (article_id, tag_id) SELECT $1, id FROM tags WHERE name = ANY($2::text[])',
         [articleId, tags],
       );
+      return created.rows.map((row) => row.name);
     },
 
     async delete(id: number): Promise<void> {

@@ -16,7 +16,6 @@ import { forbidden, notFound } from '../http/http-error.ts';
 import { writeBegins } from '../http/idempotency.ts';
 import { articleLinks, errorResponses, tokenSecurity } from '../http/route-schemas.ts';
 import type { ConduitOptions } from '../options.ts';
-import { createArticleRepository } from './article-repository.ts';
 
 export const articleRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, { repositories, hooks }) => {
   const { articles } = repositories;
@@ -109,8 +108,7 @@ export const articleRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
       const { userId } = requireViewer(request);
       const input = request.body.article;
       writeBegins(request);
-      const id = await repositories.transaction(async (client) => {
-        const repository = createArticleRepository(client);
+      const id = await repositories.transaction(async ({ articles: repository, client }) => {
         const created = await repository.insert({
           baseSlug: slugify(input.title),
           title: input.title,
@@ -145,8 +143,7 @@ export const articleRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
       const { userId } = requireViewer(request);
       const { id, slug } = await findOwnedArticle(request.params.slug, userId);
       const { title, description, body, tagList } = request.body.article;
-      await repositories.transaction(async (client) => {
-        const repository = createArticleRepository(client);
+      await repositories.transaction(async ({ articles: repository }) => {
         const baseSlug = title === undefined ? undefined : nextBaseSlug(slug, title);
         if (baseSlug !== undefined) await repository.moveToSlug(id, baseSlug);
         await repository.update(id, { title, description, body });

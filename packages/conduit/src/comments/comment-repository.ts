@@ -61,8 +61,13 @@ export function createCommentRepository(db: Queryable) {
       return rows[0]?.authorId ?? null;
     },
 
-    async delete(commentId: number): Promise<void> {
-      await db.query('DELETE FROM comments WHERE id = $1', [commentId]);
+    /** Returns the deleted comment's author (whose write it was), null when it was already gone. */
+    async delete(commentId: number): Promise<number | null> {
+      const { rows } = await db.query<{ authorId: number }>(
+        'DELETE FROM comments WHERE id = $1 RETURNING author_id::float8 AS "authorId"',
+        [commentId],
+      );
+      return rows[0]?.authorId ?? null;
     },
   };
 }

@@ -25,6 +25,7 @@ export interface TestAppOptions {
   repositories?: (real: Repositories) => Repositories;
   idempotency?: IdempotencyStore;
   credentialThrottle?: CredentialThrottle;
+  healthDetails?: () => Record<string, unknown>;
 }
 
 /** The error pg gives when the server's connection drops mid-query: the API answers it with a 503. */
@@ -46,6 +47,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<Fastif
       ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
       ...(options.idempotency ? { idempotency: options.idempotency } : {}),
       ...(options.credentialThrottle ? { credentialThrottle: options.credentialThrottle } : {}),
+      ...(options.healthDetails ? { healthDetails: options.healthDetails } : {}),
     },
   };
   const app = await buildConduitApp(
