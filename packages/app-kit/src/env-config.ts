@@ -121,6 +121,36 @@ export function subnetList(fallback: string) {
     );
 }
 
+/** Whether `value` is an absolute URL whose scheme (without the colon) matches `protocols`. */
+function isUrlOf(value: string, protocols: RegExp): boolean {
+  try {
+    return protocols.test(new URL(value).protocol.replace(/:$/, ''));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A comma-separated list of URLs whose scheme matches `protocols` (`/^postgres(ql)?$/`), each trimmed; empty (the
+ * default) is an empty list, the way to switch off what the list feeds (stage 4's replicas, edge purges).
+ */
+export function urlList(protocols: RegExp, example: string) {
+  return z
+    .string()
+    .default('')
+    .transform((value, context) =>
+      value.trim() === ''
+        ? []
+        : listEntries(
+            value,
+            context,
+            (entry) => isUrlOf(entry, protocols),
+            (entry) =>
+              `"${entry.replace(/\/\/[^@/]*@/, '//…@')}" is not a URL of the right kind: write ${example}, separate several with commas, or leave it empty for none`,
+          ),
+    );
+}
+
 /** A whole number from the environment (where everything is a string), with a floor and a default. */
 export function wholeNumber(min: number, fallback: number) {
   return z.coerce.number().int().min(min).default(fallback);

@@ -14,6 +14,7 @@ export {
   metricsEnv,
   metricsListen,
   subnetList,
+  urlList,
   wholeNumber,
 } from './env-config.ts';
 export { closeGracefully, type ShutdownLogger } from './graceful.ts';

@@ -8,6 +8,7 @@ import {
   listenEnv,
   loadEnvConfig,
   subnetList,
+  urlList,
   wholeNumber,
 } from '../src/index.ts';
 
@@ -104,6 +105,31 @@ describe('CORS_ORIGINS and subnet lists', () => {
     expect(() => loadEnvConfig(proxySchema, { TRUSTED_PROXIES: 'nginx,10.0.0.0/33' })).toThrow(
       /"nginx" is not an IP address or a subnet.+"10\.0\.0\.0\/33" is not an IP address or a subnet/,
     );
+  });
+
+  const replicaSchema = z.object({ REPLICA_URLS: urlList(/^postgres(ql)?$/, 'postgres://host/db') });
+
+  it('When a URL list is empty or unset, then it is an empty list; otherwise each URL is kept, trimmed', () => {
+    expect(loadEnvConfig(replicaSchema, {})).toEqual({ REPLICA_URLS: [] });
+    expect(loadEnvConfig(replicaSchema, { REPLICA_URLS: ' ' })).toEqual({ REPLICA_URLS: [] });
+    expect(
+      loadEnvConfig(replicaSchema, { REPLICA_URLS: 'postgres://a:b@r1:6432/c, postgresql://r2/c' }),
+    ).toEqual({ REPLICA_URLS: ['postgres://a:b@r1:6432/c', 'postgresql://r2/c'] });
+  });
+
+  it('When a URL list holds another scheme or no URL, then each is named at boot without its password', () => {
+    const failure = (() => {
+      try {
+        loadEnvConfig(replicaSchema, { REPLICA_URLS: 'redis://u:secret@r1:6379,replica-2' });
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(failure).toMatch(
+      /"redis:\/\/…@r1:6379" is not a URL of the right kind: write postgres:\/\/host\/db/,
+    );
+    expect(failure).toMatch(/"replica-2" is not a URL of the right kind/);
+    expect(failure).not.toContain('secret');
   });
 });
 
