@@ -169,6 +169,8 @@ stand_in_for() {
   prometheuscommunity/pgbouncer-exporter:* | quay.io/prometheuscommunity/pgbouncer-exporter:*) echo exporter-pgbouncer ;;
   oliver006/redis_exporter:*) echo exporter-redis ;;
   nginx/nginx-prometheus-exporter:*) echo exporter-nginx ;;
+  varnish:*) echo varnish ;;
+  ghcr.io/shopify/toxiproxy:*) echo toxiproxy ;;
   *) return 1 ;;
   esac
 }
@@ -222,10 +224,30 @@ zipkin_context() {
   echo "$context"
 }
 
+# Toxiproxy's server and CLI built from their Go module at the release the image's tag names (static, as upstream's
+# release builds), in a build context of their own under the cache.
+toxiproxy_context() {
+  local version=${1##*:} context
+  context="$CACHE/toxiproxy-context-$version"
+  if [ ! -x "$context/toxiproxy" ] || [ ! -x "$context/toxiproxy-cli" ]; then
+    local go module=github.com/Shopify/toxiproxy/v2
+    go=$(command -v go || echo /usr/local/go/bin/go)
+    [ -x "$go" ] || fail "No Go to build Toxiproxy's stand-in: install Go 1.22+ (or load the public image with 'docker load'), and run again."
+    mkdir -p "$context/bin"
+    HOME=${HOME:-/root} GOBIN="$context/bin" CGO_ENABLED=0 timeout 600 "$go" install -trimpath \
+      -ldflags "-s -w -X $module.Version=$version" "$module/cmd/server@v$version" "$module/cmd/cli@v$version" \
+      >"$CACHE/toxiproxy-build.log" 2>&1 ||
+      fail "Building Toxiproxy $version from its Go module failed: see $CACHE/toxiproxy-build.log (is the Go module proxy reachable?)."
+    mv "$context/bin/server" "$context/toxiproxy" && mv "$context/bin/cli" "$context/toxiproxy-cli" && rmdir "$context/bin"
+  fi
+  echo "$context"
+}
+
 build_stand_in() {
   local image=$1 kind=$2 hash=$3 context=docker/offline started=$SECONDS log="$CACHE/stand-in-$2.log"
   [ "$kind" = node ] && context=$(node_context)
   [ "$kind" = zipkin ] && context=$(zipkin_context)
+  [ "$kind" = toxiproxy ] && context=$(toxiproxy_context "$image")
   DOCKER_BUILDKIT=0 timeout 900 docker build -q -f "docker/offline/$kind.Dockerfile" \
     --build-arg "BASE=$BASE_IMAGE" --build-arg "NODE_VERSION=$NODE_VERSION" \
     --build-arg "NPM_VERSION=$NPM_VERSION" --build-arg "COREPACK_VERSION=$COREPACK_VERSION" \

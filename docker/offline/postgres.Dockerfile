@@ -4,7 +4,9 @@
 # The contract it keeps: POSTGRES_USER / POSTGRES_PASSWORD / POSTGRES_DB (and their _FILE forms),
 # POSTGRES_INITDB_ARGS, POSTGRES_HOST_AUTH_METHOD (scram-sha-256 by default), scripts in
 # /docker-entrypoint-initdb.d run once on an empty data folder, PGDATA=/var/lib/postgresql/data, a
-# `postgres -c name=value ...` command, pg_isready and psql on PATH, the server running as the `postgres` user.
+# `postgres -c name=value ...` command, pg_isready, psql and pg_basebackup on PATH, the contrib extensions
+# (pg_stat_statements), gosu for scripts that drop to the `postgres` user as the public image's do, the server
+# running as the `postgres` user.
 # Not imitated: the public image's en_US.utf8 default locale (this one initialises with C.UTF-8).
 ARG BASE=scaling-conduit/offline-base:bookworm
 FROM ${BASE}
@@ -14,7 +16,7 @@ RUN set -eu; \
     mkdir -p /etc/postgresql-common; \
     echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.conf; \
     apt-get update -qq; \
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-15 >/dev/null; \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-15 gosu >/dev/null; \
     rm -rf /var/lib/apt/lists/*; \
     mkdir -p "$PGDATA" /var/run/postgresql /docker-entrypoint-initdb.d; \
     chown -R postgres:postgres /var/lib/postgresql /var/run/postgresql; \
