@@ -1,7 +1,9 @@
 import { appRoleHolder } from './app-role.ts';
 import { runMigrations } from './index.ts';
 import type { LoginRole, LoginRoleHolder } from './login-role.ts';
+import type { MigrationRoles } from './migrate.ts';
 import { monitorRoleHolder } from './monitor-role.ts';
+import { replicationRoleHolder } from './replication-role.ts';
 
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
@@ -24,20 +26,25 @@ function roleFromEnvironment(holder: LoginRoleHolder): LoginRole | undefined {
   return name ? { name, password } : undefined;
 }
 
-// The application's own role (DML only), and the Postgres exporter's (pg_monitor only).
-const appRole = roleFromEnvironment(appRoleHolder);
-const monitorRole = roleFromEnvironment(monitorRoleHolder);
+// The application's own role (DML only), the Postgres exporter's (pg_monitor only), the replicas' (REPLICATION only).
+const holders = {
+  appRole: appRoleHolder,
+  monitorRole: monitorRoleHolder,
+  replicationRole: replicationRoleHolder,
+};
+const roles: MigrationRoles = {};
+const ready: string[] = [];
+for (const [option, holder] of Object.entries(holders) as [keyof MigrationRoles, LoginRoleHolder][]) {
+  const role = roleFromEnvironment(holder);
+  if (!role) continue;
+  roles[option] = role;
+  ready.push(`the ${holder.kind} role "${role.name}"`);
+}
 console.error('Running migrations...');
-await runMigrations(databaseUrl, {
-  ...(appRole ? { appRole } : {}),
-  ...(monitorRole ? { monitorRole } : {}),
-});
-const roles = [
-  ...(appRole ? [`the ${appRoleHolder.kind} role "${appRole.name}"`] : []),
-  ...(monitorRole ? [`the ${monitorRoleHolder.kind} role "${monitorRole.name}"`] : []),
-];
+const { statementStatistics } = await runMigrations(databaseUrl, roles);
 console.error(
-  roles.length > 0
-    ? `Migrations are up to date; ${roles.join(' and ')} ${roles.length > 1 ? 'are' : 'is'} ready.`
+  ready.length > 0
+    ? `Migrations are up to date; ${ready.join(', ')} ${ready.length > 1 ? 'are' : 'is'} ready.`
     : 'Migrations are up to date.',
 );
+if (statementStatistics) console.error('pg_stat_statements is installed: statement counts can be read.');

@@ -57,7 +57,9 @@ export function useMigratedRole(
         await client.end();
       }
     },
-    migrate: () => runMigrations(databaseUrl, optionsFor(role)),
+    async migrate() {
+      await runMigrations(databaseUrl, optionsFor(role));
+    },
   };
   beforeAll(async () => {
     owner = new pg.Client({ connectionString: databaseUrl });
