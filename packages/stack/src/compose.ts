@@ -15,6 +15,8 @@ export type DependencyCondition = 'service_started' | 'service_healthy' | 'servi
 export interface ComposeService {
   image?: string;
   build?: string | { context?: string; dockerfile?: string; args?: Record<string, string> | string[] };
+  /** Docker only: natively each kind starts its server itself (a replica's entrypoint script becomes baseBackup). */
+  entrypoint?: string | string[] | null;
   command?: string | string[] | null;
   environment?: Record<string, string | number | boolean | null> | string[];
   ports?: (string | number | { target: number | string; published?: number | string })[];
@@ -38,6 +40,16 @@ export interface ComposeService {
    * reachable on the compose network only), e.g. 15432 for Postgres' 5432.
    */
   'x-native-port'?: number;
+  /**
+   * Native runs only: the 127.0.0.1 port of each exposed container port of a single-instance service that listens on
+   * several (nginx's 8080 and its stub_status 8081, toxiproxy's proxy and API), e.g. { "8080": 18080, "8081": 18081 }.
+   */
+  'x-native-ports'?: Record<string, number>;
+  /**
+   * A `postgres:*` service that is a streaming hot standby of the named Postgres service (kind postgres-replica):
+   * natively copied with pg_basebackup -R from that service's native port; under Docker its entrypoint script does it.
+   */
+  'x-replica-of'?: string;
 }
 
 /** Parses a compose file and interpolates `${NAME:-default}` from `variables`, as `docker compose` does. */

@@ -125,6 +125,7 @@ export function planStack(compose: ComposeFile, stage: StageRef, options: PlanOp
       stopTimeoutMs: durationMs(service.stop_grace_period) ?? 10_000,
       restart: parseRestartPolicy(name, service.restart),
       ...(first?.planned.postgres ? { postgres: first.planned.postgres } : {}),
+      ...(first?.planned.standby ? { standby: first.planned.standby } : {}),
       ...(first?.planned.requires ? { requires: first.planned.requires } : {}),
       ...(first?.planned.reloadSignal ? { reloadSignal: first.planned.reloadSignal } : {}),
     };
@@ -152,6 +153,9 @@ function instancePorts(
     .map((port) => Number(String(port).replace(/\/(tcp|udp)$/, '')))
     .filter((port) => port !== metricsContainerPort);
   const fixed = service['x-native-port'];
+  const perPort = service['x-native-ports'];
+  if (perPort !== undefined)
+    return [[...published, ...nativePortsOf(name, exposed, perPort, replicas, fixed)]];
   if (published.length > 0) {
     if (replicas > 1) {
       throw new Error(
@@ -185,6 +189,36 @@ function instancePorts(
   return Array.from({ length: replicas }, (_, index) =>
     exposed.map((container) => ({ container, host: base + index + 1 })),
   );
+}
+
+/** `x-native-ports`: one host port per exposed container port, every one named, for a single process. */
+function nativePortsOf(
+  name: string,
+  exposed: number[],
+  perPort: Record<string, number>,
+  replicas: number,
+  fixed: number | undefined,
+): PortMapping[] {
+  if (replicas > 1 || fixed !== undefined) {
+    throw new Error(
+      `Service "${name}" sets x-native-ports, which only one process can hold and which replaces x-native-port: keep one of them, and no replicas.`,
+    );
+  }
+  const unexposed = Object.keys(perPort).filter((container) => !exposed.includes(Number(container)));
+  if (unexposed.length > 0) {
+    throw new Error(
+      `Service "${name}" maps ${unexposed.join(', ')} in x-native-ports but does not expose it: add it to expose.`,
+    );
+  }
+  return exposed.map((container) => {
+    const host = perPort[String(container)];
+    if (!Number.isInteger(host)) {
+      throw new Error(
+        `Service "${name}" exposes ${container} without a native port: add "${container}": <host port> to its x-native-ports.`,
+      );
+    }
+    return { container, host: host as number };
+  });
 }
 
 function assertDistinctPorts(replicaPorts: Map<string, PortMapping[][]>): void {

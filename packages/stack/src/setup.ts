@@ -10,6 +10,7 @@ import {
 import { dirname, join, relative, sep } from 'node:path';
 import { initCluster } from './postgres.ts';
 import { unprivilegedUser } from './privileges.ts';
+import { baseBackup } from './standby.ts';
 import { logFile } from './state.ts';
 import type { PlannedInstance, PlannedService } from './types.ts';
 
@@ -24,13 +25,18 @@ export function setupChanged(instance: PlannedInstance): boolean {
 }
 
 /** What an instance needs before it starts: its program installed, its data directory, its generated configuration. */
-export function prepareInstance(stateDir: string, service: PlannedService, instance: PlannedInstance): void {
+export async function prepareInstance(
+  stateDir: string,
+  service: PlannedService,
+  instance: PlannedInstance,
+): Promise<void> {
   if (service.requires && !existsSync(service.requires.path)) {
     throw new Error(
       `Service "${service.name}" needs ${service.requires.path}, which is missing: ${service.requires.install}.`,
     );
   }
   if (service.postgres) initCluster(service.postgres);
+  if (service.standby) await baseBackup(service.standby.dataDir, service.standby.primary);
   const setup = instance.setup;
   if (!setup) return;
   mkdirSync(setup.directory, { recursive: true });

@@ -13,6 +13,11 @@ export interface PrimarySource {
   port: number;
   user: string;
   password: string;
+  /**
+   * A physical replication slot on the primary, created when missing: the primary keeps the WAL this standby has not
+   * received yet (a stopped replica catches up however long it was away, at the price of the primary's disk).
+   */
+  slot?: string;
 }
 
 /** A data directory that holds a standby: pg_basebackup -R left `standby.signal` in it. */
@@ -42,17 +47,31 @@ export async function baseBackup(
   mkdirSync(scratch, { mode: 0o700 });
   const owner = unprivilegedUser();
   if (owner) chownSync(scratch, owner.uid, owner.gid);
+  const connection = [
+    ...['--host', primary.host, '--port', String(primary.port), '--username', primary.user, '--no-password'],
+  ];
+  const options = {
+    cwd: dirname(dataDir),
+    env: { ...process.env, PGPASSWORD: primary.password, PGCONNECT_TIMEOUT: '5' },
+    timeout: timeoutMs,
+  };
   const [command, ...args] = asUnprivileged([
     join(postgresBinDir, 'pg_basebackup'),
     ...['--pgdata', scratch, '--write-recovery-conf', '--wal-method=stream', '--checkpoint=fast'],
-    ...['--host', primary.host, '--port', String(primary.port), '--username', primary.user, '--no-password'],
+    ...connection,
+    // -R then writes primary_slot_name too.
+    ...(primary.slot ? ['--slot', primary.slot] : []),
   ]);
   try {
-    await run(command as string, args, {
-      cwd: dirname(dataDir),
-      env: { ...process.env, PGPASSWORD: primary.password, PGCONNECT_TIMEOUT: '5' },
-      timeout: timeoutMs,
-    });
+    if (primary.slot) {
+      const [receiver, ...slotArgs] = asUnprivileged([
+        join(postgresBinDir, 'pg_receivewal'),
+        ...['--create-slot', '--if-not-exists', '--slot', primary.slot],
+        ...connection,
+      ]);
+      await run(receiver as string, slotArgs, options);
+    }
+    await run(command as string, args, options);
   } catch (error) {
     rmSync(scratch, { recursive: true, force: true });
     const stderr = String((error as { stderr?: string }).stderr ?? '').trim();

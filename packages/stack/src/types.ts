@@ -2,6 +2,7 @@ import type { ComposeService, DependencyCondition } from './compose.ts';
 import type { PortMapping } from './ports.ts';
 import type { PostgresCluster } from './postgres.ts';
 import type { RestartPolicy } from './restart-policy.ts';
+import type { PrimarySource } from './standby.ts';
 import type { Mount } from './volumes.ts';
 
 /** How `up` decides a service is ready before starting the services that depend on it. */
@@ -59,6 +60,13 @@ export interface PlannedService {
   restart: RestartPolicy;
   /** Kind-specific set-up before the first start (e.g. initdb). */
   postgres?: PostgresCluster;
+  /** A hot standby's data directory, copied from its primary before the first start (pg_basebackup -R). */
+  standby?: StandbySetup;
+}
+
+export interface StandbySetup {
+  dataDir: string;
+  primary: PrimarySource;
 }
 
 export interface InstanceSetup {
@@ -105,6 +113,7 @@ export interface KindPlan {
   probe: ReadinessProbe;
   stopSignal: NodeJS.Signals;
   postgres?: PostgresCluster;
+  standby?: StandbySetup;
   setup?: InstanceSetup;
   requires?: RequiredProgram;
   reloadSignal?: NodeJS.Signals;

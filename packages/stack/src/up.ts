@@ -14,6 +14,7 @@ import type { StackPlan } from './plan.ts';
 import { describeProbe, probeOnce } from './probes.ts';
 import { runToCompletion, sendSignal, startSupervised, stopProcess } from './processes.ts';
 import { prepareInstance, setupChanged } from './setup.ts';
+import { holdsStandby } from './standby.ts';
 import {
   isRunning,
   logFile,
@@ -122,7 +123,11 @@ export async function bringUp(
     output(`${name}: running (pid ${servicePid(record) ?? record.pid}), waiting until it is ready...`);
   } else {
     for (const port of instance.ports) await assertPortFree(port.host, name);
-    prepareInstance(stateDir, service, instance);
+    if (service.standby && !holdsStandby(service.standby.dataDir)) {
+      const { host, port } = service.standby.primary;
+      output(`${name}: copying its primary at ${host}:${port} (pg_basebackup)...`);
+    }
+    await prepareInstance(stateDir, service, instance);
     output(`${name}: starting...`);
     await startSupervised(service, instance, stateDir);
   }
@@ -138,7 +143,7 @@ async function reconfigure(
   output: (line: string) => void,
 ): Promise<void> {
   const pid = servicePid(readRecord(plan.stage.stateDir, instance.name));
-  prepareInstance(plan.stage.stateDir, service, instance);
+  await prepareInstance(plan.stage.stateDir, service, instance);
   if (pid !== null && service.reloadSignal) {
     sendSignal(pid, service.reloadSignal);
     output(`${instance.name}: configuration changed, reloaded (${service.reloadSignal})`);

@@ -7,6 +7,7 @@ import { pgbouncerKind } from './pgbouncer.ts';
 import { pgbouncerExporterKind } from './pgbouncer-exporter.ts';
 import { postgresKind } from './postgres.ts';
 import { postgresExporterKind } from './postgres-exporter.ts';
+import { postgresReplicaKind } from './postgres-replica.ts';
 import { prometheusKind } from './prometheus.ts';
 import { redisKind } from './redis.ts';
 import { redisExporterKind } from './redis-exporter.ts';
@@ -14,6 +15,8 @@ import { zipkinKind } from './zipkin.ts';
 
 /** Checked in order; later stages add their servers (kafka, ...) here. */
 export const serviceKinds: ServiceKind[] = [
+  // Before postgresKind: a replica runs the same image.
+  postgresReplicaKind,
   postgresKind,
   pgbouncerKind,
   redisKind,

@@ -1,15 +1,44 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { commandArgs } from '../command.ts';
 import type { ComposeService } from '../compose.ts';
 import { postgresCommand } from '../postgres.ts';
-import type { KindPlan, PlanContext, ServiceKind } from '../types.ts';
+import type { InstanceSetup, KindPlan, PlanContext, ServiceKind } from '../types.ts';
+import { hostPathOf, mountCopyPath } from '../volumes.ts';
 
 const containerDataDir = '/var/lib/postgresql/data';
 
 /** A named volume mounted on the image's data directory becomes `<state>/volumes/<name>`; otherwise the service gets its own. */
-function dataDir(context: PlanContext): string {
+export function postgresDataDir(context: PlanContext): string {
   const volume = context.mounts.find((mount) => mount.named && mount.target === containerDataDir);
   return join(context.stateDir, 'volumes', volume?.source ?? `${context.name}-data`);
+}
+
+/**
+ * The compose command's settings for a native run: a setting naming a bind-mounted file (`-c
+ * hba_file=/etc/postgresql/pg_hba.conf`) names its copy in the instance's folder instead, which the server's account
+ * owns, since it may not reach the checkout; the copies are the instance's set-up, rewritten before every start.
+ */
+export function nativeSettings(
+  context: PlanContext,
+  settings: string[],
+): { settings: string[]; setup?: InstanceSetup } {
+  const directory = join(context.stateDir, 'services', context.instance);
+  const files: Record<string, string> = {};
+  const mapped = settings.map((setting) => {
+    const [, name, path] = /^(.*=)(\/\S+)$/.exec(setting) ?? [];
+    const source = path ? hostPathOf(path, context.mounts) : null;
+    if (!name || !path || !source) return setting;
+    if (!existsSync(source)) {
+      throw new Error(
+        `Service "${context.name}" reads ${path} (${setting}), mounted from ${source}, which does not exist: create it or remove the setting.`,
+      );
+    }
+    files[join('mounts', path)] = readFileSync(source, 'utf8');
+    return name + mountCopyPath(path, directory);
+  });
+  if (Object.keys(files).length === 0) return { settings: mapped };
+  return { settings: mapped, setup: { directory, files, unprivileged: true } };
 }
 
 /** The official image: POSTGRES_USER/PASSWORD/DB make the cluster, `command: postgres -c ...` sets the server. */
@@ -26,7 +55,7 @@ export const postgresKind: ServiceKind = {
     }
     const user = context.env.POSTGRES_USER ?? 'postgres';
     const cluster = {
-      dataDir: dataDir(context),
+      dataDir: postgresDataDir(context),
       port: published.host,
       user,
       password: context.env.POSTGRES_PASSWORD ?? '',
@@ -38,14 +67,17 @@ export const postgresKind: ServiceKind = {
         `Service "${context.name}" runs "${program}"; the native runner only starts "postgres -c ..." here.`,
       );
     }
+    const native = nativeSettings(context, settings);
     return {
-      argv: postgresCommand(cluster, settings),
+      argv: postgresCommand(cluster, native.settings),
       cwd: dirname(cluster.dataDir),
       env: {},
       probe: { type: 'postgres', cluster },
       // SIGINT is Postgres' fast shutdown: open sessions end, nothing committed is lost.
       stopSignal: 'SIGINT',
       postgres: cluster,
+      // A changed pg_hba.conf copy is read again without a restart.
+      ...(native.setup ? { setup: native.setup, reloadSignal: 'SIGHUP' as const } : {}),
     };
   },
 };
