@@ -23,6 +23,8 @@ command -v setpriv >/dev/null || missing_debs+=(util-linux)
 [ -x /usr/sbin/pgbouncer ] || missing_debs+=(pgbouncer)
 [ -x /usr/bin/redis-server ] || missing_debs+=(redis-server)
 [ -x /usr/sbin/nginx ] || missing_debs+=(nginx-light)
+# Stage 4's edge cache (Varnish compiles its VCL with the gcc the package depends on).
+[ -x /usr/sbin/varnishd ] || missing_debs+=(varnish)
 # Every stage is observed: Prometheus and the standard exporters of its servers; the report's test opens the page
 # in Chromium (playwright-core drives it; no browser download works here).
 [ -x /usr/bin/prometheus ] || missing_debs+=(prometheus)
@@ -57,7 +59,7 @@ fi
 # The packages' own services (a cluster on 5432, pgbouncer on 6432, redis on 6379, nginx on 80) would only get
 # in the way: every stack runs its own servers on its own ports.
 for unit in postgresql pgbouncer redis-server nginx prometheus prometheus-node-exporter prometheus-postgres-exporter \
-  prometheus-pgbouncer-exporter prometheus-redis-exporter prometheus-nginx-exporter; do
+  prometheus-pgbouncer-exporter prometheus-redis-exporter prometheus-nginx-exporter varnish varnishncsa; do
   if systemctl is-active --quiet "$unit" 2>/dev/null; then systemctl stop "$unit" || true; fi
   if systemctl is-enabled --quiet "$unit" 2>/dev/null; then systemctl disable --quiet "$unit" || true; fi
 done
@@ -136,6 +138,23 @@ if [ "$(sha1sum "$zipkin_jar" 2>/dev/null | cut -c1-40)" != "$ZIPKIN_SHA1" ]; th
     { rm -f "$zipkin_jar.part"; echo "The Zipkin jar's SHA-1 does not match $ZIPKIN_SHA1: run 'make bootstrap' again." >&2; exit 1; }
   mv "$zipkin_jar.part" "$zipkin_jar"
 fi
+# Toxiproxy puts stage 4's distance between the edge and the origin. No release binary downloads here: it is built
+# from the Go module proxy into .tools/toxiproxy (VERSION records what was built, since the binary says "git").
+TOXIPROXY_VERSION=v2.12.0
+if [ "$(cat "$TOOLS/toxiproxy/VERSION" 2>/dev/null)" != "$TOXIPROXY_VERSION" ] || [ ! -x "$TOOLS/toxiproxy/server" ]; then
+  go=/usr/local/go/bin/go
+  [ -x "$go" ] || go=$(command -v go || true)
+  if [ -z "$go" ]; then
+    echo "Building toxiproxy $TOXIPROXY_VERSION needs Go: install it into /usr/local/go (https://go.dev/doc/install) and run 'make bootstrap' again." >&2
+    exit 1
+  fi
+  step "building toxiproxy $TOXIPROXY_VERSION into .tools/toxiproxy (go install, a minute the first time)"
+  rm -rf "$TOOLS/toxiproxy" && mkdir -p "$TOOLS/toxiproxy"
+  GOBIN="$TOOLS/toxiproxy" "$go" install "github.com/Shopify/toxiproxy/v2/cmd/server@$TOXIPROXY_VERSION" ||
+    { echo "Building toxiproxy failed: check that the Go module proxy ($("$go" env GOPROXY)) is reachable and run 'make bootstrap' again." >&2; exit 1; }
+  echo "$TOXIPROXY_VERSION" > "$TOOLS/toxiproxy/VERSION"
+fi
+ln -sfn ../toxiproxy/server "$TOOLS/bin/toxiproxy-server"
 # Git does not carry tags with the branch: recreate the stage tags from the committed manifest. Only a malformed
 # manifest fails here; a tag it cannot create is reported with what to do.
 node scripts/tags.ts
