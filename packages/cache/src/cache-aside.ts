@@ -1,4 +1,4 @@
-import { maxLsn } from '@scaling/db';
+import { lsnToBigInt, maxLsn } from '@scaling/db';
 import type { Registry } from '@scaling/metrics';
 import { cacheMetrics, type LoadTrigger, type StoreOperation } from './cache-metrics.ts';
 import { type CacheOutcome, recordCacheOutcome } from './cache-outcome.ts';
@@ -191,6 +191,11 @@ export function createCacheAside(options: CacheAsideOptions): CacheAside {
 
   return {
     async read<T>(key: string, options: CacheReadOptions<T>): Promise<T | null> {
+      if (!Number.isInteger(options.ttlSeconds) || options.ttlSeconds < 1) {
+        throw new Error(
+          `The cache read of "${key}" has ttlSeconds ${options.ttlSeconds}: give a whole number of seconds of at least 1.`,
+        );
+      }
       const flight = `${key}\n${options.minLsn ?? ''}`;
       const { result, joined } = await reads.run(flight, () => lookup(key, options));
       metrics.read(result.outcome, joined);
@@ -204,6 +209,8 @@ export function createCacheAside(options: CacheAsideOptions): CacheAside {
     },
 
     async invalidate({ keys, scopes }, lsn) {
+      // A malformed LSN is the caller's bug, not an outage: it fails here rather than in the store's scripts.
+      lsnToBigInt(lsn);
       // Tried even while the breaker is open: a skipped tombstone leaves a stale entry until its TTL.
       const [tombstoned, raised] = await Promise.all([
         attempt('tombstone', () => store.tombstone(keys, lsn, settings.tombstoneTtlSeconds), false),

@@ -65,6 +65,15 @@ describe('CacheAside reads', () => {
     expect(await subject.redis.exists(subject.entryKey(key))).toBe(0);
   });
 
+  it('When a read asks for a TTL that is not a whole number of seconds, then it fails before touching the cache', async () => {
+    const loader = recordingLoader(() => buildArticle());
+
+    await expect(subject.cache.read('article:any', { ttlSeconds: 0.5, load: loader.load })).rejects.toThrow(
+      /whole number of seconds/,
+    );
+    expect(subject.storeGets()).toBe(0);
+  });
+
   it('When a caller changes the value it got, then other readers of the key still get the stored one', async () => {
     const article = buildArticle({ favoritesCount: 3 });
     const read = () => subject.cache.read(keyOf(article.slug), { ttlSeconds: 60, load: async () => article });
@@ -100,6 +109,19 @@ describe('CacheAside invalidation', () => {
     await subject.cache.read(keyOf(article.slug), { ttlSeconds: 60, minLsn: '10/0', load: loader.load });
 
     expect(loader.calls).toEqual(['10/0']);
+  });
+
+  it('When an invalidation is given something other than an LSN, then it fails and the key keeps its value', async () => {
+    const article = buildArticle();
+    const loader = recordingLoader(() => article);
+    await subject.cache.read(keyOf(article.slug), { ttlSeconds: 60, load: loader.load });
+
+    await expect(
+      subject.cache.invalidate({ keys: [keyOf(article.slug)], scopes: [] }, 'latest'),
+    ).rejects.toThrow(/not a PostgreSQL LSN/);
+    await subject.cache.read(keyOf(article.slug), { ttlSeconds: 60, load: loader.load });
+
+    expect(loader.calls).toHaveLength(1);
   });
 
   it('When two invalidations of a key arrive out of order, then its tombstone keeps the later LSN', async () => {
