@@ -17,7 +17,7 @@ export async function probeOnce(probe: ReadinessProbe): Promise<boolean> {
       return fetch(probe.url, { signal: AbortSignal.timeout(2000) }).then(
         async (response) => {
           await response.body?.cancel();
-          return response.ok;
+          return response.ok || probe.anyStatus === true;
         },
         () => false,
       );
@@ -48,7 +48,7 @@ export function describeProbe(probe: ReadinessProbe): string {
     case 'query':
       return `answer a query on port ${new URL(probe.url).port}`;
     case 'http':
-      return `answer GET ${probe.url} with 2xx`;
+      return `answer GET ${probe.url}${probe.anyStatus ? '' : ' with 2xx'}`;
     case 'redis':
       return `answer PING on port ${probe.port}`;
     case 'tcp':

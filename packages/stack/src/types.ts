@@ -10,7 +10,8 @@ export type ReadinessProbe =
   | { type: 'postgres'; cluster: PostgresCluster }
   /** A real query over the Postgres protocol, e.g. through PgBouncer. */
   | { type: 'query'; url: string }
-  | { type: 'http'; url: string }
+  /** A 2xx answer, or with `anyStatus` any answer at all (a cache in front of an origin that may still fail). */
+  | { type: 'http'; url: string; anyStatus?: boolean }
   /** PING answered with PONG (after AUTH when the server has a password). */
   | { type: 'redis'; port: number; password?: string }
   | { type: 'tcp'; port: number }

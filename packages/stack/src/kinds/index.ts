@@ -11,6 +11,8 @@ import { postgresReplicaKind } from './postgres-replica.ts';
 import { prometheusKind } from './prometheus.ts';
 import { redisKind } from './redis.ts';
 import { redisExporterKind } from './redis-exporter.ts';
+import { toxiproxyKind } from './toxiproxy.ts';
+import { varnishKind } from './varnish.ts';
 import { zipkinKind } from './zipkin.ts';
 
 /** Checked in order; later stages add their servers (kafka, ...) here. */
@@ -27,6 +29,8 @@ export const serviceKinds: ServiceKind[] = [
   redisExporterKind,
   nginxExporterKind,
   zipkinKind,
+  varnishKind,
+  toxiproxyKind,
   nodeKind,
 ];
 
