@@ -18,4 +18,11 @@ export {
   wholeNumber,
 } from './env-config.ts';
 export { closeGracefully, type ShutdownLogger } from './graceful.ts';
+export {
+  type ReplicaConfig,
+  redisSessions,
+  replicaApiOptions,
+  replicaEnv,
+  replicaServerOptions,
+} from './replica.ts';
 export { loadWorkerConfig, runWorkerProcess, type WorkerConfig } from './worker-process.ts';
