@@ -17,17 +17,18 @@ export interface ChildToxiproxy {
   stop(): Promise<void>;
 }
 
-export async function startChildToxiproxy(): Promise<ChildToxiproxy> {
+/** toxiproxy-server on `port` (a free one unless given), its API on 127.0.0.1. */
+export async function startChildToxiproxy(port?: number): Promise<ChildToxiproxy> {
   if (toxiproxyBinary === undefined)
     throw new Error(
       'toxiproxy-server is not built (no .tools/bin/toxiproxy-server): run scripts/bootstrap.sh.',
     );
-  const port = await freePort();
-  const child = spawn(toxiproxyBinary, ['-host', '127.0.0.1', '-port', String(port)], {
+  const apiPort = port ?? (await freePort());
+  const child = spawn(toxiproxyBinary, ['-host', '127.0.0.1', '-port', String(apiPort)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = captureOutput(child);
-  const apiUrl = `http://127.0.0.1:${port}`;
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
   const answers = () =>
     fetch(`${apiUrl}/version`, { signal: AbortSignal.timeout(1_000) }).then(
       (response) => response.ok,

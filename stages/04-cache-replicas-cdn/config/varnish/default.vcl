@@ -99,6 +99,9 @@ sub vcl_recv {
     # serves as the If-None-Match of that fetch). "stale": that fetch failed; any copy within stale-if-error will do.
     if (req.http.X-Edge-Grace == "fresh") {
         set req.grace = 0s;
+    } elsif (req.http.X-Edge-Grace == "stale") {
+        # Lifts the 0s of the "fresh" attempt (req.grace survives a restart); the copy's own grace still bounds it.
+        set req.grace = 3650d;
     }
     return (hash);
 }
