@@ -1,5 +1,5 @@
 import type { Registry } from '@scaling/metrics';
-import { closeRedisClient, createRedisClient, waitUntilReady } from '@scaling/redis';
+import { closeRedisClient, createRedisClient, defaultCommandTimeoutMs, waitUntilReady } from '@scaling/redis';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { type CacheAside, createCacheAside } from './cache-aside.ts';
@@ -24,8 +24,10 @@ export interface CachePluginOptions {
  * long for Redis: the cache is an optimisation, and reads go to the database until it answers.
  */
 async function cache(app: FastifyInstance, options: CachePluginOptions): Promise<void> {
+  // The read gives up at timeoutMs; the client's own, longer timeout only ends commands a hung Redis never answers.
+  // Equal to timeoutMs it would fail a reply that arrived while the event loop was busy, before it could be read.
   const client = createRedisClient(
-    { url: options.url, commandTimeoutMs: options.timeoutMs, connectTimeoutMs: 1000 },
+    { url: options.url, commandTimeoutMs: Math.max(options.timeoutMs, defaultCommandTimeoutMs) },
     app.log,
   );
   app.decorate(

@@ -13,7 +13,9 @@ export class CacheStoreTimeoutError extends Error {
 export async function withinTimeout<T>(call: Promise<T>, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CacheStoreTimeoutError(timeoutMs)), timeoutMs);
+    // Timers run before sockets are read: on a loop busy past the deadline, an answer already received would lose
+    // to its own timer. Rejecting on the next turn lets that answer be read first.
+    timer = setTimeout(() => setImmediate(() => reject(new CacheStoreTimeoutError(timeoutMs))), timeoutMs);
   });
   // A call that fails after the deadline must not surface as an unhandled rejection.
   call.catch(() => {});

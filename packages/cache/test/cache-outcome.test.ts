@@ -9,9 +9,18 @@ let app: FastifyInstance;
 let origin: string;
 
 /** An app wired the way a stage wires it: the recorder starts in onRequest, X-Cache is set in onSend. */
-async function startApp(cache: TestCache['cache']): Promise<FastifyInstance> {
+async function startApp(
+  cache: TestCache['cache'],
+  hookStyle: 'async' | 'callback',
+): Promise<FastifyInstance> {
   const server = Fastify({ logger: false });
-  server.addHook('onRequest', async () => trackCacheOutcome());
+  if (hookStyle === 'async') server.addHook('onRequest', async () => trackCacheOutcome());
+  else {
+    server.addHook('onRequest', (_request, _reply, done) => {
+      trackCacheOutcome();
+      done();
+    });
+  }
   server.addHook('onSend', async (_request, reply, payload) => {
     const outcome = cacheOutcome();
     if (outcome) reply.header('x-cache', outcome);
@@ -34,12 +43,16 @@ async function startApp(cache: TestCache['cache']): Promise<FastifyInstance> {
   return server;
 }
 
+function originOf(server: FastifyInstance): string {
+  const address = server.server.address();
+  if (address === null || typeof address === 'string') throw new Error('The test app did not listen on TCP.');
+  return `http://127.0.0.1:${address.port}`;
+}
+
 beforeAll(async () => {
   subject = await startTestCache();
-  app = await startApp(subject.cache);
-  const address = app.server.address();
-  if (address === null || typeof address === 'string') throw new Error('The test app did not listen on TCP.');
-  origin = `http://127.0.0.1:${address.port}`;
+  app = await startApp(subject.cache, 'async');
+  origin = originOf(app);
 });
 
 afterAll(async () => {
@@ -47,8 +60,8 @@ afterAll(async () => {
   await subject.close();
 });
 
-const xCache = async (path: string, init?: RequestInit) =>
-  (await fetch(`${origin}${path}`, { ...init, signal: AbortSignal.timeout(5_000) })).headers.get('x-cache');
+const xCache = async (path: string, init?: RequestInit, at = origin) =>
+  (await fetch(`${at}${path}`, { ...init, signal: AbortSignal.timeout(5_000) })).headers.get('x-cache');
 
 describe('cacheOutcome', () => {
   it('When a request reads a cold key and the next one reads it again, then onSend sees miss, then hit', async () => {
@@ -85,5 +98,17 @@ describe('cacheOutcome', () => {
     ]);
 
     expect([slow, fast]).toEqual(['miss', 'hit']);
+  });
+
+  it('When the recorder starts in a callback-style onRequest hook, then onSend sees the outcome as well', async () => {
+    const callbackApp = await startApp(subject.cache, 'callback');
+    try {
+      const slug = `outcome-${uniqueSuffix()}`;
+
+      expect(await xCache(`/articles/${slug}`, undefined, originOf(callbackApp))).toBe('miss');
+      expect(await xCache(`/articles/${slug}`, undefined, originOf(callbackApp))).toBe('hit');
+    } finally {
+      await callbackApp.close();
+    }
   });
 });

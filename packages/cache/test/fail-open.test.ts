@@ -84,6 +84,28 @@ describe('CacheAside when the cache Redis fails', () => {
     }
   });
 
+  it('When the event loop is busy past the cache timeout while Redis has already answered, then the read is still a hit', async () => {
+    const subject = await startTestCache({ url: redis.url, timeoutMs: 50 });
+    try {
+      const article = buildArticle();
+      const read = () =>
+        subject.cache.read(`article:${article.slug}`, { ttlSeconds: 60, load: async () => article });
+      await read();
+
+      const pending = read();
+      const busyUntil = performance.now() + 150;
+      while (performance.now() < busyUntil) {
+        // Synchronous work, as a request parsing a large body would do: the timer is due when the loop is free.
+      }
+
+      expect(await pending).toEqual(article);
+      expect(await metric(subject.registry, 'cache_requests_total', { result: 'hit' })).toBe(1);
+      expect(await metric(subject.registry, 'cache_store_errors_total')).toBe(0);
+    } finally {
+      await subject.close();
+    }
+  });
+
   it('When the cache Redis is down during a write, then invalidate resolves, logs what may be stale and counts the failure', async () => {
     const log = collectingLog();
     const subject = await startTestCache({ url: redis.url, log });
