@@ -20,6 +20,7 @@ export interface ArticlePage {
 export interface SharedArticle {
   /** As an anonymous viewer sees it: `favorited` and `author.following` are false. */
   article: Article;
+  id: number;
   authorId: number;
 }
 
@@ -135,7 +136,7 @@ export function createArticleRepository(db: Queryable) {
      */
     async findSharedBySlug(slug: string): Promise<SharedArticle | null> {
       const row = await findOne(articleIdOfSlug, slug, null);
-      return row ? { article: toArticle(row), authorId: row.author_id } : null;
+      return row ? { article: toArticle(row), id: row.id, authorId: row.author_id } : null;
     },
 
     /** Just enough to authorize a change: the id, the author and the article's current slug. */
