@@ -102,6 +102,8 @@ export function createCacheAside(options: CacheAsideOptions): CacheAside {
   const settings = validated(options);
   const { store, log } = options;
   const metrics = cacheMetrics(options.metrics);
+  // The failure that opened the breaker, for its log line.
+  let lastFailure: unknown;
   const breaker = createCircuitBreaker({
     failureThreshold: settings.failureThreshold,
     cooldownMs: settings.cooldownMs,
@@ -109,7 +111,7 @@ export function createCacheAside(options: CacheAsideOptions): CacheAside {
       metrics.breakerOpen(state !== 'closed');
       if (state === 'open') {
         log?.warn(
-          { failures, cooldownMs: settings.cooldownMs },
+          { err: lastFailure, failures, cooldownMs: settings.cooldownMs },
           'The cache store keeps failing or answering late; the cache circuit breaker is open and reads go to the database until a probe succeeds.',
         );
       } else if (state === 'closed') {
@@ -133,6 +135,7 @@ export function createCacheAside(options: CacheAsideOptions): CacheAside {
       return { ok: true, value };
     } catch (error) {
       metrics.storeError(operation, error instanceof CacheStoreTimeoutError ? 'timeout' : 'error');
+      lastFailure = error;
       breaker.failed();
       return { ok: false };
     }
