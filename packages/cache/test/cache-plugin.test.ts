@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMetricsRegistry } from '@scaling/metrics';
-import { sampleSum } from '@scaling/metrics/testing';
+import { promtoolProblems, sampleSum } from '@scaling/metrics/testing';
 import Fastify from 'fastify';
 import { describe, expect, inject, it } from 'vitest';
 import { cachePlugin } from '../src/index.ts';
 import { buildArticle, recordingLoader } from './fixtures.ts';
 
 describe('cachePlugin', () => {
-  it('When the app is ready, then app.cache reads through the cache Redis and reports into the registry given', async () => {
+  it('When the app is ready, then app.cache reads through the cache Redis and reports metrics promtool accepts into the registry given', async () => {
     const registry = createMetricsRegistry();
     const app = Fastify({ logger: false });
     await app.register(cachePlugin, { url: inject('redisUrl'), timeoutMs: 50, metrics: registry });
@@ -23,7 +23,9 @@ describe('cachePlugin', () => {
 
       expect(cached).toEqual(article);
       expect(loader.calls).toHaveLength(1);
-      expect(sampleSum(await registry.metrics(), 'cache_requests_total', { result: 'hit' })).toBe(1);
+      const text = await registry.metrics();
+      expect(sampleSum(text, 'cache_requests_total', { result: 'hit' })).toBe(1);
+      expect(await promtoolProblems(text)).toEqual([]);
     } finally {
       await app.close();
     }
