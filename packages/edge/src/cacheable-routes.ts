@@ -33,7 +33,11 @@ export const cacheableRoutes = {
   },
   article: {
     url: '/api/articles/:slug',
-    keys: (_request, body) => articleKeys((body as { article: Article }).article),
+    // An article keeps answering under its previous slugs: the copy under such a URL is filed under both names.
+    keys: (request, body) => [
+      surrogateKeys.article((request.params as { slug: string }).slug),
+      ...articleKeys((body as { article: Article }).article),
+    ],
   },
   profile: {
     url: '/api/profiles/:username',

@@ -48,6 +48,26 @@ describe('edgeCachingPlugin', () => {
     expect(response.headers.vary).toMatch(/Authorization/);
   });
 
+  it('When an article is read under the slug it had before a new title, then the copy is filed under both slugs', async () => {
+    const author = await registerAuthor(app);
+    const { slug: previous } = await publish(app, author);
+    const renamed = await app.inject({
+      method: 'PUT',
+      url: `/api/articles/${previous}`,
+      headers: signedIn(author),
+      payload: { article: { title: `Renamed ${previous}` } },
+    });
+    const { slug: current } = renamed.json().article;
+
+    const response = await app.inject({ method: 'GET', url: `/api/articles/${previous}` });
+
+    expect(response.statusCode).toBe(200);
+    expect(String(response.headers['surrogate-key']).split(' ')).toEqual(
+      expect.arrayContaining([surrogateKeys.article(previous), surrogateKeys.article(current)]),
+    );
+    expect(current).not.toBe(previous);
+  });
+
   it('When a reader sends back the ETag it holds, then the answer is a 304 without a body, anonymous or signed in', async () => {
     const author = await registerAuthor(app);
     const { slug } = await publish(app, author);

@@ -3,9 +3,10 @@ import { existsSync } from 'node:fs';
 import { captureOutput, stopChild, waitUntilReady } from './child-process.ts';
 import { freePort } from './free-port.ts';
 
-/** Built by scripts/bootstrap.sh (go install github.com/Shopify/toxiproxy/v2/cmd/server@v2.12.0). */
+/** Built by scripts/bootstrap.sh into .tools/toxiproxy (go install github.com/Shopify/toxiproxy/v2/cmd/server@v2.12.0). */
 export const toxiproxyBinary = [
   process.env.TOXIPROXY_SERVER_BIN,
+  new URL('../../../../.tools/toxiproxy/server', import.meta.url).pathname,
   new URL('../../../../.tools/bin/toxiproxy-server', import.meta.url).pathname,
   '/tmp/gobin/server',
 ].find((candidate) => candidate !== undefined && existsSync(candidate));
