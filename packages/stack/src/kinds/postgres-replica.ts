@@ -5,21 +5,23 @@
  *     image: postgres:15
  *     x-replica-of: postgres                      # the primary's service name
  *     entrypoint: ["bash", "/usr/local/bin/replica-entrypoint.sh"]   # Docker only: pg_basebackup -R, then postgres
- *     command: postgres -c hot_standby_feedback=on -c shared_preload_libraries=pg_stat_statements ...
+ *     command: [postgres, -c, hba_file=/etc/postgresql/pg_hba.conf, ...]   # the primary's settings (max_connections...)
  *     environment:
- *       PRIMARY_HOST: postgres
+ *       PRIMARY_HOST: postgres                    # must name the x-replica-of service
  *       PRIMARY_PORT: "5432"
- *       REPLICATION_USER: conduit_replicator
+ *       REPLICATION_USER: conduit_replication     # a role with REPLICATION (the migrations create it)
  *       REPLICATION_PASSWORD: ${REPLICATION_DATABASE_PASSWORD:-local-demo-only-...}
  *       REPLICATION_SLOT: replica_1               # optional: the primary keeps the WAL this replica still needs
  *     volumes:
+ *       - replica1data:/var/lib/postgresql/data
+ *       - ./config/postgres/pg_hba.conf:/etc/postgresql/pg_hba.conf:ro
  *       - ./config/postgres/replica-entrypoint.sh:/usr/local/bin/replica-entrypoint.sh:ro
- *       - postgres-replica-1-data:/var/lib/postgresql/data
  *     expose: ["5432"]
  *     x-native-port: 15433
  *     depends_on: { migrate: { condition: service_completed_successfully } }   # the role exists
  *
- * Natively the entrypoint is not run: the runner copies the primary itself (baseBackup) and starts the same postgres.
+ * Natively the entrypoint is not run: the runner copies the primary itself (baseBackup, the same pg_basebackup) and
+ * starts the same postgres command.
  */
 import { dirname } from 'node:path';
 import { commandArgs } from '../command.ts';
