@@ -10,7 +10,19 @@ export interface HttpAnswer {
   servedBy: string | undefined;
   /** The answer is a stored response to an earlier request with the same Idempotency-Key. */
   replayed: boolean;
+  /** Where the answer came from, from stage 4 on: the app's cache (X-Cache) and the edge's (X-Edge-Cache). */
+  cache?: CacheHeaders;
 }
+
+export interface CacheHeaders {
+  /** The app's X-Cache: hit, miss or bypass; absent when the request read no cached entry. */
+  app: string | undefined;
+  /** The edge's own header: HIT, MISS, PASS...; absent when no edge stood in front. */
+  edge: string | undefined;
+}
+
+/** The edge cache's verdict header (stages/04-cache-replicas-cdn/config/varnish/default.vcl). */
+export const edgeCacheHeader = 'x-edge-cache';
 
 /** Sends one request and reads its answer to the end; never rejects: a failure is an answer without a status. */
 export function sendRequest(
@@ -24,7 +36,13 @@ export function sendRequest(
     const finish = (answer: Partial<HttpAnswer>) => {
       if (settled) return;
       settled = true;
-      resolve({ status: undefined, error: undefined, servedBy: undefined, replayed: false, ...answer });
+      resolve({
+        status: undefined,
+        error: undefined,
+        servedBy: undefined,
+        replayed: false,
+        ...answer,
+      });
     };
     const failWith = (error: Error & { code?: string }) => finish({ error: error.code ?? error.message });
     const outgoing = httpRequest(
@@ -45,6 +63,10 @@ export function sendRequest(
             status: response.statusCode,
             servedBy: headerValue(response.headers['x-served-by']),
             replayed: response.headers['idempotent-replayed'] === 'true',
+            cache: {
+              app: headerValue(response.headers['x-cache']),
+              edge: headerValue(response.headers[edgeCacheHeader]),
+            },
           }),
         );
         response.on('error', failWith);

@@ -62,6 +62,7 @@ export async function sendBurst(
           status: answer.status,
           error: answer.error,
           servedBy: answer.servedBy,
+          cache: answer.cache,
         };
         onOutcome(outcome);
         return outcome;

@@ -1,7 +1,7 @@
 import { Agent } from 'node:http';
 import type { RequestTemplate } from '@scaling/loadtests/scenarios/types';
 import { mulberry32 } from '@scaling/seed';
-import { sendRequest } from './http-send.ts';
+import { type CacheHeaders, sendRequest } from './http-send.ts';
 import { createMix, type Fixtures, type MixOptions, type ResolvedRequest } from './mix.ts';
 import { summarizeLatencies } from './percentiles.ts';
 import type { LiveProgress, RequestStats, ScenarioResult } from './run-scenario.ts';
@@ -43,6 +43,8 @@ export interface RequestOutcome {
   error: string | undefined;
   /** The replica that answered (X-Served-By), when the stage names them. */
   servedBy: string | undefined;
+  /** Which caches answered (X-Cache, X-Edge-Cache); both undefined when the request was dropped or failed. */
+  cache?: CacheHeaders;
 }
 
 export interface OpenLoadResult extends ScenarioResult {
@@ -117,6 +119,7 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadRes
       status: answer.status,
       error: answer.error,
       servedBy: answer.servedBy,
+      cache: answer.cache,
     });
   };
 

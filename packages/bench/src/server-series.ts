@@ -206,3 +206,33 @@ export const targetsUp: ServerSeries = {
   extreme: 'lowest',
   by: 'job',
 };
+
+/** Stage 4's cache-aside lookups, over every app replica: hit, miss, bypass (the store slow, down or its breaker open). */
+export const cacheResultRate: ServerSeries = {
+  name: 'cache-result-rate',
+  title: 'app cache lookups per second, by result',
+  unit: 'ops/s',
+  query: 'sum by (result) (rate(cache_requests_total[$range]))',
+  extreme: 'highest',
+  by: 'result',
+};
+
+/** Where stage 4's reads ran (the primary or a replica), over every app replica. */
+export const databaseReadRate: ServerSeries = {
+  name: 'database-read-rate',
+  title: 'database reads per second, by where they ran',
+  unit: 'ops/s',
+  query: 'sum by (target) (rate(db_reads_total[$range]))',
+  extreme: 'highest',
+  by: 'target',
+};
+
+/** Each replica's lag as the apps' polls measured it; the worst app's view. */
+export const replicaLagSeconds: ServerSeries = {
+  name: 'replica-lag',
+  title: 'replication lag as the apps measure it, per replica',
+  unit: 'seconds',
+  query: 'max by (replica) (db_replica_lag_seconds)',
+  extreme: 'highest',
+  by: 'replica',
+};

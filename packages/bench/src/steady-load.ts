@@ -1,6 +1,8 @@
 import { readHeavy } from '@scaling/loadtests/scenarios/read-heavy';
 import type { DrillContext } from './experiment.ts';
 import type { FaultRunOptions } from './fault-run.ts';
+import { loadProgress } from './live-progress.ts';
+import { type OpenLoadResult, type RequestOutcome, runOpenLoad } from './open-load.ts';
 
 /** A fault run's load: everything `runWithFault` needs but when it ends and what fault it injects when. */
 export type SteadyLoad = Omit<FaultRunOptions, 'durationSeconds' | 'faultAtSeconds' | 'inject'>;
@@ -19,4 +21,35 @@ export function readHeavyLoad(
     requestsPerSecond,
     signal: context.settings.signal,
   };
+}
+
+export interface ReadHeavyRunOptions {
+  /** Names the run in the progress line, after the stage's label. */
+  name: string;
+  requestsPerSecond: number;
+  durationSeconds: number;
+  randomSeed: number;
+  onOutcome?: (outcome: RequestOutcome) => void;
+  /** Ends the run early (the experiment's own reasons; Ctrl-C always does). */
+  signal?: AbortSignal;
+}
+
+/** The read-heavy mix through the stage's front door, open model, with a progress line. */
+export function runReadHeavy(
+  context: Pick<DrillContext, 'session' | 'fixtures' | 'settings'>,
+  options: ReadHeavyRunOptions,
+): Promise<OpenLoadResult> {
+  const { session, fixtures, settings } = context;
+  return runOpenLoad({
+    baseUrl: session.baseUrl,
+    name: readHeavy.name,
+    requests: readHeavy.requests,
+    fixtures,
+    requestsPerSecond: options.requestsPerSecond,
+    durationSeconds: options.durationSeconds,
+    randomSeed: options.randomSeed,
+    ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
+    onProgress: loadProgress(`${session.label} ${options.name}`),
+    signal: options.signal ? AbortSignal.any([settings.signal, options.signal]) : settings.signal,
+  });
 }

@@ -1,6 +1,6 @@
 import type { Scenario } from '@scaling/loadtests/scenarios/types';
 import { stackStatus } from '@scaling/stack';
-import { type CpuUsage, cpuUsageBetween, stageCpuGroups, takeSnapshot } from './cpu-usage.ts';
+import { type CpuGroup, type CpuUsage, cpuUsageBetween, stageCpuGroups, takeSnapshot } from './cpu-usage.ts';
 import { loadProgress } from './live-progress.ts';
 import type { Fixtures } from './mix.ts';
 import { runScenario, type ScenarioResult } from './run-scenario.ts';
@@ -24,6 +24,10 @@ export interface WarmedRunOptions {
   label: string;
   /** Put before the first progress line only, e.g. `[2/6] `. */
   step?: string;
+  /** Where the load goes when not the stage's front door, e.g. one replica's own port. */
+  baseUrl?: string;
+  /** Processes outside the stage whose CPU time is read too, e.g. a reference server started beside it. */
+  extraCpuGroups?: CpuGroup[];
   output: (line: string) => void;
   signal?: AbortSignal;
 }
@@ -34,22 +38,26 @@ export interface WarmedRunOptions {
  */
 export async function runWarmedScenario(options: WarmedRunOptions): Promise<WarmedRun> {
   const { session, scenario, fixtures, label, output, signal } = options;
+  const baseUrl = options.baseUrl ?? session.baseUrl;
   output(`${options.step ?? ''}${label}: warming up for ${options.warmUpSeconds} s (not measured)...`);
   await runScenario({
-    baseUrl: session.baseUrl,
+    baseUrl,
     scenario,
     fixtures,
     durationSeconds: options.warmUpSeconds,
     randomSeed: 2,
     signal,
   });
-  const groups = stageCpuGroups(await stackStatus(session.stage), benchLoadGenerator);
+  const groups = [
+    ...stageCpuGroups(await stackStatus(session.stage), benchLoadGenerator),
+    ...(options.extraCpuGroups ?? []),
+  ];
   output(
     `${label}: ${scenario.connections} connections for ${scenario.durationSeconds} s (${scenario.model} model)...`,
   );
   const start = takeSnapshot();
   const result = await runScenario({
-    baseUrl: session.baseUrl,
+    baseUrl,
     scenario,
     fixtures,
     onProgress: loadProgress(`${session.label} ${label}`),

@@ -52,3 +52,6 @@ export async function replicaStatuses(
   );
   return Object.fromEntries(entries);
 }
+
+/** How stage 4's drills begin: the same load, through the edge cache in front of nginx. */
+export const keyedLoadThroughEdge = `Steady open-model load (the read-heavy mix, each POST with an Idempotency-Key, ${keyedLoadRate} req/s) through the edge`;
