@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { cachePlugin } from '@scaling/cache';
 import { buildConduitApp } from '@scaling/conduit';
+import { compareLsn } from '@scaling/db';
 import type { EdgePurger } from '@scaling/edge';
 import { redisPlugin } from '@scaling/redis';
 import { createWriteLsnStore, replicasPlugin } from '@scaling/replicas';
@@ -75,4 +77,22 @@ export function createRecordingEdge(): EdgePurger & { purged: string[][] } {
  */
 export function ownPort(offset: number): number {
   return Number(new URL(inject('databaseUrl')).port) + offset;
+}
+
+/**
+ * Waits until the app's replica set has polled the standby at its current replay position: reads are routed from
+ * the last poll, so a test that pauses replay must first know the app has seen everything before the pause.
+ */
+export async function untilPolledUpToDate(app: FastifyInstance, standby: Standby): Promise<void> {
+  await standby.catchUp();
+  const replayed = await standby.replayLsn();
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const seen = app.replicas.status()[0]?.replayLsn ?? null;
+    if (replayed === null || (seen !== null && compareLsn(seen, replayed) >= 0)) return;
+    if (Date.now() > deadline) {
+      throw new Error(`The replica set did not poll the standby at ${replayed} within 5 s (it saw ${seen}).`);
+    }
+    await sleep(10);
+  }
 }
