@@ -84,6 +84,31 @@ describe('the stage 4 VCL in front of the app', () => {
     expect(second).toMatchObject({ status: 200, edge: 'HIT', servedBy: 'origin-1', body: first.body });
   });
 
+  it('When two anonymous readers ask for the same list page with its query in another order, then the edge keeps one copy for both', async () => {
+    const author = await registerAuthor(origin);
+    await publish(origin, author);
+
+    const first = await get(edge, `/api/articles?author=${author.username}&limit=5`);
+    const reordered = await get(edge, `/api/articles?limit=5&author=${author.username}`);
+
+    expect(first.edge).toBe('MISS');
+    expect(reordered).toMatchObject({ status: 200, edge: 'HIT', body: first.body });
+  });
+
+  it('When an anonymous reader asks with HEAD after a GET, then the edge answers from the same copy', async () => {
+    const author = await registerAuthor(origin);
+    const { slug } = await publish(origin, author);
+    await get(edge, `/api/articles/${slug}`);
+
+    const head = await fetch(`${edge.url}/api/articles/${slug}`, {
+      method: 'HEAD',
+      signal: AbortSignal.timeout(5_000),
+    });
+
+    expect(head.status).toBe(200);
+    expect(head.headers.get('x-edge-cache')).toBe('HIT');
+  });
+
   it('When a reader sends a token, then every request passes to the origin and is never stored', async () => {
     const author = await registerAuthor(origin);
     const { slug } = await publish(origin, author);

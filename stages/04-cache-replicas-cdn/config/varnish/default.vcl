@@ -78,6 +78,8 @@ sub vcl_recv {
     if (req.method !~ "^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)$") {
         return (synth(405, "Method not allowed."));
     }
+    # Header and whole-request sizes and idle clients are bounded by varnishd's own parameters (http_req_hdr_len
+    # 8k, http_req_size 32k, timeout_idle 5s); the URL and a declared body are bounded here, below the origin's limits.
     if (req.url ~ "^.{2049}") {
         return (synth(414, "The URL is too long."));
     }
@@ -94,6 +96,9 @@ sub vcl_recv {
         set req.http.X-Edge-Pass = "credentials";
         return (pass);
     }
+
+    # ?limit=5&offset=0 and ?offset=0&limit=5 are one page: one copy, one hit ratio.
+    set req.url = std.querysort(req.url);
 
     # "fresh": the copy is past its stale-while-revalidate window and the origin is up, so fetch now (the copy still
     # serves as the If-None-Match of that fetch). "stale": that fetch failed; any copy within stale-if-error will do.
