@@ -1,6 +1,5 @@
 export type { SharedCachePolicy } from './cache-policy.ts';
 export type { CacheableRouteName } from './cacheable-routes.ts';
-export { defaultDocsCaching, defaultEdgeRoutes } from './edge-caching-defaults.ts';
 export {
   type DocsCachingOptions,
   type EdgeCachingOptions,
