@@ -29,11 +29,12 @@ export function holdsStandby(dataDir: string): boolean {
  * Makes `dataDir` a hot standby of `primary`, once: `pg_basebackup -R -X stream` as the unprivileged account (when
  * root) into a scratch folder renamed into place only when complete, so a failed copy never passes for a standby.
  * The password travels in PGPASSWORD (never on a command line); -R writes it into the standby's primary_conninfo.
+ * The time limit allows for a seeded primary of a few GB copied on a shared CPU.
  */
 export async function baseBackup(
   dataDir: string,
   primary: PrimarySource,
-  { timeoutMs = 120_000 }: { timeoutMs?: number } = {},
+  { timeoutMs = 600_000 }: { timeoutMs?: number } = {},
 ): Promise<void> {
   if (holdsStandby(dataDir)) return;
   if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
