@@ -25,14 +25,14 @@ export function createChangeSet() {
 
   return {
     /**
-     * Any change to the article: its entries under every slug it answers to, every list scope that may show it
-     * (its counts, text and tags appear in list items), and at the edge every response showing it.
+     * A change to what the article shows (its text, its count): its entries under every slug it answers to, the
+     * scopes of the cached first pages it is on, and at the edge every response showing it (each carries its key).
      */
     article(facts: ArticleFacts): void {
       for (const slug of [facts.slug, ...facts.previousSlugs]) keys.add(cacheKeys.article(slug));
-      scopes.add(listScopes.articles);
-      scopes.add(listScopes.author(facts.author));
-      for (const tag of facts.tags) scopes.add(listScopes.tag(tag));
+      if (facts.onFirstPage.articles) scopes.add(listScopes.articles);
+      if (facts.onFirstPage.author) scopes.add(listScopes.author(facts.author));
+      for (const tag of facts.onFirstPage.tags) scopes.add(listScopes.tag(tag));
       edge.add(surrogateKeys.article(facts.slug));
     },
 
@@ -42,17 +42,24 @@ export function createChangeSet() {
       edge.add(surrogateKeys.article(slug));
     },
 
-    /** An article joined or left the lists: every page at the edge may shift (the first pages here moved scopes). */
-    listMembership(): void {
+    /**
+     * The article joined or left its lists (created, deleted): every list it belongs to changes its count, and at
+     * the edge every list page may shift.
+     */
+    listMembership(facts: ArticleFacts): void {
+      scopes.add(listScopes.articles);
+      scopes.add(listScopes.author(facts.author));
+      for (const tag of facts.tags) scopes.add(listScopes.tag(tag));
       edge.add(surrogateKeys.articles);
     },
 
-    /** The article's new tags: their lists may now show it; tags new to the tag list change that list too. */
-    tagged(tags: readonly string[], created: readonly string[]): void {
-      for (const tag of tags) {
-        scopes.add(listScopes.tag(tag));
-        edge.add(surrogateKeys.tag(tag));
-      }
+    /**
+     * The article's tags replaced: it left the lists of the old ones and joined those of the new ones (their lists
+     * at the edge may now show it); tags new to the tag list change that list too.
+     */
+    retagged(previous: readonly string[], tags: readonly string[], created: readonly string[]): void {
+      for (const tag of [...previous, ...tags]) scopes.add(listScopes.tag(tag));
+      for (const tag of tags) edge.add(surrogateKeys.tag(tag));
       if (created.length > 0) {
         keys.add(cacheKeys.tags);
         edge.add(surrogateKeys.tags);

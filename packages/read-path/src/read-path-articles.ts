@@ -1,20 +1,17 @@
 import type { CacheAside } from '@scaling/cache';
 import { type ArticleFilter, type ArticleRepository, createArticleRepository } from '@scaling/conduit';
-import { listArticlesQuerySchema } from '@scaling/contract';
 import { maxLsn } from '@scaling/db';
 import type pg from 'pg';
 import type { ReadPathAuthors } from './authors.ts';
 import { cacheKeys, listScopes } from './cache-keys.ts';
 import type { ChangePublisher } from './change-publisher.ts';
 import { createChangeSet } from './change-set.ts';
+import { firstPageLimit } from './first-page.ts';
 import type { ReadRouting } from './read-routing.ts';
 import { createRecordingArticles } from './recording-articles.ts';
 import { type ArticleEntry, type ListPageEntry, toArticleEntry } from './shared-entries.ts';
 import type { TtlSeconds } from './ttl.ts';
 import type { ViewerOverlay } from './viewer-overlay.ts';
-
-/** The page size a request gets when it names none: the only list pages cached. */
-const firstPageLimit = listArticlesQuerySchema.parse({}).limit;
 
 /**
  * The scope of a list request whose page the cache shares: a first page of the default size, of the whole list,

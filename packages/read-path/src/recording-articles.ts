@@ -25,9 +25,9 @@ export function createRecordingArticles(db: Queryable, changes: ChangeSet): Arti
     ...articles,
     async insert(article) {
       const created = await articles.insert(article);
-      await touch(created.id);
+      const facts = await touch(created.id);
+      if (facts) changes.listMembership(facts);
       changes.slugTaken(created.slug);
-      changes.listMembership();
       changes.writer(article.authorId);
       return created;
     },
@@ -46,15 +46,17 @@ export function createRecordingArticles(db: Queryable, changes: ChangeSet): Arti
     async replaceTags(id, tags) {
       const facts = await touch(id);
       const created = await articles.replaceTags(id, tags);
-      changes.tagged(tags, created);
+      changes.retagged(facts?.tags ?? [], tags, created);
       if (facts) changes.writer(facts.authorId);
       return created;
     },
     async delete(id) {
       const facts = await touch(id);
       await articles.delete(id);
-      changes.listMembership();
-      if (facts) changes.writer(facts.authorId);
+      if (facts) {
+        changes.listMembership(facts);
+        changes.writer(facts.authorId);
+      }
     },
     async favorite(userId, articleId) {
       await touch(articleId);

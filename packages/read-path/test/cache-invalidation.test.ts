@@ -130,6 +130,32 @@ describe('the read path with a cache and a replica', () => {
     });
   });
 
+  it('When an article off the cached first page is favorited, then that page stays cached; when one on it is, the page is read again', async () => {
+    const [author, fan] = await Promise.all([api.register(), api.register()]);
+    const published = [];
+    for (let index = 0; index < 21; index++) published.push(await api.publish(author));
+    const [oldest, newest] = [published[0], published[20]] as { slug: string }[];
+    await api.list(`author=${author.username}`);
+    await changeBehindTheApi('UPDATE articles SET title = $2 WHERE slug = $1', [
+      newest?.slug,
+      'Changed behind',
+    ]);
+
+    await api.call('POST', `/api/articles/${oldest?.slug}/favorite`, fan);
+    const afterOldest = await api.list(`author=${author.username}`);
+    await api.call('POST', `/api/articles/${newest?.slug}/favorite`, fan);
+    const afterNewest = await api.list(`author=${author.username}`);
+
+    const top = (page: { body: { articles: { title: string; favoritesCount: number }[] } }) => {
+      const [first] = page.body.articles;
+      return [first?.title === 'Changed behind', first?.favoritesCount];
+    };
+    expect({ afterOldest: top(afterOldest), afterNewest: top(afterNewest) }).toEqual({
+      afterOldest: [false, 0],
+      afterNewest: [true, 1],
+    });
+  });
+
   it('When a cached article is renamed, then its old and its new slug both answer with the new title', async () => {
     const author = await api.register();
     const { slug } = await api.publish(author);
