@@ -17,7 +17,8 @@ const script = join(
   'postgres',
   'replica-entrypoint.sh',
 );
-const standbyPort = Number(process.env.TEST_POSTGRES_PORT ?? 25432) + 8;
+// Offsets 3-8 beside the test cluster belong to the read-path and replicas tests, 1 to the standby helper's.
+const standbyPort = Number(process.env.TEST_POSTGRES_PORT ?? 25432) + 2;
 const slot = `entrypoint_${process.pid}`;
 const primary = new URL(inject('databaseUrl'));
 
@@ -142,9 +143,9 @@ describe('The replica entrypoint of stage 4', () => {
   });
 
   it('When the primary cannot be reached, then it gives up after PRIMARY_WAIT_SECONDS saying what to check', async () => {
-    const unused = String(standbyPort + 1);
+    // Port 1 on the loopback: nothing listens there, so every connection is refused.
     const { code, output } = await outcome(
-      runEntrypoint(join(root, 'unreachable'), { PRIMARY_PORT: unused, PRIMARY_WAIT_SECONDS: '1' }),
+      runEntrypoint(join(root, 'unreachable'), { PRIMARY_PORT: '1', PRIMARY_WAIT_SECONDS: '1' }),
     );
     expect(code).toBe(1);
     expect(output).toMatch(/could not copy the primary within 1 s: check that .* runs/);

@@ -8,7 +8,10 @@ import { inject } from 'vitest';
 import { type ChildPostgres, startChildPostgres } from './postgres-server.ts';
 
 export interface StandbyOptions {
-  /** The 127.0.0.1 port the standby listens on: one of the test file's own, e.g. TEST_POSTGRES_PORT + 10. */
+  /**
+   * The 127.0.0.1 port the standby listens on: one of the test file's own, TEST_POSTGRES_PORT + 1..9 (concurrent runs
+   * take bases ten apart, Redis sits 1000 above); every test file using a standby needs a different offset.
+   */
   port: number;
   /**
    * The primary, as a superuser (the default: the global setup's test database) or a role with REPLICATION. The

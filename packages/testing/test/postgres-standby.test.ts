@@ -2,7 +2,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Standby, startStandby, uniqueSuffix } from '../src/index.ts';
 
-const standbyPort = Number(process.env.TEST_POSTGRES_PORT ?? 25432) + 7;
+// Offsets 3-8 beside the test cluster belong to the read-path and replicas tests, 2 to the replica entrypoint's.
+const standbyPort = Number(process.env.TEST_POSTGRES_PORT ?? 25432) + 1;
 
 async function query<T>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
