@@ -45,21 +45,33 @@ function addVary(reply: FastifyReply, header: string): void {
     reply.header('vary', [...listed, header].filter((name) => name !== '').join(', '));
 }
 
+interface DocsCaching {
+  options: DocsCachingOptions;
+  assets: DocsAssetVersions;
+}
+
 /** The docs routes' Cache-Control, or undefined for a route that is not part of the docs. */
-function docsCacheControl(
-  request: FastifyRequest,
-  docs: DocsCachingOptions,
-  assets: DocsAssetVersions,
-): string | undefined {
+function docsCacheControl(request: FastifyRequest, { options, assets }: DocsCaching): string | undefined {
   const url = request.routeOptions.url ?? '';
-  if (url === `${docs.prefix}/static/*`) {
+  if (url === `${options.prefix}/static/*`) {
     const file = (request.params as { '*'?: string })['*'] ?? '';
     const { v: version } = request.query as { v?: string };
-    return assets.isCurrent(file, version) ? immutableForAYear : sharedCacheControl(docs.policy);
+    return assets.isCurrent(file, version) ? immutableForAYear : sharedCacheControl(options.policy);
   }
-  if (url === docs.documentUrl || url === docs.prefix || url.startsWith(`${docs.prefix}/`))
-    return sharedCacheControl(docs.policy);
+  if (url === options.documentUrl || url === options.prefix || url.startsWith(`${options.prefix}/`))
+    return sharedCacheControl(options.policy);
   return undefined;
+}
+
+/** The ETag of a 200 read, and a 304 without the body when the reader already holds those bytes. */
+function answerConditionally(request: FastifyRequest, reply: FastifyReply, body: string | Buffer) {
+  const tag = entityTag(body);
+  reply.header('etag', tag);
+  if (!matchesIfNoneMatch(request.headers['if-none-match'], tag)) return body;
+  reply.code(304);
+  reply.removeHeader('content-type');
+  reply.removeHeader('content-length');
+  return null;
 }
 
 /**
@@ -75,12 +87,26 @@ async function edgeCaching(app: FastifyInstance, options: EdgeCachingOptions): P
       return [route.url, { route, policy }] as const;
     }),
   );
-  const docs = options.docs;
-  const docsAssets = docs
-    ? await hashDocsAssets(docs.assetsDirectory ?? swaggerUiAssetsDirectory())
-    : undefined;
+  const docs: DocsCaching | undefined = options.docs && {
+    options: options.docs,
+    assets: await hashDocsAssets(options.docs.assetsDirectory ?? swaggerUiAssetsDirectory()),
+  };
   // The keys come from the answer as an object, before serialization; onSend then only sees its bytes.
   const answerKeys = new WeakMap<FastifyRequest, string[]>();
+
+  /** Public for the edge when the answer is anonymous and its keys fit in a header; else private. */
+  function markApiRead(request: FastifyRequest, reply: FastifyReply): void {
+    const cacheable = routes.get(request.routeOptions.url ?? '');
+    if (cacheable) addVary(reply, 'Authorization');
+    const keys = answerKeys.get(request);
+    const keyHeader = keys === undefined ? undefined : surrogateKeyHeader(keys);
+    if (cacheable && keyHeader !== undefined && keyHeader.length <= maxSurrogateKeyLength) {
+      reply.header('cache-control', sharedCacheControl(cacheable.policy));
+      reply.header('surrogate-key', keyHeader);
+    } else {
+      reply.header('cache-control', privateRevalidated);
+    }
+  }
 
   app.addHook('preSerialization', async (request, reply, payload) => {
     if (!isRead(request) || reply.statusCode !== 200 || isSignedIn(request)) return payload;
@@ -92,38 +118,23 @@ async function edgeCaching(app: FastifyInstance, options: EdgeCachingOptions): P
   app.addHook('onSend', async (request, reply, payload) => {
     const outcome = options.cacheOutcome?.();
     if (outcome !== undefined) reply.header('x-cache', outcome);
+    // A 304 here comes from the docs' static files, which answer If-None-Match themselves.
     if (!isRead(request) || (reply.statusCode !== 200 && reply.statusCode !== 304)) {
       reply.header('cache-control', notStored);
       return payload;
     }
-
     let body = typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : undefined;
-    const docsControl = docs && docsAssets ? docsCacheControl(request, docs, docsAssets) : undefined;
-    if (docsControl !== undefined) {
+    const docsControl = docs && docsCacheControl(request, docs);
+    if (docs && docsControl !== undefined) {
       reply.header('cache-control', docsControl);
       if (typeof body === 'string' && String(reply.getHeader('content-type')).startsWith('text/html'))
-        body = docsAssets?.versionReferences(body) ?? body;
+        body = docs.assets.versionReferences(body);
     } else {
-      const cacheable = routes.get(request.routeOptions.url ?? '');
-      if (cacheable) addVary(reply, 'Authorization');
-      const keys = answerKeys.get(request);
-      const keyHeader = keys === undefined ? undefined : surrogateKeyHeader(keys);
-      if (cacheable && keyHeader !== undefined && keyHeader.length <= maxSurrogateKeyLength) {
-        reply.header('cache-control', sharedCacheControl(cacheable.policy));
-        reply.header('surrogate-key', keyHeader);
-      } else {
-        reply.header('cache-control', privateRevalidated);
-      }
+      markApiRead(request, reply);
     }
-
-    if (body === undefined || reply.statusCode !== 200) return body ?? payload;
-    const tag = entityTag(body);
-    reply.header('etag', tag);
-    if (!matchesIfNoneMatch(request.headers['if-none-match'], tag)) return body;
-    reply.code(304);
-    reply.removeHeader('content-type');
-    reply.removeHeader('content-length');
-    return null;
+    return body === undefined || reply.statusCode !== 200
+      ? payload
+      : answerConditionally(request, reply, body);
   });
 }
 
