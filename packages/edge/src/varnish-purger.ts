@@ -7,6 +7,13 @@ export interface VarnishPurgerOptions {
   urls: readonly string[];
   /** How long one BAN may take before the edge counts as unreachable. */
   timeoutMs: number;
+  /**
+   * Bans the same keys again this long after the first ban (not awaited). Between a commit and a replica replaying
+   * it, an anonymous miss can refill the edge with the old answer from that replica; the second ban drops it, so
+   * the edge is stale for at most this long instead of s-maxage. Set it to the replicas' maximum lag; leave it out
+   * when reads never lag behind the write (no replicas, or a cache whose entries remember the write's LSN).
+   */
+  rebanAfterMs?: number;
   log?: { warn(fields: object, message: string): void };
   metrics?: Registry;
 }
@@ -46,7 +53,13 @@ function purgeCounter(registry: Registry): Counter<'result'> {
  * Sends `BAN /` with `X-Purge-Keys: <keys>` to every edge at once; the VCL bans the objects whose Surrogate-Key
  * holds any of them. Fail-open: a refusal, an error or a timeout is logged and counted, never thrown.
  */
-export function createVarnishPurger({ urls, timeoutMs, log, metrics }: VarnishPurgerOptions): EdgePurger {
+export function createVarnishPurger({
+  urls,
+  timeoutMs,
+  rebanAfterMs,
+  log,
+  metrics,
+}: VarnishPurgerOptions): EdgePurger {
   const requests = metrics ? purgeCounter(metrics) : undefined;
 
   async function ban(url: string, keys: string): Promise<void> {
@@ -69,10 +82,15 @@ export function createVarnishPurger({ urls, timeoutMs, log, metrics }: VarnishPu
     }
   }
 
+  const banEverywhere = (headers: string[]) =>
+    Promise.all(urls.flatMap((url) => headers.map((header) => ban(url, header))));
+
   return {
     async purge(keys) {
       const headers = batches(keys);
-      await Promise.all(urls.flatMap((url) => headers.map((header) => ban(url, header))));
+      await banEverywhere(headers);
+      if (rebanAfterMs !== undefined && headers.length > 0)
+        setTimeout(() => void banEverywhere(headers), rebanAfterMs).unref();
     },
   };
 }

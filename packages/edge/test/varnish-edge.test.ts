@@ -161,6 +161,22 @@ describe('the stage 4 VCL in front of the app', () => {
     });
   });
 
+  it('When the purger bans again after a delay, then a copy refilled between the two bans (from a replica that lagged) is dropped too', async () => {
+    const author = await registerAuthor(origin);
+    const { slug } = await publish(origin, author);
+    await get(edge, `/api/articles/${slug}`);
+
+    await createVarnishPurger({ urls: [edge.url], timeoutMs: 2_000, rebanAfterMs: 1_000 }).purge([
+      surrogateKeys.article(slug),
+    ]);
+    const refilled = [await get(edge, `/api/articles/${slug}`), await get(edge, `/api/articles/${slug}`)];
+    await new Promise((wake) => setTimeout(wake, 1_500));
+    const afterSecondBan = await get(edge, `/api/articles/${slug}`);
+
+    expect(refilled.map(({ edge }) => edge)).toEqual(['MISS', 'HIT']);
+    expect(afterSecondBan.edge).toBe('MISS');
+  });
+
   it('When a write names more keys than one header may carry, then the purger bans them in batches and each batch reaches the edge', async () => {
     const author = await registerAuthor(origin);
     const { slug } = await publish(origin, author);
