@@ -8,22 +8,24 @@ export interface ArticleFacts {
   authorId: number;
   author: string;
   tags: string[];
-  /** The cached list pages it is on: the whole list's, its author's, and those of its tags (`tags`). */
-  onFirstPage: { articles: boolean; author: boolean; tags: string[] };
+  /**
+   * Whether it is on the first page of the whole list and of its author's. Not asked of its tags' lists: with no
+   * index on a tag's articles by date, finding a tag's first page walks that tag's articles, too many for a write.
+   */
+  onFirstPage: { articles: boolean; author: boolean };
 }
 
 interface FactsRow extends Omit<ArticleFacts, 'onFirstPage'> {
   on_articles_page: boolean;
   on_author_page: boolean;
-  on_tag_pages: string[];
 }
 
 /**
- * Fewer than a page of articles newer than `a` among `candidates`: then `a` is on the first page. Each count stops
- * at a page (LIMIT), walking the (created_at, id) indexes newest first, so an old article costs a page, not a table.
+ * Whether `a` is among the first page of `candidates`, newest first: a walk down a (created_at, id) index that stops
+ * after a page, whatever the table's size.
  */
 const onFirstPage = (candidates: string) =>
-  `(SELECT count(*) FROM (SELECT 1 FROM ${candidates} AND (b.created_at, b.id) > (a.created_at, a.id) LIMIT $2) newer) < $2`;
+  `a.id IN (SELECT b.id FROM ${candidates} ORDER BY b.created_at DESC, b.id DESC LIMIT $2)`;
 
 /**
  * One statement on the connection about to change the article (inside its transaction when there is one). Whether
@@ -37,21 +39,14 @@ export async function describeArticle(db: Queryable, id: number): Promise<Articl
               AS "previousSlugs",
             coalesce((SELECT array_agg(t.name) FROM article_tags at JOIN tags t ON t.id = at.tag_id
                        WHERE at.article_id = a.id), '{}') AS tags,
-            ${onFirstPage('articles b WHERE true')} AS on_articles_page,
-            ${onFirstPage('articles b WHERE b.author_id = a.author_id')} AS on_author_page,
-            coalesce((SELECT array_agg(t.name) FROM article_tags at JOIN tags t ON t.id = at.tag_id
-                       WHERE at.article_id = a.id
-                         AND ${onFirstPage('article_tags bt JOIN articles b ON b.id = bt.article_id WHERE bt.tag_id = at.tag_id')}),
-                     '{}') AS on_tag_pages
+            ${onFirstPage('articles b')} AS on_articles_page,
+            ${onFirstPage('articles b WHERE b.author_id = a.author_id')} AS on_author_page
        FROM articles a JOIN users u ON u.id = a.author_id
       WHERE a.id = $1`,
     [id, firstPageLimit],
   );
   const row = rows[0];
   if (!row) return null;
-  const { on_articles_page, on_author_page, on_tag_pages, ...facts } = row;
-  return {
-    ...facts,
-    onFirstPage: { articles: on_articles_page, author: on_author_page, tags: on_tag_pages },
-  };
+  const { on_articles_page, on_author_page, ...facts } = row;
+  return { ...facts, onFirstPage: { articles: on_articles_page, author: on_author_page } };
 }

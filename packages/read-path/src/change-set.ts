@@ -26,13 +26,14 @@ export function createChangeSet() {
   return {
     /**
      * A change to what the article shows (its text, its count): its entries under every slug it answers to, the
-     * scopes of the cached first pages it is on, and at the edge every response showing it (each carries its key).
+     * scopes of the first pages it is on (every tag's: see ArticleFacts), and at the edge every response showing it
+     * (each carries its key).
      */
     article(facts: ArticleFacts): void {
       for (const slug of [facts.slug, ...facts.previousSlugs]) keys.add(cacheKeys.article(slug));
       if (facts.onFirstPage.articles) scopes.add(listScopes.articles);
       if (facts.onFirstPage.author) scopes.add(listScopes.author(facts.author));
-      for (const tag of facts.onFirstPage.tags) scopes.add(listScopes.tag(tag));
+      for (const tag of facts.tags) scopes.add(listScopes.tag(tag));
       edge.add(surrogateKeys.article(facts.slug));
     },
 
