@@ -176,7 +176,11 @@ export async function startReplicaSet(
     }
     replica.replayLsn = lsn;
     recordLag(replica, performance.now());
-    const lagSeconds = replica.lagSeconds ?? Number.POSITIVE_INFINITY;
+    if (replica.lagSeconds === null) {
+      leave(replica, "its lag is unknown until the primary's WAL position can be read");
+      return;
+    }
+    const { lagSeconds } = replica;
     if (replica.inRotation && lagSeconds > maxLagSeconds) {
       leave(replica, `it lags more than the ${maxLagSeconds} s bound`);
     } else if (!replica.inRotation && lagSeconds <= maxLagSeconds / 2) {
@@ -240,6 +244,10 @@ export async function startReplicaSet(
   if (replicas.length > 0) {
     polling = poll();
     await polling;
+    for (const { name, inRotation, reason } of replicas) {
+      if (!inRotation)
+        log.warn({ replica: name, reason }, `Replica ${name} starts out of the rotation: ${reason}.`);
+    }
     schedule();
   }
 

@@ -220,6 +220,45 @@ describe('replicasPlugin on a real hot standby', () => {
     expect(lines.some((line) => line.msg.startsWith('Replica replica-1 left the rotation'))).toBe(true);
   });
 
+  it('When a replica goes down between two polls, then the read that finds it gone runs again on the primary and takes it out', async () => {
+    const { replicas, registry, lines } = await startApp({ pollIntervalMs: 60_000 });
+    expect(await replicas.read(null, ranOn)).toBe('replica');
+    // A shutdown, not a kill: a killed postmaster's backends may answer a moment longer, which would make this test race.
+    await standby.stop();
+    try {
+      expect(await replicas.read(null, ranOn)).toBe('primary');
+      expect(replicas.status()[0]).toMatchObject({
+        inRotation: false,
+        reason: expect.stringMatching(/^a read could not reach it/),
+      });
+      expect(reads(await registry.metrics(), 'primary', 'fallback')).toBe(1);
+      expect(lines.some((line) => line.msg.startsWith('Replica replica-1 left the rotation: a read'))).toBe(
+        true,
+      );
+    } finally {
+      await standby.start();
+    }
+  });
+
+  it('When a replica is down at startup, then the app starts with its reads on the primary, and it joins once it answers', async () => {
+    await standby.stop();
+    let started: Awaited<ReturnType<typeof startApp>>;
+    try {
+      started = await startApp();
+      expect(started.replicas.status()[0]).toMatchObject({ inRotation: false, replayLsn: null });
+      expect(await started.replicas.read(null, ranOn)).toBe('primary');
+      expect(reads(await started.registry.metrics(), 'primary', 'out-of-rotation')).toBe(1);
+      expect(
+        started.lines.some((line) => line.msg.startsWith('Replica replica-1 starts out of the rotation')),
+      ).toBe(true);
+    } finally {
+      await standby.start();
+    }
+    const { replicas } = started;
+    await waitUntil(() => replicas.status()[0]?.inRotation === true, 'the replica to join the rotation');
+    expect(await replicas.read(null, ranOn)).toBe('replica');
+  });
+
   it('When a read fails with a SQL error on a replica, then the caller gets the error and the replica stays in rotation', async () => {
     const { replicas, registry } = await startApp();
     await expect(replicas.read(null, (db) => db.query('SELECT * FROM no_such_table'))).rejects.toMatchObject({
