@@ -214,6 +214,21 @@ describe('the stage 4 VCL in front of the app', () => {
     expect(inside.split(' ')[1]).toBe('200');
   });
 
+  it('When a request declares a body over 1 MiB or has a URL over 2048 characters, then the edge refuses it itself (413, 414)', async () => {
+    const body = await fetch(`${edge.url}/api/articles`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(1024 * 1024 + 1),
+      signal: AbortSignal.timeout(5_000),
+    });
+    const url = await fetch(`${edge.url}/api/tags?pad=${'x'.repeat(2048)}`, {
+      signal: AbortSignal.timeout(5_000),
+    });
+
+    expect([body.status, body.headers.get('x-edge-cache')]).toEqual([413, 'SYNTH']);
+    expect([url.status, url.headers.get('x-edge-cache')]).toEqual([414, 'SYNTH']);
+  });
+
   it('When a request uses a method the API does not have, then the edge answers 405 without asking the origin', async () => {
     const response = await fetch(`${edge.url}/api/tags`, {
       method: 'PROPFIND',
@@ -279,5 +294,17 @@ describe('the stage 4 VCL when copies go stale', () => {
     const stale = await get(edge, `/api/articles/${slug}`);
 
     expect(stale).toMatchObject({ status: 200, edge: 'STALE', body: fresh.body });
+  });
+
+  it('When the origin is down and the edge holds no copy, then the reader gets a 503 that says to retry', async () => {
+    await origin.close();
+
+    const response = await fetch(`${edge.url}/api/profiles/nobody-cached-this`, {
+      signal: AbortSignal.timeout(10_000),
+    });
+
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('5');
+    expect(await response.text()).toMatch(/try again in a few seconds/);
   });
 });

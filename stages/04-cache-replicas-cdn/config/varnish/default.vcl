@@ -165,6 +165,12 @@ sub vcl_backend_error {
     if (!bereq.uncacheable && bereq.http.X-Edge-Grace != "stale") {
         return (abandon);
     }
+    set beresp.http.Content-Type = "text/plain; charset=utf-8";
+    set beresp.http.Cache-Control = "no-store";
+    set beresp.http.Retry-After = "5";
+    set beresp.body = {"The origin did not answer and the edge holds no copy of this page: try again in a few seconds.
+"};
+    return (deliver);
 }
 
 sub vcl_synth {
