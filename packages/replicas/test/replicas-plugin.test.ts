@@ -1,6 +1,6 @@
 import { compareLsn, createPool, type Queryable } from '@scaling/db';
 import { createMetricsRegistry } from '@scaling/metrics';
-import { sampleSum } from '@scaling/metrics/testing';
+import { promtoolProblems, sampleSum } from '@scaling/metrics/testing';
 import { type Standby, startStandby, uniqueSuffix } from '@scaling/testing';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type pg from 'pg';
@@ -171,6 +171,7 @@ describe('replicasPlugin on a real hot standby', () => {
       expect(sampleSum(metrics, 'db_replica_lag_seconds', { replica: 'replica-1' })).toBeGreaterThan(0.4);
       expect(sampleSum(metrics, 'db_replica_lag_bytes', { replica: 'replica-1' })).toBeGreaterThan(0);
       expect(reads(metrics, 'primary', 'out-of-rotation')).toBe(1);
+      expect(await promtoolProblems(metrics)).toEqual([]);
       const left = lines.find((line) => line.msg.startsWith('Replica replica-1 left the rotation'));
       expect(left).toMatchObject({ replica: 'replica-1' });
       expect(left?.lagSeconds).toBeGreaterThan(0.4);
