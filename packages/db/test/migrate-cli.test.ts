@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildLoginRole } from './support/migrated-role.ts';
+
+const cli = fileURLToPath(new URL('../src/migrate-cli.ts', import.meta.url));
+
+/** Runs the migrate CLI as a stage's one-shot service does, with only the variables given. */
+function runCli(environment: Record<string, string>): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [cli],
+      { env: { PATH: process.env.PATH ?? '', ...environment }, timeout: 30_000 },
+      (error, _stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }),
+    );
+  });
+}
+
+describe('the migrate CLI', () => {
+  const replicator = buildLoginRole('cli_replicator');
+  let owner: pg.Client;
+  beforeAll(async () => {
+    owner = new pg.Client({ connectionString: inject('databaseUrl') });
+    await owner.connect();
+  });
+  afterAll(async () => {
+    await owner.query(`DROP ROLE IF EXISTS ${replicator.name}`);
+    await owner.end();
+  });
+
+  it('When the replication role’s variables are set, then it creates the role with REPLICATION and says so', async () => {
+    const { code, stderr } = await runCli({
+      DATABASE_URL: inject('databaseUrl'),
+      REPLICATION_DATABASE_USER: replicator.name,
+      REPLICATION_DATABASE_PASSWORD: replicator.password,
+    });
+    expect({ code, stderr }).toMatchObject({ code: 0 });
+    expect(stderr).toContain(`the replication role "${replicator.name}" is ready`);
+    expect(stderr).toContain('pg_stat_statements is installed');
+    const { rows } = await owner.query('SELECT rolreplication FROM pg_roles WHERE rolname = $1', [
+      replicator.name,
+    ]);
+    expect(rows).toEqual([{ rolreplication: true }]);
+  });
+
+  it('When the replication user is set without its password, then it stops before migrating, naming both variables', async () => {
+    const { code, stderr } = await runCli({
+      DATABASE_URL: inject('databaseUrl'),
+      REPLICATION_DATABASE_USER: buildLoginRole('cli_replicator').name,
+    });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/REPLICATION_DATABASE_USER is ".*" but REPLICATION_DATABASE_PASSWORD is not set/);
+  });
+});
