@@ -7,6 +7,8 @@ export interface VarnishPurgerOptions {
   urls: readonly string[];
   /** How long one BAN may take before the edge counts as unreachable. */
   timeoutMs: number;
+  /** Sent as X-Purge-Token: the edges' EDGE_PURGE_TOKEN, when they are given one. */
+  token?: string;
   /**
    * Bans the same keys again this long after the first ban (not awaited). Between a commit and a replica replaying
    * it, an anonymous miss can refill the edge with the old answer from that replica; the second ban drops it, so
@@ -56,6 +58,7 @@ function purgeCounter(registry: Registry): Counter<'result'> {
 export function createVarnishPurger({
   urls,
   timeoutMs,
+  token,
   rebanAfterMs,
   log,
   metrics,
@@ -66,7 +69,7 @@ export function createVarnishPurger({
     try {
       const response = await fetch(url, {
         method: 'BAN',
-        headers: { 'x-purge-keys': keys },
+        headers: { 'x-purge-keys': keys, ...(token ? { 'x-purge-token': token } : {}) },
         signal: AbortSignal.timeout(timeoutMs),
       });
       const answer = await response.text();
@@ -77,7 +80,7 @@ export function createVarnishPurger({
       requests?.inc({ result: 'failed' });
       log?.warn(
         { edge: url, keys, err: error },
-        'An edge did not take a BAN: it serves those copies until their s-maxage runs out. Check that it is up and that this host is in its purge ACL.',
+        'An edge did not take a BAN: it serves those copies until their s-maxage runs out. Check that it is up, that this host is in its purge ACL, and that its EDGE_PURGE_TOKEN is the one the app sends.',
       );
     }
   }

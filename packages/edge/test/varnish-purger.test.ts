@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { surrogateKeys } from '../src/surrogate-keys.ts';
 import { createVarnishPurger } from '../src/varnish-purger.ts';
 import { freePort } from './support/free-port.ts';
+import { type ChildVarnish, startChildVarnish } from './support/varnish.ts';
 
 interface LogLine {
   fields: Record<string, unknown>;
@@ -68,5 +69,41 @@ describe('createVarnishPurger when an edge cannot take the ban', () => {
     await createVarnishPurger({ urls: [silentUrl], timeoutMs: 300, metrics: registry }).purge([]);
 
     expect(sampleSum(await registry.metrics(), 'edge_purge_requests_total')).toBe(0);
+  });
+});
+
+describe('createVarnishPurger when the edge requires a purge token', () => {
+  const token = 'edge-test-purge-token';
+  let edge: ChildVarnish;
+
+  beforeAll(async () => {
+    // No origin: a ban never reaches it.
+    edge = await startChildVarnish(
+      { host: '127.0.0.1', port: await freePort() },
+      { EDGE_PURGE_TOKEN: token },
+    );
+  });
+  afterAll(() => edge?.stop());
+
+  it('When the purger sends the token, then the edge takes the ban; without it, or with another, the edge refuses it with 403', async () => {
+    const registry = createMetricsRegistry();
+    const log = buildLog();
+
+    await createVarnishPurger({ urls: [edge.url], timeoutMs: 2_000, token, metrics: registry }).purge([
+      surrogateKeys.tags,
+    ]);
+    await createVarnishPurger({ urls: [edge.url], timeoutMs: 2_000, log, metrics: registry }).purge([
+      surrogateKeys.tags,
+    ]);
+    const wrong = await fetch(edge.url, {
+      method: 'BAN',
+      headers: { 'x-purge-keys': surrogateKeys.tags, 'x-purge-token': 'guessed' },
+    });
+
+    const text = await registry.metrics();
+    expect(sampleSum(text, 'edge_purge_requests_total', { result: 'ok' })).toBe(1);
+    expect(sampleSum(text, 'edge_purge_requests_total', { result: 'failed' })).toBe(1);
+    expect(String(log.lines[0]?.fields.err)).toMatch(/403/);
+    expect(wrong.status).toBe(403);
   });
 });

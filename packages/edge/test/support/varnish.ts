@@ -23,7 +23,10 @@ export interface ChildVarnish {
  * The stage's VCL in a varnishd child of this test, its backend pointed at `origin` instead of toxiproxy:8666 (what
  * the native runner rewrites too).
  */
-export async function startChildVarnish(origin: { host: string; port: number }): Promise<ChildVarnish> {
+export async function startChildVarnish(
+  origin: { host: string; port: number },
+  environment: Record<string, string> = {},
+): Promise<ChildVarnish> {
   if (!existsSync(varnishdBinary))
     throw new Error(`varnishd is not installed (no ${varnishdBinary}): run scripts/bootstrap.sh.`);
   const root = mkdtempSync(join(tmpdir(), 'edge-varnish-'));
@@ -45,18 +48,18 @@ export async function startChildVarnish(origin: { host: string; port: number }):
       ...['-s', 'malloc,32m'],
       ...['-T', 'none'],
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...environment } },
   );
   const output = captureOutput(child);
   const url = `http://127.0.0.1:${port}`;
-  // A BAN without keys is answered by the VCL itself: the listener is up and this VCL is loaded.
-  const answersBan = () =>
-    fetch(url, { method: 'BAN', signal: AbortSignal.timeout(1_000) }).then(
-      (response) => response.status === 400,
+  // A method the API lacks is answered by the VCL itself: the listener is up and this VCL is loaded.
+  const answersFromVcl = () =>
+    fetch(url, { method: 'PROPFIND', signal: AbortSignal.timeout(1_000) }).then(
+      (response) => response.status === 405,
       () => false,
     );
   try {
-    await waitUntilReady('varnishd', child, output, answersBan, 20_000);
+    await waitUntilReady('varnishd', child, output, answersFromVcl, 20_000);
   } catch (error) {
     rmSync(root, { recursive: true, force: true });
     throw error;

@@ -57,6 +57,12 @@ sub vcl_recv {
         if (client.ip !~ purgers) {
             return (synth(403, "Only the origin may purge this cache."));
         }
+        # An address is weak proof where clients of a published port arrive from the Docker bridge's (private)
+        # gateway: with EDGE_PURGE_TOKEN in varnishd's environment, a purge must also carry it.
+        if (std.getenv("EDGE_PURGE_TOKEN") && std.getenv("EDGE_PURGE_TOKEN") != ""
+                && req.http.X-Purge-Token != std.getenv("EDGE_PURGE_TOKEN")) {
+            return (synth(403, "Send the edge's purge token in X-Purge-Token."));
+        }
         if (req.method == "PURGE") {
             return (purge);
         }
