@@ -1,6 +1,6 @@
 import type { CacheAside } from '@scaling/cache';
 import { type ArticleFilter, type ArticleRepository, createArticleRepository } from '@scaling/conduit';
-import { maxLsn } from '@scaling/db';
+import { maxLsn, type Queryable } from '@scaling/db';
 import type pg from 'pg';
 import type { ReadPathAuthors } from './authors.ts';
 import { cacheKeys, listScopes } from './cache-keys.ts';
@@ -54,14 +54,13 @@ export function createReadPathArticles(options: ReadPathArticlesOptions): Articl
     return result;
   }
 
-  /** The shared entry: filled from a replica for readers, from the primary when a write asks (`onPrimary`). */
+  /** The shared entry: a miss fills it from a replica for a reader, from the primary for a write (`fromPrimary`). */
   function readEntry(cached: CacheAside, slug: string, minLsn: string | null, fromPrimary = false) {
     return cached.read<ArticleEntry>(cacheKeys.article(slug), {
       ttlSeconds: ttl.article,
       minLsn,
       load: async (lsn) => {
-        const load = (db: Parameters<typeof createArticleRepository>[0]) =>
-          createArticleRepository(db).findSharedBySlug(slug);
+        const load = (db: Queryable) => createArticleRepository(db).findSharedBySlug(slug);
         const shared = await (fromPrimary ? load(primary) : routing.on(lsn, load));
         return shared ? toArticleEntry(shared) : null;
       },
