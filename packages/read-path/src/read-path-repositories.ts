@@ -41,7 +41,10 @@ export interface ReadPathOptions {
  * banned at the edge, and remembered as its writer's last write.
  */
 export function createReadPathRepositories(options: ReadPathOptions): Repositories {
-  const { primary, replicas, cache, writeLsn, edge, log } = options;
+  const { primary, replicas, cache, edge, log } = options;
+  // A replica set of none (DATABASE_REPLICA_URLS empty) reads everything on the primary, which has every write:
+  // no position to wait for, so none to remember.
+  const writeLsn = replicas && replicas.status().length > 0 ? options.writeLsn : undefined;
   const ttl = validatedTtl(options.ttl);
   const commitLsn = createCommitLsn(primary, replicas);
   const routing = createReadRouting({ primary, replicas, writeLsn, commitLsn, log });
