@@ -3,6 +3,7 @@ import { resolveStage, stackDown, stackUp } from '@scaling/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cgroupLimits } from './cgroup-limits.ts';
 import { type ComposeStack, composeStack, type ResolvedService, secondsSince } from './compose-stack.ts';
+import { assertPublishedPortsFree } from './host-ports.ts';
 import { containersToScrape, traceArticlePost, waitForScrapes } from './observability.ts';
 
 /** Every stage publishes its API (or its balancer) here, under Docker as natively. */
@@ -66,6 +67,7 @@ export function describeDockerStage(options: DockerStageOptions): void {
       log(stage, 'removing what an earlier run left (docker compose down -v) ...');
       await stack.down();
       services = (await stack.config()).services;
+      await assertPublishedPortsFree(services);
       log(stage, 'docker compose build ...');
       let startedAt = performance.now();
       await stack.build();
