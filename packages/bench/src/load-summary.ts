@@ -27,3 +27,8 @@ export function renderMessageCounts(counts: Record<string, number>): string {
   if (entries.length === 0) return '- none';
   return entries.map(([message, count]) => `- ${count.toLocaleString('en-US')} × ${message}`).join('\n');
 }
+
+/** The `index`-th (from 0) of `parts` shares of `total` that differ by one at most, e.g. 500 requests over 3 servers. */
+export function evenShare(total: number, parts: number, index: number): number {
+  return Math.floor(total / parts) + (index < total % parts ? 1 : 0);
+}

@@ -1,4 +1,4 @@
-import { countBy } from './load-summary.ts';
+import { countBy, evenShare } from './load-summary.ts';
 import { summarizeLatencies } from './percentiles.ts';
 
 /** What a user writes before reading it back: a comment (then the article's comments), or a favorite toggled. */
@@ -167,7 +167,7 @@ export async function runOwnWrites(options: OwnWritesOptions): Promise<WriteRead
   const results: WriteReadPair[] = [];
   await Promise.all(
     options.tokens.map(async (_token, user) => {
-      const mine = Math.floor(options.pairs / users) + (user < options.pairs % users ? 1 : 0);
+      const mine = evenShare(options.pairs, users, user);
       let favorited = true;
       for (let index = 0; index < mine && !options.signal?.aborted; index++) {
         const kind: OwnWriteKind = index % 2 === 0 ? 'comment' : 'favorite';

@@ -8,7 +8,7 @@ import type { DatabaseServer } from './stage-services.ts';
  * Waits until every replica has replayed what the primary had written when called (e.g. the seed), so a measurement
  * starts with replicas that serve today's data. Returns how long that took.
  */
-export async function waitForReplicas(servers: DatabaseServer[], timeoutMs = 60_000): Promise<number> {
+export async function waitForReplicas(servers: DatabaseServer[], timeoutMs = 120_000): Promise<number> {
   const primary = servers.find((server) => server.role === 'primary');
   const replicas = servers.filter((server) => server.role === 'replica');
   if (!primary || replicas.length === 0) return 0;

@@ -28,8 +28,9 @@ export interface DatabaseServer {
   url: string;
 }
 
+/** Where a single-instance service listens natively for one of its container ports (published or x-native-port). */
 function hostPort(service: PlannedService, containerPort: number): number | undefined {
-  return service.ports.find((port) => port.container === containerPort)?.host;
+  return service.instances[0]?.ports.find((port) => port.container === containerPort)?.host;
 }
 
 /**

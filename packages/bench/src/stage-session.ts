@@ -7,6 +7,8 @@ import { collectMetadata, type RunMetadata } from './metadata.ts';
 import type { Fixtures } from './mix.ts';
 import { pinProcess } from './pin.ts';
 import { freeCpu, stageCpus, stageDatabaseUrl } from './placement.ts';
+import { waitForReplicas } from './replication.ts';
+import { databaseServers } from './stage-services.ts';
 
 export const dataSeed = 1;
 
@@ -104,9 +106,12 @@ export async function closeStage(stage: number, output: (line: string) => void):
   }
 }
 
-/** Replaces the stage's data with the seed at `scale`, then logs in seeded users for the authenticated requests. */
+/**
+ * Replaces the stage's data with the seed at `scale`, waits until its read replicas (stage 4 on) have replayed it,
+ * then logs in seeded users for the authenticated requests.
+ */
 export async function loadData(
-  session: Pick<StageSession, 'databaseUrl' | 'baseUrl' | 'label'>,
+  session: Pick<StageSession, 'stage' | 'databaseUrl' | 'baseUrl' | 'label'>,
   scale: number,
   output: (line: string) => void,
 ): Promise<Fixtures> {
@@ -118,6 +123,8 @@ export async function loadData(
     reset: true,
     onProgress: progressBar(),
   });
+  const replayMs = await waitForReplicas(databaseServers(session.stage));
+  if (replayMs > 0) output(`The read replicas replayed the seed in ${replayMs} ms.`);
   return logIn(session, scale);
 }
 

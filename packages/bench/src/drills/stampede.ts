@@ -4,11 +4,11 @@ import { type CacheCounts, countCacheOutcomes } from '../cache-timeline.ts';
 import type { Drill } from '../experiment.ts';
 import { hotArticleRead } from '../experiments/hot-article-latency.ts';
 import { sendBurst } from '../keyed-writes.ts';
-import { countBy, describeCounts } from '../load-summary.ts';
+import { countBy, describeCounts, evenShare } from '../load-summary.ts';
 import { type LatencySummary, summarizeLatencies } from '../percentiles.ts';
 import { cacheResultRate, databaseReadRate, postgresTransactionRate, requestRate } from '../server-series.ts';
 import { startCold, withCacheRedis } from '../stage-caches.ts';
-import { appInstances, appRole, databaseServers, originUrl } from '../stage-services.ts';
+import { appInstances, appRole, databaseServers } from '../stage-services.ts';
 import { readStatements, resetStatements, type StatementCount } from '../statement-counts.ts';
 import { markdownTable } from '../table.ts';
 
@@ -30,12 +30,13 @@ const title = 'A hot key expires under 500 concurrent requests (stampede)';
 const description =
   'The most popular article is read once (it is then in the cache Redis), then every cache key holding it is ' +
   `deleted, as an expiry does, and ${concurrency} anonymous GETs of it go out at once, each on a connection of its ` +
-  'own, to nginx (the edge is bypassed: it coalesces concurrent misses of one URL by itself, which would hide the ' +
-  "app's protection). pg_stat_statements is reset on every Postgres server just before the burst, with no other " +
-  "load running; afterwards each statement the app's role ran to serve requests is counted over the primary and the " +
-  'replicas. Single flight per process means each app replica loads the article once: no statement may have run ' +
-  "more often than there are app replicas. Background statements (the replica set's LSN polls, the worker's job " +
-  'queue) are left out.';
+  "own, spread evenly over the app replicas' own ports: the edge would coalesce concurrent misses of one URL by " +
+  "itself, hiding the app's protection, and nginx admits at most 256 connections from one address (limit_conn). " +
+  'pg_stat_statements is reset on every Postgres server just before the burst, with no other load running; ' +
+  "afterwards each statement the app's role ran to serve requests is counted over the primary and the replicas. " +
+  'Single flight per process means each app replica loads the article once: no statement may have run more often ' +
+  "than there are app replicas. Background statements (the replica set's LSN polls, the worker's job queue) are " +
+  'left out.';
 
 export const stampede: Drill = {
   name: 'stampede',
@@ -49,14 +50,13 @@ export const stampede: Drill = {
     const servers = databaseServers(session.stage);
     const apps = appInstances(session.stage);
     const role = appRole(session.stage);
-    const origin = originUrl(session.stage);
     const slug = fixtures.slugs[0] as string;
     const read = hotArticleRead(slug);
     const request = { name: read.name, method: read.method, path: read.path, headers: {}, body: undefined };
     const rounds: StampedeRound[] = [];
     const roundCount = seconds(3, 1);
     for (let round = 1; round <= roundCount; round++) {
-      const fill = await fetch(new URL(read.path, origin));
+      const fill = await fetch(new URL(read.path, apps[0]?.url));
       await fill.arrayBuffer();
       await sleep(200);
       const keys = await withCacheRedis(session.stage, async (redis) => {
@@ -78,11 +78,17 @@ export const stampede: Drill = {
       output(
         `round ${round}/${roundCount}: ${keys.length} keys expired (${keys.join(', ') || 'none found'}); ${concurrency} GETs at once...`,
       );
-      const outcomes = await sendBurst(
-        origin,
-        Array.from({ length: concurrency }, () => request),
-        () => performance.now() - started,
+      const clock = () => performance.now() - started;
+      const bursts = await Promise.all(
+        apps.map((app, index) =>
+          sendBurst(
+            app.url,
+            Array.from({ length: evenShare(concurrency, apps.length, index) }, () => request),
+            clock,
+          ),
+        ),
       );
+      const outcomes = bursts.flat();
       const statements = await readStatements(servers, role);
       const after = await scrapeApps(apps);
       const merged = new Map<string, StatementCount>();
