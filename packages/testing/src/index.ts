@@ -1,4 +1,5 @@
 export { postArticle, registerUser } from './api-client.ts';
+export { eventually } from './eventually.ts';
 export {
   type ArticleInput,
   buildArticle,
@@ -9,6 +10,7 @@ export {
   uniqueSuffix,
 } from './factories.ts';
 export { type NativeStageOptions, useNativeStage } from './native-stage.ts';
+export { expectOfficialSuitePasses } from './official-suite.ts';
 export { type Standby, type StandbyOptions, startStandby } from './postgres-standby.ts';
 export {
   type ChildRedis,
@@ -19,3 +21,4 @@ export {
   startPrivateRedis,
 } from './redis-server.ts';
 export { descendsFrom } from './span-ancestry.ts';
+export { type PrometheusTarget, stagePrometheus } from './stage-prometheus.ts';

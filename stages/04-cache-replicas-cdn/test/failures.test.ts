@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sampleSum, scrape } from '@scaling/metrics/testing';
+import { promtoolProblems, sampleSum, scrape } from '@scaling/metrics/testing';
 import { loadPlan, stackStartService, stackStopService } from '@scaling/stack';
-import { registerUser, useNativeStage } from '@scaling/testing';
+import { eventually, registerUser, stagePrometheus, useNativeStage } from '@scaling/testing';
 import { describe, expect, it } from 'vitest';
 import { ask, asUser, publish } from './support/through-the-edge.ts';
 
@@ -14,33 +14,12 @@ interface ReplicaHealth {
   reason?: string;
 }
 
-/** Prometheus' address as the native plan gives it (the compose file's 127.0.0.1:9090). */
-function prometheusUrl(): string {
-  const prometheus = loadPlan(4).services.find((service) => service.kind === 'prometheus');
-  const port = prometheus?.instances[0]?.ports[0]?.host;
-  if (!port) throw new Error('Stage 4 runs no Prometheus: its compose file lost the prometheus service.');
-  return `http://127.0.0.1:${port}`;
-}
-
 /** Where each app replica serves /metrics natively. */
 const replicaMetrics = () =>
   loadPlan(4)
     .services.filter((service) => service.name === 'app')
     .flatMap((service) => service.instances)
     .map((instance) => `http://${instance.env.HOST}:${instance.env.METRICS_PORT}/metrics`);
-
-/** Repeats `check` until it stops throwing, or rethrows its last failure after `timeoutMs`. */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(500);
-    }
-  }
-}
 
 /** The replicas as the app replicas report them in GET /api/health (six answers, so every app replica is asked). */
 async function replicaHealth(): Promise<ReplicaHealth[][]> {
@@ -84,27 +63,10 @@ describe('Stage 4 booted natively: what a failure of a replica or of the cache c
       'worker:worker:9464',
       'zipkin:zipkin:9411',
     ];
-    const seen = await eventually(async () => {
-      const response = await fetch(`${prometheusUrl()}/api/v1/targets`, {
-        signal: AbortSignal.timeout(5000),
-      });
-      const targets = (
-        (await response.json()) as {
-          data: {
-            activeTargets: { labels: { job: string; instance: string }; health: string; lastError: string }[];
-          };
-        }
-      ).data.activeTargets;
-      const down = targets.filter((target) => target.health !== 'up');
-      expect(down.map((target) => `${target.labels.instance}: ${target.lastError || target.health}`)).toEqual(
-        [],
-      );
-      return targets.map((target) => `${target.labels.job}:${target.labels.instance}`).sort();
-    });
-    expect(seen).toEqual(expected);
+    expect(await eventually(() => stagePrometheus(4).upTargets())).toEqual(expected);
   });
 
-  it('When signed-in users read, then the replicas count cache results and report both read replicas lag and rotation', async () => {
+  it('When signed-in users read, then each app replica serves metrics promtool accepts, counting cache results and reporting both read replicas in rotation', async () => {
     const token = await registerUser(stage.apiUrl());
     const article = await publish(stage.apiUrl(), token);
     for (let index = 0; index < 6; index += 1) {
@@ -114,6 +76,7 @@ describe('Stage 4 booted natively: what a failure of a replica or of the cache c
     }
 
     const texts = await Promise.all(replicaMetrics().map((url) => scrape(url)));
+    for (const text of texts) expect(await promtoolProblems(text)).toEqual([]);
     const total = (name: string, labels: Record<string, string> = {}) =>
       texts.reduce((sum, text) => sum + sampleSum(text, name, labels), 0);
     expect(total('cache_requests_total')).toBeGreaterThanOrEqual(6);
@@ -134,16 +97,19 @@ describe('Stage 4 booted natively: what a failure of a replica or of the cache c
       await sleep(500);
       await stackStopService(4, 'postgres-replica-1');
       try {
-        await eventually(async () => {
-          for (const replicas of await replicaHealth()) {
-            expect(replicas.find((replica) => replica.name === 'replica-1')).toMatchObject({
-              inRotation: false,
-            });
-            expect(replicas.find((replica) => replica.name === 'replica-2')).toMatchObject({
-              inRotation: true,
-            });
-          }
-        }, 30_000);
+        await eventually(
+          async () => {
+            for (const replicas of await replicaHealth()) {
+              expect(replicas.find((replica) => replica.name === 'replica-1')).toMatchObject({
+                inRotation: false,
+              });
+              expect(replicas.find((replica) => replica.name === 'replica-2')).toMatchObject({
+                inRotation: true,
+              });
+            }
+          },
+          { timeoutMs: 30_000 },
+        );
         await sleep(1000);
       } finally {
         await stackStartService(4, 'postgres-replica-1');
@@ -152,11 +118,16 @@ describe('Stage 4 booted natively: what a failure of a replica or of the cache c
 
     expect(statuses.length).toBeGreaterThan(20);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
-    await eventually(async () => {
-      for (const replicas of await replicaHealth()) {
-        expect(replicas.find((replica) => replica.name === 'replica-1')).toMatchObject({ inRotation: true });
-      }
-    }, 60_000);
+    await eventually(
+      async () => {
+        for (const replicas of await replicaHealth()) {
+          expect(replicas.find((replica) => replica.name === 'replica-1')).toMatchObject({
+            inRotation: true,
+          });
+        }
+      },
+      { timeoutMs: 60_000 },
+    );
   }, 180_000);
 
   it('When the cache Redis stops, then no read fails: the app answers from the database (X-Cache: bypass) until the cache is back', async () => {
@@ -187,9 +158,12 @@ describe('Stage 4 booted natively: what a failure of a replica or of the cache c
     expect(statuses.filter((status) => status >= 500)).toEqual([]);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
     expect(verdicts).toContain('bypass');
-    await eventually(async () => {
-      const answers = [await read(), await read(), await read()];
-      expect(answers.map((answer) => answer.appCache)).toEqual(['hit', 'hit', 'hit']);
-    }, 30_000);
+    await eventually(
+      async () => {
+        const answers = [await read(), await read(), await read()];
+        expect(answers.map((answer) => answer.appCache)).toEqual(['hit', 'hit', 'hit']);
+      },
+      { timeoutMs: 30_000 },
+    );
   }, 120_000);
 });
