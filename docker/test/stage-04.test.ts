@@ -58,6 +58,10 @@ describeDockerStage({
       timeoutMs: 30_000,
       async run(_stack, services) {
         const latencyMs = Number(services['edge-latency']?.environment?.EDGE_LATENCY_MS ?? 0);
+        // A write bans its keys at once and again after the replicas' maximum lag (a copy refilled from a lagging
+        // replica): the suite's last writes must have done both before the two reads, or a ban may fall between them.
+        const rebanSeconds = Number(services.app?.environment?.REPLICA_MAX_LAG_SECONDS ?? 0);
+        await new Promise((wake) => setTimeout(wake, (rebanSeconds + 1) * 1000));
         // A page no earlier request asked for, so that the first read must be a miss.
         const path = `/api/articles?limit=${randomInt(2, 20)}&offset=${randomInt(100, 1000)}`;
         const miss = await timedGet(path);
