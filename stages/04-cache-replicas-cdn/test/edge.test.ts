@@ -66,6 +66,20 @@ describe('Stage 4 booted natively: the edge in front of nginx, three replicas, t
     expect((await readArticle(article.slug)).edge).toBe('HIT');
   });
 
+  it('When a client of the edge sends a BAN without the purge token, then the edge refuses it and keeps its copy', async () => {
+    const article = await publish(stage.apiUrl(), await registerUser(stage.apiUrl()));
+    await readArticle(article.slug);
+
+    const ban = await fetch(new URL('/', stage.apiUrl()), {
+      method: 'BAN',
+      headers: { 'x-purge-keys': `article:${article.slug}` },
+      signal: AbortSignal.timeout(5000),
+    });
+
+    expect(ban.status).toBe(403);
+    expect((await readArticle(article.slug)).edge).toBe('HIT');
+  });
+
   it('When a signed-in reader asks for an article, then the edge passes every request to the origin and the answer stays private', async () => {
     const token = await registerUser(stage.apiUrl());
     const article = await publish(stage.apiUrl(), token);

@@ -79,7 +79,8 @@ export const varnishKind: ServiceKind = {
         ...flags,
       ]),
       cwd: directory,
-      env: {},
+      // The container's environment, which the VCL may read (std.getenv: EDGE_PURGE_TOKEN).
+      env: context.env,
       // Any answer means the cache runs its VCL (the origin behind it may still answer 503).
       probe: healthcheckProbe(context) ?? {
         type: 'http',
