@@ -114,10 +114,11 @@ function serverGroups(jobs: ScrapeJob[]): RuleGroup[] {
     );
   }
   if (has('redis-exporter')) {
+    // The job of the sessions' Redis only: a cache Redis (stage 4's redis-cache-exporter) evicts at maxmemory by design.
     rules.push(
       alert(
         'RedisMemoryNearMax',
-        'redis_memory_max_bytes > 0 and redis_memory_used_bytes / redis_memory_max_bytes > 0.9',
+        'redis_memory_max_bytes{job="redis-exporter"} > 0 and redis_memory_used_bytes{job="redis-exporter"} / redis_memory_max_bytes{job="redis-exporter"} > 0.9',
         '2m',
         'page',
         'Redis uses more than 90% of its maxmemory.',

@@ -164,6 +164,19 @@ describe('the stage-3 alerts', () => {
     });
   });
 
+  it('When the cache Redis holds 95% of its maxmemory, then RedisMemoryNearMax stays silent: a cache evicts there by design', () => {
+    const cache = '{job="redis-cache-exporter",instance="redis-cache-exporter:9121"}';
+    promtoolTest({
+      series: [
+        { series: `redis_memory_used_bytes${cache}`, values: '95x20' },
+        { series: `redis_memory_max_bytes${cache}`, values: '100x20' },
+      ],
+      alertname: 'RedisMemoryNearMax',
+      at: '3m',
+      firing: [],
+    });
+  });
+
   it('When one replica cannot be scraped for 30 s, then TargetDown names that replica only', () => {
     promtoolTest({
       series: [
