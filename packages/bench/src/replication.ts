@@ -107,3 +107,41 @@ export function summarizeLag(samples: LagSample[]): LagSummary {
     lagBytes: summarizeLatencies(samples.map((sample) => sample.lagBytes)),
   };
 }
+
+/**
+ * Makes a replica fall behind again and again: its WAL replay paused for `pauseMs` of every `periodMs` (as the
+ * superuser on its own port), the way a replica lags under a burst of writes or a long query holding replay back.
+ * Kept under the app's lag bound, the replica stays in rotation while it serves data up to `pauseMs` old.
+ * `stop` resumes replay, whatever happened.
+ */
+export function stutterReplay(
+  replicaUrl: string,
+  { pauseMs, periodMs }: { pauseMs: number; periodMs: number },
+) {
+  const client = new pg.Client({ connectionString: replicaUrl });
+  let stopped = false;
+  let cycles = 0;
+  const loop = (async () => {
+    await client.connect();
+    try {
+      while (!stopped) {
+        await client.query('SELECT pg_wal_replay_pause()');
+        cycles++;
+        await sleep(pauseMs);
+        await client.query('SELECT pg_wal_replay_resume()');
+        await sleep(periodMs - pauseMs);
+      }
+    } finally {
+      await client.query('SELECT pg_wal_replay_resume()').catch(() => undefined);
+      await client.end();
+    }
+  })();
+  return {
+    /** Resumes replay for good; returns how many pauses there were. */
+    async stop(): Promise<number> {
+      stopped = true;
+      await loop;
+      return cycles;
+    },
+  };
+}

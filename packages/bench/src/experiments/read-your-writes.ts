@@ -1,20 +1,42 @@
 import { counterGrowth, type MetricSample, scrapeApps } from '../app-metrics.ts';
 import { defineExperiment } from '../experiment.ts';
-import { failedRequests, renderMessageCounts } from '../load-summary.ts';
+import { evenShare, failedRequests, renderMessageCounts } from '../load-summary.ts';
 import type { OpenLoadResult } from '../open-load.ts';
-import { type OwnWritesSummary, runOwnWrites, summarizeOwnWrites } from '../own-writes.ts';
+import {
+  type OwnWritesSummary,
+  runOwnWrites,
+  summarizeOwnWrites,
+  type WriteReadPair,
+} from '../own-writes.ts';
+import { stutterReplay } from '../replication.ts';
 import { databaseReadRate, replicaLagSeconds, requestRate } from '../server-series.ts';
 import { startCold } from '../stage-caches.ts';
-import { appInstances, originUrl } from '../stage-services.ts';
+import { appInstances, databaseServers, originUrl } from '../stage-services.ts';
 import { runReadHeavy } from '../steady-load.ts';
 import { markdownTable } from '../table.ts';
 import { stage4, withoutReadYourWrites } from './cache-replicas-columns.ts';
 import { mixRequestsPerSecond } from './database-statements.ts';
 
 const pairs = 1_000;
+/** Under REPLICA_MAX_LAG_SECONDS (2 s), so the lagging replica stays in rotation. */
+const lag = { pauseMs: 1_500, periodMs: 3_000 };
+
+interface Phase {
+  name: string;
+  /** Replica 1's replay paused now and then (see `stutterReplay`), or the replicas left as they are. */
+  lagging: boolean;
+}
+
+const phases: Phase[] = [
+  { name: 'replicas as they are', lagging: false },
+  { name: `replica 1 up to ${lag.pauseMs / 1000} s behind`, lagging: true },
+];
 
 export interface ReadYourWritesSide {
+  /** All pairs. */
   pairs: OwnWritesSummary;
+  /** Half the pairs in each phase, in order. */
+  phases: (Phase & { pairs: OwnWritesSummary; pauses: number })[];
   background: OpenLoadResult;
   /** db_reads_total growth over the run, summed over the replicas, by `target reason`. */
   reads: Record<string, number>;
@@ -30,9 +52,13 @@ export const readYourWrites = defineExperiment<ReadYourWritesSide>({
     `at ${mixRequestsPerSecond} req/s through the edge, so the replicas replay a steady stream of writes. The pairs ` +
     'go to nginx directly: a request with a token passes the edge anyway, and the 2 × 40 ms it would add between ' +
     'the write and the read would hide most replication lag (a page rendered next to the origin has no such delay). ' +
-    'With the rule (the default), a user whose last write a replica has not replayed yet reads from a replica that ' +
-    'has, or from the primary; without it (READ_YOUR_WRITES=off) any replica in rotation answers. A stale own-read is ' +
-    "a read that answered 200 without the user's own write.",
+    'Half the pairs run with the replicas as they are (on this machine they replay within milliseconds, faster than ' +
+    `the read follows its write); the other half while replica 1's replay is paused ${lag.pauseMs / 1000} s of every ` +
+    `${lag.periodMs / 1000} s (pg_wal_replay_pause as the superuser), the way a replica falls behind under a burst of ` +
+    'writes: under REPLICA_MAX_LAG_SECONDS, so it stays in rotation. With the rule (the default), a user whose last ' +
+    'write a replica has not replayed yet reads from one that has, or from the primary; without it ' +
+    '(READ_YOUR_WRITES=off) any replica in rotation answers. A stale own-read is a read that answered 200 without ' +
+    "the user's own write.",
   scale: 1,
   serverSeries: [requestRate, databaseReadRate, replicaLagSeconds],
   columns: [stage4, withoutReadYourWrites],
@@ -53,17 +79,44 @@ export const readYourWrites = defineExperiment<ReadYourWritesSide>({
       randomSeed: 5,
       signal: done.signal,
     });
-    const written = await runOwnWrites({
-      baseUrl: originUrl(session.stage),
-      tokens: fixtures.tokens,
-      slugs: fixtures.slugs.slice(0, 200),
-      pairs: count,
-      signal: settings.signal,
-    }).finally(() => done.abort());
+    const victim = databaseServers(session.stage).find((server) => server.role === 'replica');
+    if (!victim) throw new Error(`Stage ${session.stage} runs no database replica to lag.`);
+    const measured: ReadYourWritesSide['phases'] = [];
+    const everyPair: WriteReadPair[] = [];
+    try {
+      for (const [index, phase] of phases.entries()) {
+        output(`${phase.name}: ${evenShare(count, phases.length, index)} pairs...`);
+        const stutter = phase.lagging ? stutterReplay(victim.url, lag) : undefined;
+        let written: WriteReadPair[] = [];
+        let pauses = 0;
+        try {
+          written = await runOwnWrites({
+            baseUrl: originUrl(session.stage),
+            tokens: fixtures.tokens,
+            slugs: fixtures.slugs.slice(0, 200),
+            pairs: evenShare(count, phases.length, index),
+            signal: settings.signal,
+          });
+        } finally {
+          pauses = (await stutter?.stop()) ?? 0;
+        }
+        everyPair.push(...written);
+        measured.push({ ...phase, pairs: summarizeOwnWrites(written), pauses });
+      }
+    } finally {
+      done.abort();
+    }
     const after = await scrapeApps(apps);
-    const summary = summarizeOwnWrites(written);
-    output(`${summary.stale} stale own-reads of ${summary.judged} judged pairs (${summary.failed} failed).`);
-    return { pairs: summary, background: await background, reads: readsByTarget(before, after) };
+    const summary = summarizeOwnWrites(everyPair);
+    output(
+      `${summary.stale} stale own-reads of ${summary.judged} judged pairs (${measured.map((phase) => `${phase.name}: ${phase.pairs.stale}`).join(', ')}; ${summary.failed} failed).`,
+    );
+    return {
+      pairs: summary,
+      phases: measured,
+      background: await background,
+      reads: readsByTarget(before, after),
+    };
   },
   compare(results, labels) {
     const row = (label: string, pick: (side: ReadYourWritesSide) => number, decimals = 0) => ({
@@ -81,7 +134,10 @@ export const readYourWrites = defineExperiment<ReadYourWritesSide>({
     return {
       rows: [
         row('write-then-read pairs judged', (side) => side.pairs.judged),
-        row('stale own-reads (goal with the rule: 0)', (side) => side.pairs.stale),
+        row('stale own-reads, all pairs (goal with the rule: 0)', (side) => side.pairs.stale),
+        ...phases.map((phase, index) =>
+          row(`  of which with ${phase.name}`, (side) => side.phases[index]?.pairs.stale ?? 0),
+        ),
         row(
           'stale own-reads, % of pairs',
           (side) => (side.pairs.judged ? (100 * side.pairs.stale) / side.pairs.judged : 0),
@@ -99,9 +155,12 @@ export const readYourWrites = defineExperiment<ReadYourWritesSide>({
         row('background mix: failed requests (no answer or 5xx)', (side) => failedRequests(side.background)),
       ],
       panel: {
-        title: 'Stale own-reads in 1,000 write-then-read pairs',
+        title: `Stale own-reads in ${pairs.toLocaleString('en-US')} write-then-read pairs`,
         unit: 'reads',
-        groups: [{ label: 'stale own-reads', values: results.map((side) => side.pairs.stale) }],
+        groups: phases.map((phase, index) => ({
+          label: phase.name,
+          values: results.map((side) => side.phases[index]?.pairs.stale),
+        })),
       },
       details: results
         .flatMap((side, index) => [
