@@ -20,5 +20,11 @@ export {
   startChildRedis,
   startPrivateRedis,
 } from './redis-server.ts';
+export {
+  expectFuzzingFindsNothing,
+  type FuzzOptions,
+  requireSchemathesis,
+  schemathesisBinary,
+} from './schemathesis.ts';
 export { descendsFrom } from './span-ancestry.ts';
 export { type PrometheusTarget, stagePrometheus } from './stage-prometheus.ts';

@@ -80,6 +80,18 @@ describe('Stage 4 booted natively: the edge in front of nginx, three replicas, t
     expect((await readArticle(article.slug)).edge).toBe('HIT');
   });
 
+  it('When a method the API does not have reaches the edge, then the edge answers 405 itself, with Allow, in the API error shape', async () => {
+    const refused = await ask(stage.apiUrl(), '/tags', { method: 'PROPFIND' });
+    const response = await fetch(`${stage.apiUrl()}/tags`, {
+      method: 'PROPFIND',
+      signal: AbortSignal.timeout(5000),
+    });
+
+    expect(refused).toMatchObject({ status: 405, edge: 'SYNTH', servedBy: null });
+    expect(refused.body).toEqual({ errors: { method: ['is not allowed; use one of those in Allow'] } });
+    expect(response.headers.get('allow')).toBe('GET, HEAD, POST, PUT, DELETE, OPTIONS');
+  });
+
   it('When a signed-in reader asks for an article, then the edge passes every request to the origin and the answer stays private', async () => {
     const token = await registerUser(stage.apiUrl());
     const article = await publish(stage.apiUrl(), token);

@@ -171,11 +171,10 @@ sub vcl_backend_error {
     if (!bereq.uncacheable && bereq.http.X-Edge-Grace != "stale") {
         return (abandon);
     }
-    set beresp.http.Content-Type = "text/plain; charset=utf-8";
+    set beresp.http.Content-Type = "application/json";
     set beresp.http.Cache-Control = "no-store";
     set beresp.http.Retry-After = "5";
-    set beresp.body = {"The origin did not answer and the edge holds no copy of this page: try again in a few seconds.
-"};
+    set beresp.body = {"{"errors":{"origin":["did not answer and the edge holds no copy of this page: try again in a few seconds"]}}"};
     return (deliver);
 }
 
@@ -187,9 +186,15 @@ sub vcl_synth {
         return (restart);
     }
     set resp.http.Cache-Control = "no-store";
-    set resp.http.Content-Type = "text/plain; charset=utf-8";
-    set resp.body = resp.reason + {"
-"};
+    # In the API's error shape, as the app and nginx answer: the API's document declares JSON errors only, and a
+    # client reads them the same way whoever refused the request.
+    set resp.http.Content-Type = "application/json";
+    if (resp.status == 405) {
+        set resp.http.Allow = "GET, HEAD, POST, PUT, DELETE, OPTIONS";
+        set resp.body = {"{"errors":{"method":["is not allowed; use one of those in Allow"]}}"};
+    } else {
+        set resp.body = {"{"errors":{"request":[""} + regsuball(resp.reason, {"""}, "'") + {""]}}"};
+    }
     set resp.http.X-Edge-Cache = "SYNTH";
     return (deliver);
 }

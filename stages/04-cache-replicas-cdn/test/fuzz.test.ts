@@ -1,0 +1,23 @@
+import { fileURLToPath } from 'node:url';
+import {
+  expectFuzzingFindsNothing,
+  registerUser,
+  requireSchemathesis,
+  useNativeStage,
+} from '@scaling/testing';
+import { describe, it } from 'vitest';
+
+// The sessions' Redis keeps the login counts of a run, which the next file must not inherit.
+const stage = useNativeStage(4, { volumes: true, prepare: requireSchemathesis });
+
+describe('Stage 4 booted natively, fuzzed through the edge from its OpenAPI document', () => {
+  it('When schemathesis runs every check on valid and invalid data and on linked operations, signed in (past the edge, through the cache and the replicas), then no answer is a server error or breaks the document', async () => {
+    await expectFuzzingFindsNothing(stage.apiUrl(), {
+      configFile: fileURLToPath(new URL('./fuzz/schemathesis.toml', import.meta.url)),
+      token: await registerUser(stage.apiUrl()),
+      // About 1,500 requests, as for stage 3; FUZZ_SEED explores other seeds.
+      maxExamples: 20,
+      seed: process.env.FUZZ_SEED ?? '1',
+    });
+  }, 300_000);
+});
