@@ -133,8 +133,18 @@ export const databaseStatements = defineExperiment<DatabaseStatementsSide>({
         row('  of which serving requests', purpose('primary', 'requests')),
         row('  of which replication bookkeeping (LSN polls)', purpose('primary', 'replication bookkeeping')),
         row('  of which job queue (worker)', purpose('primary', 'job queue')),
+        row(
+          '  replication bookkeeping on the primary, statements per second',
+          (side) => perSecond(side, 'primary', 'replication bookkeeping'),
+          1,
+        ),
         row('statements per request on the replicas', (side) => perRequest(side, 'replica')),
         row('  of which replication bookkeeping (LSN polls)', purpose('replica', 'replication bookkeeping')),
+        row(
+          '  replication bookkeeping on the replicas, statements per second',
+          (side) => perSecond(side, 'replica', 'replication bookkeeping'),
+          1,
+        ),
         row('statements per request in total (primary and replicas)', (side) => perRequest(side)),
         row('requests answered', (side) => side.load.requests, 0),
         row('failed requests (no answer or 5xx)', (side) => failedRequests(side.load), 0),
@@ -167,6 +177,18 @@ export function perRequest(
   const servers = side.statements.filter((server) => role === undefined || server.role === role);
   const statements = servers.reduce((sum, server) => sum + count(server), 0);
   return side.load.requests === 0 ? 0 : statements / side.load.requests;
+}
+
+/** Statements for one purpose per second of the measured run: the LSN polls run by the clock, not per request. */
+function perSecond(
+  side: DatabaseStatementsSide,
+  role: 'primary' | 'replica',
+  purpose: keyof ServerStatements['byPurpose'],
+): number {
+  const calls = side.statements
+    .filter((server) => server.role === role)
+    .reduce((sum, server) => sum + server.byPurpose[purpose], 0);
+  return side.load.durationSeconds > 0 ? calls / side.load.durationSeconds : 0;
 }
 
 function renderDetails(results: DatabaseStatementsSide[], labels: string[]): string {
