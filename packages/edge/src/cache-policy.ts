@@ -21,5 +21,8 @@ export const privateRevalidated = 'private, no-cache';
 /** Writes and errors: nothing to keep anywhere. */
 export const notStored = 'private, no-store';
 
-/** A file whose URL names its content: it can never change, so no cache need ever ask again. */
-export const immutableForAYear = 'public, max-age=31536000, immutable';
+/**
+ * A file whose URL names its content: it can never change, so no cache need ever ask again. s-maxage says it to the
+ * edge too, which keeps only what carries one (config/varnish/default.vcl).
+ */
+export const immutableForAYear = 'public, max-age=31536000, s-maxage=31536000, immutable';

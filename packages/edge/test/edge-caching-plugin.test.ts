@@ -211,7 +211,7 @@ describe('edgeCachingPlugin', () => {
     const outdated = await app.inject({ method: 'GET', url: `${path}?v=0000000000000000` });
 
     expect(current.statusCode).toBe(200);
-    expect(current.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(current.headers['cache-control']).toBe('public, max-age=31536000, s-maxage=31536000, immutable');
     expect(unversioned.headers['cache-control']).toMatch(/^public, max-age=0, s-maxage=/);
     expect(outdated.headers['cache-control']).toMatch(/^public, max-age=0, s-maxage=/);
   });

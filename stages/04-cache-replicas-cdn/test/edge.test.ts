@@ -92,6 +92,24 @@ describe('Stage 4 booted natively: the edge in front of nginx, three replicas, t
     expect(response.headers.get('allow')).toBe('GET, HEAD, POST, PUT, DELETE, OPTIONS');
   });
 
+  it('When the docs page and one of its assets are read twice, then the edge answers the second reads itself, the asset immutable for a year', async () => {
+    const page = await ask<string>(stage.apiUrl(), '/docs');
+    const asset = /src="[^"]*(\/static\/swagger-ui-bundle\.js\?v=[0-9a-f]+)"/.exec(page.body)?.[1];
+    expect(asset).toBeDefined();
+
+    const assetAnswers = [
+      await ask(stage.apiUrl(), `/docs${asset}`),
+      await ask(stage.apiUrl(), `/docs${asset}`),
+    ];
+
+    expect((await ask(stage.apiUrl(), '/docs')).edge).toBe('HIT');
+    expect(assetAnswers.map((answer) => [answer.status, answer.edge])).toEqual([
+      [200, 'MISS'],
+      [200, 'HIT'],
+    ]);
+    expect(assetAnswers[0]?.cacheControl).toMatch(/max-age=31536000.*immutable/);
+  });
+
   it('When a signed-in reader asks for an article, then the edge passes every request to the origin and the answer stays private', async () => {
     const token = await registerUser(stage.apiUrl());
     const article = await publish(stage.apiUrl(), token);
