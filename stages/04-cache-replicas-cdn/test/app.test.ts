@@ -72,24 +72,43 @@ describe('stage 4 configuration', () => {
   });
 });
 
+/** Stage 4's app on the test Postgres and Redis, listening nowhere, with `overrides` of its environment. */
+function buildTestApp(overrides: Record<string, string> = {}): Promise<FastifyInstance> {
+  return buildApp(
+    loadConfig({
+      DATABASE_URL: inject('databaseUrl'),
+      REDIS_URL: inject('redisUrl'),
+      // Another database of the same server: the cache's keys stay apart from the sessions'.
+      CACHE_REDIS_URL: `${inject('redisUrl')}/1`,
+      IDEMPOTENCY_SECRET: required.IDEMPOTENCY_SECRET,
+      INSTANCE_NAME: 'app.test',
+      LOG_LEVEL: 'silent',
+      HOST: '127.0.0.1',
+      METRICS_PORT: '0',
+      ...overrides,
+    }),
+    createDrainSwitch(),
+  );
+}
+
+/** A new article by a new user, through the API; its slug. */
+async function publishIn(app: FastifyInstance): Promise<string> {
+  const registered = await app.inject({ method: 'POST', url: '/api/users', payload: { user: buildUser() } });
+  const { token } = registered.json<{ user: { token: string } }>().user;
+  const created = await app.inject({
+    method: 'POST',
+    url: '/api/articles',
+    headers: { authorization: `Token ${token}` },
+    payload: { article: buildArticle() },
+  });
+  return created.json<{ article: { slug: string } }>().article.slug;
+}
+
 describe('stage 4 app on the test Postgres and Redis, without replicas or an edge', () => {
   let app: FastifyInstance;
 
   beforeAll(async () => {
-    app = await buildApp(
-      loadConfig({
-        DATABASE_URL: inject('databaseUrl'),
-        REDIS_URL: inject('redisUrl'),
-        // Another database of the same server: the cache's keys stay apart from the sessions'.
-        CACHE_REDIS_URL: `${inject('redisUrl')}/1`,
-        IDEMPOTENCY_SECRET: required.IDEMPOTENCY_SECRET,
-        INSTANCE_NAME: 'app.test',
-        LOG_LEVEL: 'silent',
-        HOST: '127.0.0.1',
-        METRICS_PORT: '0',
-      }),
-      createDrainSwitch(),
-    );
+    app = await buildTestApp();
   });
 
   afterAll(async () => {
@@ -97,19 +116,7 @@ describe('stage 4 app on the test Postgres and Redis, without replicas or an edg
   });
 
   it('When an article is read twice anonymously, then the first read misses the cache and the second hits it, both public for the edge with surrogate keys', async () => {
-    const registered = await app.inject({
-      method: 'POST',
-      url: '/api/users',
-      payload: { user: buildUser() },
-    });
-    const { token } = registered.json<{ user: { token: string } }>().user;
-    const created = await app.inject({
-      method: 'POST',
-      url: '/api/articles',
-      headers: { authorization: `Token ${token}` },
-      payload: { article: buildArticle() },
-    });
-    const { slug } = created.json<{ article: { slug: string } }>().article;
+    const slug = await publishIn(app);
 
     const first = await app.inject({ method: 'GET', url: `/api/articles/${slug}` });
     const second = await app.inject({ method: 'GET', url: `/api/articles/${slug}` });
@@ -127,5 +134,32 @@ describe('stage 4 app on the test Postgres and Redis, without replicas or an edg
 
     expect(health.statusCode).toBe(200);
     expect(health.json()).toEqual({ status: 'ok', replicas: [] });
+  });
+});
+
+describe('stage 4 app without its cache (CACHE_REDIS_URL empty, the no-cache variant)', () => {
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    app = await buildTestApp({ CACHE_REDIS_URL: '' });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('When an article is read twice, then both reads come from the database: no answer says X-Cache, the edge may still keep them', async () => {
+    const slug = await publishIn(app);
+
+    const reads = [
+      await app.inject({ method: 'GET', url: `/api/articles/${slug}` }),
+      await app.inject({ method: 'GET', url: `/api/articles/${slug}` }),
+    ];
+
+    for (const read of reads) {
+      expect(read.statusCode).toBe(200);
+      expect(read.headers['x-cache']).toBeUndefined();
+      expect(read.headers['cache-control']).toMatch(/^public, /);
+    }
   });
 });
