@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,7 +9,7 @@ import { repoRoot } from '../src/index.ts';
 
 // Stage 4's replica entrypoint, run here as the postgres image would run it (as root, with gosu on the PATH) against
 // the test cluster: what Docker would do, without Docker.
-const script = join(
+const committedScript = join(
   repoRoot,
   'stages',
   '04-cache-replicas-cdn',
@@ -38,7 +38,15 @@ function runEntrypoint(dataDir: string, environment: Record<string, string> = {}
   const settings = ['-p', String(standbyPort), '-c', 'listen_addresses=127.0.0.1'];
   return spawn(
     '/bin/sh',
-    [script, 'postgres', ...settings, '-c', `unix_socket_directories=${dataDir}`, '-c', 'fsync=off'],
+    [
+      join(root, 'replica-entrypoint.sh'),
+      'postgres',
+      ...settings,
+      '-c',
+      `unix_socket_directories=${dataDir}`,
+      '-c',
+      'fsync=off',
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: root,
@@ -85,6 +93,10 @@ beforeAll(() => {
     '#!/bin/sh\naccount=$1\nshift\nexec setpriv --reuid="$account" --regid="$account" --init-groups -- "$@"\n',
     { mode: 0o755 },
   );
+  // A copy the postgres account can read, as a mounted file is in the container: the checkout may sit in a 0700
+  // folder, and the script runs itself again as postgres.
+  copyFileSync(committedScript, join(root, 'replica-entrypoint.sh'));
+  chmodSync(join(root, 'replica-entrypoint.sh'), 0o755);
 });
 
 afterAll(() => {
