@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildReport } from '../src/build-report.ts';
-import { buildCapture, buildDrill, buildFixtureRoot } from './fixture-root.ts';
+import { buildCapture, buildDrill, buildFixtureRoot, buildMetadata } from './fixture-root.ts';
 import { countMarks } from './svg-marks.ts';
 
 const roots: string[] = [];
@@ -39,6 +39,20 @@ describe('buildReport', () => {
     expect(page).toContain('<figure class="chart" id="results-drill-db-restart-timeline">');
     // Second 1 holds ok and failed requests, the others only ok ones.
     expect(countMarks(page, 'bars')).toBe(4);
+  });
+
+  it('When a drill fired bursts instead of steady load, then its page has its checks and names the Markdown holding its rounds', async () => {
+    const stampede = {
+      title: 'A hot key expires under 500 concurrent requests (stampede)',
+      metadata: buildMetadata(),
+      rounds: [{ statuses: { 200: 500 } }],
+      checks: [{ name: 'Every request answered 200', passed: true, detail: 'round 1: 500 × 200' }],
+    };
+    const page = await buildStagePage(fixtureRoot({ 'drill-stampede.json': stampede }));
+    expect(page).toContain('<h3 id="results-drill-stampede">A hot key expires under 500 concurrent requests');
+    expect(page).toContain('<span class="pass">PASS</span> Every request answered 200.');
+    expect(page).toContain('<code>stages/02-fixture/results/drill-stampede.md</code>');
+    expect(countMarks(page, 'bars')).toBe(0);
   });
 
   it('When Prometheus series are stored next to the results, then each query with samples is a chart with a line per series', async () => {

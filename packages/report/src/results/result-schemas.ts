@@ -82,6 +82,17 @@ export const drillFile = z.object({
   checks: z.array(z.object({ name: z.string(), passed: z.boolean(), detail: z.string() })),
 });
 
+/**
+ * A drill that fires bursts instead of steady load (stage 4's stampede): no timeline to chart; its rounds' figures
+ * are in its Markdown, and the report shows its checks.
+ */
+export const burstDrillFile = z.object({
+  title: z.string(),
+  metadata,
+  rounds: z.array(z.unknown()).min(1),
+  checks: drillFile.shape.checks,
+});
+
 /** `<name>.prometheus.json`: the range queries a bench or drill run read from Prometheus. */
 export const prometheusFile = z.object({
   stage: z.string(),
@@ -114,4 +125,5 @@ export const prometheusFile = z.object({
 export type BenchFile = z.infer<typeof benchFile>;
 export type DemoFile = z.infer<typeof demoFile>;
 export type DrillFile = z.infer<typeof drillFile>;
+export type BurstDrillFile = z.infer<typeof burstDrillFile>;
 export type PrometheusFile = z.infer<typeof prometheusFile>;

@@ -4,7 +4,9 @@ import type { z } from 'zod';
 import { parseReadme, type Readme } from './readme.ts';
 import {
   type BenchFile,
+  type BurstDrillFile,
   benchFile,
+  burstDrillFile,
   type DemoFile,
   demoFile,
   type DrillFile,
@@ -23,6 +25,7 @@ export interface ResultSet {
   benches: { name: string; file: BenchFile }[];
   demo?: DemoFile;
   drills: { name: string; file: DrillFile }[];
+  burstDrills: { name: string; file: BurstDrillFile }[];
   prometheus: { name: string; file: PrometheusFile }[];
 }
 
@@ -77,6 +80,12 @@ function readTags(path: string): Map<string, string> {
   return tags;
 }
 
+/** A drill file with rounds of bursts rather than a timeline of steady load. */
+function isBurstDrill(path: string): boolean {
+  const content: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  return typeof content === 'object' && content !== null && 'rounds' in content;
+}
+
 /**
  * What `pnpm observe` saves as the servers answered it (Prometheus' targets, a Zipkin trace): no run to chart, so the
  * report shows them through the folder's README, which the command writes with the trace as a tree.
@@ -85,7 +94,13 @@ const rawCaptures = new Set(['targets.json', 'trace.json']);
 
 /** Sorts a folder's JSON files by kind, from their names: drill-*, *.prometheus.json, demo, and bench runs. */
 function readResultSet(root: string, directory: string): ResultSet {
-  const set: ResultSet = { path: relative(root, directory), benches: [], drills: [], prometheus: [] };
+  const set: ResultSet = {
+    path: relative(root, directory),
+    benches: [],
+    drills: [],
+    burstDrills: [],
+    prometheus: [],
+  };
   if (!existsSync(directory)) return set;
   const readmePath = join(directory, 'README.md');
   if (existsSync(readmePath)) set.readme = parseReadme(readFileSync(readmePath, 'utf8'));
@@ -98,7 +113,9 @@ function readResultSet(root: string, directory: string): ResultSet {
     if (file.endsWith('.prometheus.json')) {
       set.prometheus.push({ name: file.replace(/\.prometheus\.json$/, ''), file: readJson(path, prometheusFile) });
     } else if (file.startsWith('drill-')) {
-      set.drills.push({ name: file.replace(/^drill-|\.json$/g, ''), file: readJson(path, drillFile) });
+      const name = file.replace(/^drill-|\.json$/g, '');
+      if (isBurstDrill(path)) set.burstDrills.push({ name, file: readJson(path, burstDrillFile) });
+      else set.drills.push({ name, file: readJson(path, drillFile) });
     } else if (file === 'demo.json') {
       set.demo = readJson(path, demoFile);
     } else {

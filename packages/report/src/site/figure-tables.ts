@@ -72,7 +72,7 @@ export function drillFactsTable(file: DrillFile): string {
   return htmlTable(['figure', 'value'], rows, () => false);
 }
 
-export function checksList(file: DrillFile): string {
+export function checksList(file: Pick<DrillFile, 'checks'>): string {
   const items = file.checks.map(
     (check) =>
       `<li><span class="${check.passed ? 'pass' : 'fail'}">${check.passed ? 'PASS' : 'FAIL'}</span> ` +

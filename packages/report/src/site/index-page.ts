@@ -22,7 +22,7 @@ export async function renderIndexBody(
   const rows = stages.map((stage) => {
     const lesson = readLesson(stage);
     const demo = ownDemoRun(stage);
-    const drills = stage.results.drills;
+    const drills = [...stage.results.drills, ...stage.results.burstDrills];
     const passed = drills.filter(({ file }) => file.checks.every((check) => check.passed)).length;
     return [
       `<a href="${pageOf(stage)}">${escapeHtml(stage.readme.title)}</a>`,

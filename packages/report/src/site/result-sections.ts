@@ -73,9 +73,10 @@ async function benchSections(set: ResultSet, idPrefix: string): Promise<string[]
 }
 
 async function drillsSection(set: ResultSet, idPrefix: string): Promise<string[]> {
-  if (set.drills.length === 0) return [];
+  if (set.drills.length === 0 && set.burstDrills.length === 0) return [];
   const anchor = (name: string) => `${idPrefix}-drill-${name}`;
-  const parts = ['<h2>Drills</h2>', drillSummaryTable(set.drills, (name) => `#${anchor(name)}`)];
+  const parts = ['<h2>Drills</h2>'];
+  if (set.drills.length > 0) parts.push(drillSummaryTable(set.drills, (name) => `#${anchor(name)}`));
   for (const { name, file } of set.drills) {
     parts.push(
       `<h3 id="${anchor(name)}">${escapeHtml(file.title)}</h3>`,
@@ -92,6 +93,14 @@ async function drillsSection(set: ResultSet, idPrefix: string): Promise<string[]
           }),
         ),
       ),
+    );
+  }
+  for (const { name, file } of set.burstDrills) {
+    parts.push(
+      `<h3 id="${anchor(name)}">${escapeHtml(file.title)}</h3>`,
+      measuredLine(file.metadata),
+      checksList(file),
+      `<p>Its figures, round by round: <code>${escapeHtml(set.path)}/drill-${escapeHtml(name)}.md</code>.</p>`,
     );
   }
   return parts;

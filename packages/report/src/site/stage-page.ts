@@ -28,7 +28,8 @@ export async function renderStageBody(stage: StageResults): Promise<string> {
     );
   }
   parts.push('<h2>Figures</h2>', ...(await renderResultSet(stage.results, 'results')));
-  if (stage.results.drills.length === 0 && stage.results.benches.length === 0 && !stage.results.demo) {
+  const { drills, burstDrills, benches, demo } = stage.results;
+  if (drills.length === 0 && burstDrills.length === 0 && benches.length === 0 && !demo) {
     parts.push('<p>No results committed yet.</p>');
   }
   for (const [index, check] of stage.checks.entries()) {
