@@ -52,6 +52,19 @@ describe('service routes', () => {
     expect(operations).not.toContain('GET /api/openapi.json');
   });
 
+  it('When the sessions issue no refresh tokens, then the document has no refresh route and refreshToken stays optional', async () => {
+    const document = (await app.inject({ url: '/api/openapi.json' })).json();
+    expect(document.paths).not.toHaveProperty('/api/users/refresh');
+    expect(document.paths['/api/users/logout'].post.summary).toBe(
+      'Log out: revoke the token this request carries (an extension to the spec)',
+    );
+    const user =
+      document.paths['/api/users/login'].post.responses['200'].content['application/json'].schema.properties
+        .user;
+    expect(user.properties.refreshToken.description).toMatch(/extension/);
+    expect(user.required).not.toContain('refreshToken');
+  });
+
   it('When the document describes an article, then its schema comes from the zod contract', async () => {
     const document = (await app.inject({ url: '/api/openapi.json' })).json();
     const schema =

@@ -22,6 +22,7 @@ export const maxLength = {
   bio: 500,
   image: 2048,
   tag: 64,
+  refreshToken: 128,
 } as const;
 
 /** A path segment the router accepts: it refuses one longer than 100 UTF-16 units with 414. */

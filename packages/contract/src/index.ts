@@ -34,7 +34,9 @@ export { tagsResponseSchema } from './tags.ts';
 export {
   type LoginRequest,
   loginRequestSchema,
+  type RefreshRequest,
   type RegisterRequest,
+  refreshRequestSchema,
   registerRequestSchema,
   type UpdateUserRequest,
   type User,

@@ -45,7 +45,21 @@ export const userSchema = z.object({
   username: z.string(),
   bio: z.string().nullable(),
   image: z.string().nullable(),
+  refreshToken: z
+    .string()
+    .optional()
+    .meta({
+      description:
+        'An extension to the spec, sent only by servers whose tokens are short-lived signed access tokens (stage 5): ' +
+        'an opaque, single-use token to exchange at POST /api/users/refresh for a new token and refresh token once the token expires.',
+    }),
 });
 export type User = z.infer<typeof userSchema>;
 
 export const userResponseSchema = z.object({ user: userSchema });
+
+/** `POST /api/users/refresh`, an extension to the spec. */
+export const refreshRequestSchema = requiredObject({
+  user: requiredObject({ refreshToken: requiredText(maxLength.refreshToken) }),
+});
+export type RefreshRequest = z.infer<typeof refreshRequestSchema>;

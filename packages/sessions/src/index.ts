@@ -10,5 +10,5 @@ export {
   defaultSessionIdleTtlSeconds,
   type SessionLifetime,
 } from './session-lifetime.ts';
-export type { SessionStore } from './session-store.ts';
+export type { IssuedSession, SessionStore } from './session-store.ts';
 export { generateSessionToken, hashSessionToken } from './token.ts';

@@ -54,7 +54,7 @@ export function createMemorySessionStore({
       makeRoom(at);
       const token = generateSessionToken();
       sessions.set(hashSessionToken(token), { userId, createdAt: at, lastUsedAt: at });
-      return token;
+      return { token };
     },
     async resolve(token) {
       const hash = hashSessionToken(token);

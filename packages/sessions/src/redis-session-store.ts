@@ -59,7 +59,7 @@ export function createRedisSessionStore(
           .then(failedCommandOf),
         unavailable,
       );
-      return token;
+      return { token };
     },
     async resolve(token) {
       const key = sessionKey(hashSessionToken(token));

@@ -19,7 +19,7 @@ describe('createRedisSessionStore on the shared test Redis', () => {
 
   it('When a session is created, then it is stored under the SHA-256 of the token, never the token, and the token resolves', async () => {
     const store = createRedisSessionStore(redis);
-    const token = await store.create(42);
+    const { token } = await store.create(42);
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(await redis.exists(`session:${token}`)).toBe(0);
     expect(await redis.get(keyOf(token))).toMatch(/^42:\d+$/);
@@ -30,7 +30,7 @@ describe('createRedisSessionStore on the shared test Redis', () => {
   it('When a token was issued by another client (another replica), then it resolves there too', async () => {
     const other = await connectRedisClient({ url: inject('redisUrl') });
     try {
-      const token = await createRedisSessionStore(redis).create(7);
+      const { token } = await createRedisSessionStore(redis).create(7);
       expect(await createRedisSessionStore(other).resolve(token)).toBe(7);
     } finally {
       await closeRedisClient(other);
@@ -42,7 +42,7 @@ describe('createRedisSessionStore on the shared test Redis', () => {
   });
 
   it('When a session is created, then its key expires after the idle TTL', async () => {
-    const token = await createRedisSessionStore(redis, { idleTtlSeconds: 600 }).create(3);
+    const { token } = await createRedisSessionStore(redis, { idleTtlSeconds: 600 }).create(3);
     const ttl = await redis.ttl(keyOf(token));
     expect(ttl).toBeGreaterThan(590);
     expect(ttl).toBeLessThanOrEqual(600);
@@ -50,7 +50,7 @@ describe('createRedisSessionStore on the shared test Redis', () => {
 
   it('When a session is used, then its expiry slides forward to the full idle TTL again', async () => {
     const store = createRedisSessionStore(redis, { idleTtlSeconds: 600 });
-    const token = await store.create(3);
+    const { token } = await store.create(3);
     await redis.expire(keyOf(token), 5);
     expect(await store.resolve(token)).toBe(3);
     expect(await redis.ttl(keyOf(token))).toBeGreaterThan(590);
@@ -58,14 +58,14 @@ describe('createRedisSessionStore on the shared test Redis', () => {
 
   it('When a session stays unused past its idle TTL, then it no longer resolves', async () => {
     const store = createRedisSessionStore(redis, { idleTtlSeconds: 1 });
-    const token = await store.create(9);
+    const { token } = await store.create(9);
     await pause(1_200);
     expect(await store.resolve(token)).toBeNull();
   });
 
   it('When a session is used within its idle TTL but reaches its absolute lifetime, then it no longer resolves', async () => {
     const store = createRedisSessionStore(redis, { idleTtlSeconds: 600, absoluteTtlSeconds: 2 });
-    const token = await store.create(8);
+    const { token } = await store.create(8);
     await pause(1_000);
     expect(await store.resolve(token)).toBe(8);
     // The lookup slid the expiry forward, but never past the absolute end.
@@ -75,7 +75,7 @@ describe('createRedisSessionStore on the shared test Redis', () => {
   });
 
   it('When a stored session is past its absolute end (a clock ahead of it), then it does not resolve and is deleted', async () => {
-    const token = await createRedisSessionStore(redis, { absoluteTtlSeconds: 60 }).create(6);
+    const { token } = await createRedisSessionStore(redis, { absoluteTtlSeconds: 60 }).create(6);
     const later = createRedisSessionStore(redis, { now: () => Date.now() + 61_000 });
     expect(await later.resolve(token)).toBeNull();
     expect(await redis.exists(keyOf(token))).toBe(0);
@@ -87,10 +87,10 @@ describe('createRedisSessionStore on the shared test Redis', () => {
       const userId = 1_000_000 + Math.floor(Math.random() * 1_000_000);
       const store = createRedisSessionStore(redis);
       const [kept, stolen, laptop, stranger] = [
-        await store.create(userId),
-        await store.create(userId),
-        await createRedisSessionStore(other).create(userId),
-        await store.create(userId + 1),
+        (await store.create(userId)).token,
+        (await store.create(userId)).token,
+        (await createRedisSessionStore(other).create(userId)).token,
+        (await store.create(userId + 1)).token,
       ];
       await createRedisSessionStore(other).revokeOthers(userId, kept);
       expect(await store.resolve(kept)).toBe(userId);
@@ -116,8 +116,8 @@ describe('createRedisSessionStore on the shared test Redis', () => {
 
   it('When a session is revoked (logout), then its token no longer resolves and other sessions survive', async () => {
     const store = createRedisSessionStore(redis);
-    const revoked = await store.create(5);
-    const kept = await store.create(5);
+    const { token: revoked } = await store.create(5);
+    const { token: kept } = await store.create(5);
     await store.revoke(revoked);
     expect(await store.resolve(revoked)).toBeNull();
     expect(await redis.exists(keyOf(revoked))).toBe(0);
@@ -140,7 +140,7 @@ describe('createRedisSessionStore while its Redis is down', () => {
 
   it('When Redis is stopped, then every operation fails with SessionStoreUnavailableError, and all work again once it is back', async () => {
     const store = createRedisSessionStore(redis);
-    const before = await store.create(11);
+    const { token: before } = await store.create(11);
     await server.stop();
     await expect(store.resolve(before)).rejects.toBeInstanceOf(SessionStoreUnavailableError);
     await expect(store.create(11)).rejects.toBeInstanceOf(SessionStoreUnavailableError);
@@ -148,14 +148,14 @@ describe('createRedisSessionStore while its Redis is down', () => {
     await server.start();
     // The restarted server is empty (nothing persisted), so the old session is gone; new ones work.
     await expect.poll(() => store.create(11).catch(() => null), { timeout: 5_000 }).not.toBeNull();
-    const after = await store.create(12);
+    const { token: after } = await store.create(12);
     expect(await store.resolve(after)).toBe(12);
   });
 
   it('When Redis hangs without answering, then a lookup fails with SessionStoreUnavailableError after the command timeout', async () => {
     const store = createRedisSessionStore(redis);
     await expect.poll(() => redis.status, { timeout: 5_000 }).toBe('ready');
-    const token = await store.create(13);
+    const { token } = await store.create(13);
     server.freeze();
     try {
       const failure = await store.resolve(token).catch((error: unknown) => error);
@@ -170,7 +170,7 @@ describe('createRedisSessionStore while its Redis is down', () => {
   it('When Redis rejects a command as wrong, then the error is not mistaken for an outage', async () => {
     await expect.poll(() => redis.status, { timeout: 5_000 }).toBe('ready');
     const store = createRedisSessionStore(redis);
-    const token = await store.create(14);
+    const { token } = await store.create(14);
     await redis.del(keyOf(token));
     await redis.lpush(keyOf(token), 'not-a-user-id');
     const failure = await store.resolve(token).catch((error: unknown) => error);

@@ -18,6 +18,7 @@ export class HttpError extends Error {
 }
 
 export const unauthorized = (message: string) => new HttpError(401, { token: [message] });
+export const invalidRefreshToken = () => new HttpError(401, { refreshToken: [errorMessages.invalid] });
 export const invalidCredentials = () => new HttpError(401, { credentials: [errorMessages.credentials] });
 export const forbidden = (resource: string) => new HttpError(403, { [resource]: [errorMessages.forbidden] });
 export const notFound = (resource: string) => new HttpError(404, { [resource]: [errorMessages.notFound] });

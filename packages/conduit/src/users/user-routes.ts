@@ -13,11 +13,9 @@ import { invalidCredentials, taken, unauthorized } from '../http/http-error.ts';
 import { errorResponses, tokenSecurity } from '../http/route-schemas.ts';
 import type { ConduitOptions } from '../options.ts';
 import { type CredentialAction, throttleCredentials } from './credential-throttle.ts';
-import { takenFieldOf, type UserRecord } from './user-repository.ts';
-
-const toUserBody = (user: UserRecord, token: string) => ({
-  user: { email: user.email, token, username: user.username, bio: user.bio, image: user.image },
-});
+import { refreshRoute, signedTokenLogoutDocs } from './refresh-route.ts';
+import { toUserBody } from './user-body.ts';
+import { takenFieldOf } from './user-repository.ts';
 
 /** A unique violation that slipped past the pre-check (two registrations racing) is still a 409. */
 function rethrowAsTaken(error: unknown): never {
@@ -55,8 +53,7 @@ export const userRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (
       if (takenFields.length > 0) throw taken(takenFields);
       const passwordHash = await hashPassword(request.body.user.password);
       const user = await users.insert({ username, email, passwordHash }).catch(rethrowAsTaken);
-      const token = await sessions.create(user.id);
-      return reply.code(201).send(toUserBody(user, token));
+      return reply.code(201).send(toUserBody(user, await sessions.create(user.id)));
     },
   );
 
@@ -85,14 +82,17 @@ export const userRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (
   );
 
   // Not in the RealWorld spec, which leaves logout to the client forgetting its token: this ends the session on
-  // the server too, so a copied token stops working at once instead of at its expiry.
+  // the server too, so a copied token stops working at once instead of at its expiry. With signed access tokens
+  // it ends the sign-in's refresh tokens; the access token itself runs until it expires (documented).
   app.post(
     '/users/logout',
     {
       config: { auth: 'required' },
       schema: {
         tags: ['User and Authentication'],
-        summary: 'Log out: revoke the token this request carries (an extension to the spec)',
+        ...(sessions.refresh
+          ? signedTokenLogoutDocs
+          : { summary: 'Log out: revoke the token this request carries (an extension to the spec)' }),
         security: tokenSecurity,
         response: { 204: noContentSchema, ...errorResponses(401) },
       },
@@ -119,7 +119,7 @@ export const userRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (
       const user = await users.findById(viewer.userId);
       // The session outlived its user (deleted since): the token no longer means anything.
       if (!user) throw unauthorized('is invalid');
-      return toUserBody(user, viewer.token);
+      return toUserBody(user, { token: viewer.token });
     },
   );
 
@@ -159,7 +159,12 @@ export const userRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (
       // the change is saved and the client's retry of this PUT ends the other sessions.
       if (passwordHash !== undefined || user.emailChanged)
         await sessions.revokeOthers(viewer.userId, viewer.token);
-      return toUserBody(user, viewer.token);
+      return toUserBody(user, { token: viewer.token });
     },
   );
+
+  if (sessions.refresh) {
+    const refresh = sessions.refresh.bind(sessions);
+    await app.register(refreshRoute, { refresh, users });
+  }
 };
