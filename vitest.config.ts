@@ -12,6 +12,7 @@ export default defineConfig({
           name: 'packages',
           include: [
             'packages/*/test/**/*.test.ts',
+            'services/*/test/**/*.test.ts',
             'loadtests/test/**/*.test.ts',
             'scripts/test/**/*.test.ts',
           ],
