@@ -7,9 +7,10 @@
 # (multi-stage, ARG in FROM, RUN --mount=type=cache) is in the frontend built into every engine with BuildKit
 # since 20.10, so the same file builds with and without a registry.
 #
-# Only what the services run: the install is filtered to the stage projects and the workspace packages they
-# depend on (`{./stages/*}...`), production dependencies only. The test and tooling packages (the Bruno CLI of
-# the conformance suite, vitest, autocannon, the stack runner) stay out of the image.
+# Only what the services run: the install is filtered to the stage projects, the services beside them (stage 5's
+# autoscaler) and the workspace packages they depend on (`{./stages/*}...`, `{./services/*}...`), production
+# dependencies only. The test and tooling packages (the Bruno CLI of the conformance suite, vitest, autocannon)
+# stay out of the image; the stack runner is in it from stage 5 on, as the autoscaler's native actuator.
 # Measured with `docker image ls` and, in the image, `find node_modules/.pnpm -mindepth 1 -maxdepth 1 -type d
 # -not -name node_modules | wc -l` and `du -sh node_modules`, on the 313 MB Node stand-in
 # (docker/offline/node.Dockerfile; the public node:24-slim is smaller, so are both totals):
@@ -23,11 +24,11 @@ ENV PNPM_HOME=/pnpm COREPACK_ENABLE_DOWNLOAD_PROMPT=0
 RUN corepack enable
 WORKDIR /app
 COPY . .
-# --filter-prod follows only `dependencies` from the stage projects (--filter would also follow their
-# devDependencies into the test packages). The store is a build cache, so a rebuild after a source change
+# --filter-prod follows only `dependencies` from the stage and service projects (--filter would also follow
+# their devDependencies into the test packages). The store is a build cache, so a rebuild after a source change
 # downloads nothing; `pnpm fetch` (the whole lockfile) would download every tool's dependencies first.
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
-    pnpm install --frozen-lockfile --prod --filter-prod "{./stages/*}..." \
+    pnpm install --frozen-lockfile --prod --filter-prod "{./stages/*}..." --filter-prod "{./services/*}..." \
       --store-dir /pnpm/store --package-import-method copy --reporter=append-only
 
 FROM ${NODE_IMAGE} AS runtime

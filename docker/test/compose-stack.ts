@@ -16,6 +16,8 @@ export interface ResolvedService {
   ports?: { published?: string; target: number; host_ip?: string }[];
   mem_limit?: string | number;
   cpuset?: string;
+  /** CPU time per period, in CPUs (`cpus: 0.25`). */
+  cpus?: number | string;
   stop_grace_period?: string;
   stop_signal?: string;
   restart?: string;
@@ -40,7 +42,13 @@ export interface InspectedContainer {
   Name: string;
   RestartCount: number;
   State: { Pid: number; StartedAt: string; Status: string; Health?: { Status: string } };
-  Config: { Hostname: string; User: string; StopTimeout?: number; StopSignal?: string };
+  Config: {
+    Hostname: string;
+    User: string;
+    StopTimeout?: number;
+    StopSignal?: string;
+    Labels: Record<string, string>;
+  };
   HostConfig: { Memory: number; CpusetCpus: string; ShmSize: number; RestartPolicy: { Name: string } };
   NetworkSettings: { Networks: Record<string, { IPAddress: string }> };
 }
@@ -109,6 +117,21 @@ export function composeStack(folder: string, environment: Record<string, string>
         const logs = await compose(['logs', '--no-color', '--tail', '20'], 30_000, '').catch(() => '');
         throw new Error(`${(error as Error).message}\nLast log lines:\n${logs}`);
       }
+    },
+    /**
+     * Creates or recreates one service's containers (when its configuration changed), leaving every other service
+     * as it runs, and returns once they are running and healthy.
+     */
+    async upService(service: string): Promise<void> {
+      await compose(['up', '--detach', '--wait', '--no-deps', service], 180_000, logsHint);
+    },
+    /** What a service's containers wrote to their output, the last `lines` lines of each. */
+    async logs(service: string, lines: number): Promise<string> {
+      return compose(
+        ['logs', '--no-color', '--no-log-prefix', '--tail', String(lines), service],
+        30_000,
+        logsHint,
+      );
     },
     async down(): Promise<void> {
       await compose(

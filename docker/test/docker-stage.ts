@@ -137,18 +137,21 @@ export function describeDockerStage(options: DockerStageOptions): void {
       expect([...new Set(published)].sort()).toEqual([`${entry}:8080`, ...uis].sort());
     });
 
-    it('When the stage is up, then every container gets the memory limit, CPU set, stop grace period, stop signal and restart policy of its compose file, and every healthcheck passes', async () => {
+    it('When the stage is up, then every container gets the memory limit, CPU set, CPU quota, stop grace period, stop signal and restart policy of its compose file, and every healthcheck passes', async () => {
       const running = (await stack.containers()).filter((container) => container.State === 'running');
       expect(running.length).toBeGreaterThan(0);
       for (const container of running) {
         const wanted = services[container.Service] as ResolvedService;
         const [inspected] = await stack.inspect(container.ID);
         if (!inspected) throw new Error(`docker inspect found no container ${container.Name}.`);
-        const { memory, cpus } = await cgroupLimits(inspected.State.Pid);
+        const { memory, cpus, cpuQuota } = await cgroupLimits(inspected.State.Pid);
         const where = `${container.Name} (${container.Service})`;
         const limit = bytes(wanted.mem_limit);
         if (limit !== undefined) expect(Number(memory), `${where}: cgroup memory limit`).toBe(limit);
         if (wanted.cpuset !== undefined) expect(cpus, `${where}: cgroup CPU set`).toBe(wanted.cpuset);
+        if (wanted.cpus !== undefined) {
+          expect(cpuQuota, `${where}: cgroup CPU quota`).toBe(Number(wanted.cpus));
+        }
         if (wanted.stop_grace_period !== undefined) {
           expect(inspected.Config.StopTimeout, `${where}: stop timeout`).toBe(
             durationSeconds(wanted.stop_grace_period),
