@@ -141,13 +141,17 @@ fi
 # Toxiproxy puts stage 4's distance between the edge and the origin. No release binary downloads here: it is built
 # from the Go module proxy into .tools/toxiproxy (VERSION records what was built, since the binary says "git").
 TOXIPROXY_VERSION=v2.12.0
-if [ "$(cat "$TOOLS/toxiproxy/VERSION" 2>/dev/null)" != "$TOXIPROXY_VERSION" ] || [ ! -x "$TOOLS/toxiproxy/server" ]; then
+# Sets $go to the Go toolchain, or stops with what to do; $1 names what needs it.
+require_go() {
   go=/usr/local/go/bin/go
   [ -x "$go" ] || go=$(command -v go || true)
   if [ -z "$go" ]; then
-    echo "Building toxiproxy $TOXIPROXY_VERSION needs Go: install it into /usr/local/go (https://go.dev/doc/install) and run 'make bootstrap' again." >&2
+    echo "Building $1 needs Go: install it into /usr/local/go (https://go.dev/doc/install) and run 'make bootstrap' again." >&2
     exit 1
   fi
+}
+if [ "$(cat "$TOOLS/toxiproxy/VERSION" 2>/dev/null)" != "$TOXIPROXY_VERSION" ] || [ ! -x "$TOOLS/toxiproxy/server" ]; then
+  require_go "toxiproxy $TOXIPROXY_VERSION"
   step "building toxiproxy $TOXIPROXY_VERSION into .tools/toxiproxy (go install, a minute the first time)"
   rm -rf "$TOOLS/toxiproxy" && mkdir -p "$TOOLS/toxiproxy"
   GOBIN="$TOOLS/toxiproxy" "$go" install "github.com/Shopify/toxiproxy/v2/cmd/server@$TOXIPROXY_VERSION" ||
@@ -155,6 +159,17 @@ if [ "$(cat "$TOOLS/toxiproxy/VERSION" 2>/dev/null)" != "$TOXIPROXY_VERSION" ] |
   echo "$TOXIPROXY_VERSION" > "$TOOLS/toxiproxy/VERSION"
 fi
 ln -sfn ../toxiproxy/server "$TOOLS/bin/toxiproxy-server"
+# k8s-check (scripts/k8s-check), which stage 5's tests run on its Kubernetes manifests, built from the repository's
+# source and the Go module proxy; the source's hash beside the binary says when it must be built again.
+k8s_check_source=$(cat scripts/k8s-check/go.mod scripts/k8s-check/go.sum scripts/k8s-check/*.go | sha1sum | cut -c1-40)
+if [ "$(cat "$TOOLS/bin/k8s-check.source-sha1" 2>/dev/null)" != "$k8s_check_source" ] || [ ! -x "$TOOLS/bin/k8s-check" ]; then
+  require_go k8s-check
+  step "building k8s-check into .tools/bin (go build, a minute the first time: it downloads k8s.io/api)"
+  (cd scripts/k8s-check && GOFLAGS=-mod=readonly "$go" build -trimpath -o "$TOOLS/bin/k8s-check.part" .) ||
+    { echo "Building k8s-check failed: check that the Go module proxy ($("$go" env GOPROXY)) is reachable and run 'make bootstrap' again." >&2; exit 1; }
+  mv "$TOOLS/bin/k8s-check.part" "$TOOLS/bin/k8s-check"
+  echo "$k8s_check_source" > "$TOOLS/bin/k8s-check.source-sha1"
+fi
 # Git does not carry tags with the branch: recreate the stage tags from the committed manifest. Only a malformed
 # manifest fails here; a tag it cannot create is reported with what to do.
 node scripts/tags.ts
