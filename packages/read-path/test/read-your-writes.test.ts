@@ -6,21 +6,30 @@ import { buildReadPathApp, ownPort, untilPolledUpToDate } from './support/read-p
 
 let standby: Standby;
 let cacheRedis: PrivateRedis;
+/** Where `positionsApart` keeps the write positions: a Redis apart from the sessions', which a test stops. */
+let positionsRedis: PrivateRedis;
 /** Two app replicas of one stage, sharing the cache, the sessions and the replica: one with the viewer rule, one without. */
 let ruleOn: FastifyInstance;
 let ruleOff: FastifyInstance;
+/** A third with the rule, its write positions in `positionsRedis`. */
+let positionsApart: FastifyInstance;
 
 beforeAll(async () => {
-  [standby, cacheRedis] = await Promise.all([startStandby({ port: ownPort(4) }), startPrivateRedis()]);
-  [ruleOn, ruleOff] = await Promise.all([
+  [standby, cacheRedis, positionsRedis] = await Promise.all([
+    startStandby({ port: ownPort(4) }),
+    startPrivateRedis(),
+    startPrivateRedis(),
+  ]);
+  [ruleOn, ruleOff, positionsApart] = await Promise.all([
     buildReadPathApp({ standby, cacheUrl: cacheRedis.url }),
     buildReadPathApp({ standby, cacheUrl: cacheRedis.url, readYourWrites: false }),
+    buildReadPathApp({ standby, cacheUrl: cacheRedis.url, writeLsnUrl: positionsRedis.url }),
   ]);
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([ruleOn?.close(), ruleOff?.close()]);
-  await Promise.all([standby?.dispose(), cacheRedis?.dispose()]);
+  await Promise.all([ruleOn?.close(), ruleOff?.close(), positionsApart?.close()]);
+  await Promise.all([standby?.dispose(), cacheRedis?.dispose(), positionsRedis?.dispose()]);
 });
 
 afterEach(() => standby.resumeReplay());
@@ -78,5 +87,24 @@ describe('read-your-writes on a lagging replica', () => {
     const anonymous = await apiClient(ruleOff).article(slug);
 
     expect(anonymous.body.article.body).toBe('Edited while lagging');
+  });
+
+  it("When the Redis of the write positions is stopped while the replica lags, then a user's read after their write goes to the primary and shows it", async () => {
+    const api = apiClient(positionsApart);
+    const [author, fan] = await Promise.all([api.register(), api.register()]);
+    const { slug } = await api.publish(author);
+    await untilPolledUpToDate(positionsApart, standby);
+    await replicaFallsBehind();
+
+    await api.call('POST', `/api/articles/${slug}/favorite`, fan);
+    await positionsRedis.stop();
+    const read = await api.article(slug, fan);
+    const onTheReplica = await apiClient(ruleOff).article(slug, fan);
+
+    expect([read.status, read.body.article.favorited, onTheReplica.body.article.favorited]).toEqual([
+      200,
+      true,
+      false,
+    ]);
   });
 });

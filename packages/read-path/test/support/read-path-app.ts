@@ -3,7 +3,7 @@ import { cachePlugin } from '@scaling/cache';
 import { buildConduitApp } from '@scaling/conduit';
 import { compareLsn } from '@scaling/db';
 import type { EdgePurger } from '@scaling/edge';
-import { redisPlugin } from '@scaling/redis';
+import { closeRedisClient, connectRedisClient, redisPlugin } from '@scaling/redis';
 import { createWriteLsnStore, replicasPlugin } from '@scaling/replicas';
 import { createRedisSessionStore } from '@scaling/sessions';
 import type { Standby } from '@scaling/testing';
@@ -18,6 +18,8 @@ export interface ReadPathAppOptions {
   cacheUrl?: string;
   /** The viewer rule (a write LSN store in the session Redis); on unless set false. */
   readYourWrites?: boolean;
+  /** The Redis of the write positions, when not the sessions' (stage 5: sessions need no Redis, positions do). */
+  writeLsnUrl?: string;
   edge?: EdgePurger;
 }
 
@@ -27,12 +29,16 @@ export interface ReadPathAppOptions {
  * a test that pauses replay sees what a lagging replica serves.
  */
 export async function buildReadPathApp(options: ReadPathAppOptions = {}): Promise<FastifyInstance> {
-  const { standby, cacheUrl, edge } = options;
+  const { standby, cacheUrl, edge, writeLsnUrl } = options;
+  const positions = writeLsnUrl
+    ? await connectRedisClient({ url: writeLsnUrl, commandTimeoutMs: 300 })
+    : null;
   const app = await buildConduitApp({
     logLevel: 'silent',
     database: { connectionString: inject('databaseUrl'), max: 4 },
     clients: async (app) => {
       await app.register(redisPlugin, { url: inject('redisUrl'), commandTimeoutMs: 300 });
+      if (positions) app.addHook('onClose', () => closeRedisClient(positions));
       if (cacheUrl) await app.register(cachePlugin, { url: cacheUrl, timeoutMs: 50 });
       if (standby) {
         await app.register(replicasPlugin, {
@@ -50,7 +56,9 @@ export async function buildReadPathApp(options: ReadPathAppOptions = {}): Promis
         replicas: standby ? app.replicas : undefined,
         cache: cacheUrl ? app.cache : undefined,
         writeLsn:
-          options.readYourWrites === false ? undefined : createWriteLsnStore(app.redis, { ttlSeconds: 60 }),
+          options.readYourWrites === false
+            ? undefined
+            : createWriteLsnStore(positions ?? app.redis, { ttlSeconds: 60 }),
         edge,
         log: app.log,
       }),
