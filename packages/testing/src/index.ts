@@ -1,4 +1,10 @@
 export { postArticle, registerUser } from './api-client.ts';
+export {
+  type ChildPrometheus,
+  type ChildPrometheusTarget,
+  freePort,
+  startChildPrometheus,
+} from './child-prometheus.ts';
 export { eventually } from './eventually.ts';
 export {
   type ArticleInput,
