@@ -22,7 +22,8 @@ try {
     const names = benchmark.drills.map((candidate) => candidate.name).join(', ');
     throw new Error(`Stage ${benchmark.stage} has no drill "${name}": choose one of ${names}.`);
   }
-  const settings = await claimStages('drill', [benchmark.stage], values);
+  const stages = [...(drill.baseline ? [drill.baseline.column.stage] : []), benchmark.stage];
+  const settings = await claimStages('drill', stages, values);
   const result = await runDrill(benchmark.stage, drill, settings);
   console.log(`\n${result.markdown.split('\n## Errors')[0]}`);
   settings.output(describeWritten(result.files, settings.publish));

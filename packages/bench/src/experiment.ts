@@ -47,6 +47,8 @@ export interface ExperimentComparison {
   rows: ComparisonRow[];
   /** The experiment's bars in bench.svg, one series per column. */
   panel: Omit<ChartPanel, 'series'>;
+  /** More panels under it, each on its own scale, e.g. the replicas over time beside the latency over time. */
+  morePanels?: Omit<ChartPanel, 'series'>[];
   /** Extra Markdown under the table (errors by message, timelines...). */
   details?: string;
 }
@@ -93,6 +95,8 @@ export interface DrillContext {
   fixtures: Fixtures;
   seconds(full: number, quick: number): number;
   output: (line: string) => void;
+  /** What the drill's `baseline.run` measured first on its own stage; undefined for a drill without one. */
+  baseline?: unknown;
 }
 
 export interface DrillReport {
@@ -112,6 +116,11 @@ export interface Drill {
   scale: number;
   /** What the servers did during the drill, read from the stage's Prometheus and stored with the results. */
   serverSeries?: ServerSeries[];
+  /**
+   * The same fault on another stage first, booted and stopped before this one (they share ports), to show what this
+   * stage changes: e.g. stage 4 answering 503 where stage 5 serves. Its result reaches `run` as `context.baseline`.
+   */
+  baseline?: { column: Column; run(context: DrillContext): Promise<unknown> };
   run(context: DrillContext): Promise<DrillReport>;
 }
 

@@ -1,19 +1,30 @@
 import { Agent } from 'node:http';
 import type { RequestTemplate } from '@scaling/loadtests/scenarios/types';
 import { mulberry32 } from '@scaling/seed';
+import {
+  type ArrivalSchedule,
+  constantArrivals,
+  phasedArrivals,
+  type RatePhase,
+} from './arrival-schedule.ts';
 import { type CacheHeaders, sendRequest } from './http-send.ts';
 import { createMix, type Fixtures, type MixOptions, type ResolvedRequest } from './mix.ts';
 import { summarizeLatencies } from './percentiles.ts';
 import type { LiveProgress, RequestStats, ScenarioResult } from './run-scenario.ts';
 
-export interface OpenLoadOptions {
+/** How fast requests arrive: a fixed rate for a while, or phases whose rate changes (a spike). */
+export type ArrivalRate =
+  | { requestsPerSecond: number; durationSeconds: number; phases?: never }
+  | { phases: RatePhase[]; requestsPerSecond?: never; durationSeconds?: never };
+
+export type OpenLoadOptions = OpenLoadSettings & ArrivalRate;
+
+interface OpenLoadSettings {
   baseUrl: string;
   /** Recorded as the result's scenario name. */
   name: string;
   requests: RequestTemplate[];
   fixtures: Fixtures;
-  requestsPerSecond: number;
-  durationSeconds: number;
   /** A request without an answer after this long counts as an error. */
   timeoutMs?: number;
   /** Arrivals beyond this many requests in flight are not sent and count as errors ("dropped"). */
@@ -64,8 +75,11 @@ const droppedMessage = 'dropped: too many requests in flight';
 export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadResult> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxInFlight = options.maxInFlight ?? 512;
-  const interval = 1000 / options.requestsPerSecond;
-  const total = Math.floor(options.durationSeconds * options.requestsPerSecond);
+  const schedule: ArrivalSchedule = options.phases
+    ? phasedArrivals(options.phases)
+    : constantArrivals(options.requestsPerSecond, options.durationSeconds);
+  const { total } = schedule;
+  const plannedSeconds = schedule.durationMs / 1000;
   const mix = createMix(options.requests, options.fixtures, mulberry32(options.randomSeed ?? 1), options.mix);
   const agent = new Agent({ keepAlive: true, maxSockets: maxInFlight });
   const target = new URL(options.baseUrl);
@@ -124,11 +138,11 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadRes
   };
 
   const pending = new Set<Promise<void>>();
+  const tickMs = 1000 / schedule.peakRequestsPerSecond / 2;
   const dispatchDue = () => {
     const now = elapsedMs();
-    const due = Math.min(total, Math.floor(now / interval) + 1);
-    while (sent < due) {
-      const scheduledAtMs = sent * interval;
+    while (sent < total && schedule.dueAtMs(sent) <= now) {
+      const scheduledAtMs = schedule.dueAtMs(sent);
       sent++;
       const next = mix.next();
       if (inFlight >= maxInFlight) {
@@ -154,7 +168,7 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadRes
   const ticker = setInterval(() => {
     options.onProgress?.({
       elapsedSeconds: elapsedMs() / 1000,
-      durationSeconds: options.durationSeconds,
+      durationSeconds: options.durationSeconds ?? plannedSeconds,
       requests: answered,
       errors,
       non2xx,
@@ -164,7 +178,7 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadRes
     while (sent < total && !options.signal?.aborted) {
       dispatchDue();
       // A short tick keeps arrivals evenly spaced without busy-waiting.
-      await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(10, interval / 2))));
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(10, tickMs))));
     }
     await Promise.all(pending);
   } finally {
@@ -172,12 +186,13 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadRes
     agent.destroy();
   }
   // The arrival window, not the drain after it: the rate is what was offered.
-  const durationSeconds = (sent * interval) / 1000;
+  const durationSeconds = (sent < total ? schedule.dueAtMs(sent) : schedule.durationMs) / 1000;
   return {
     scenario: options.name,
     model: 'open',
     connections: maxInFlight,
-    requestsPerSecondTarget: options.requestsPerSecond,
+    // A phased load's is its mean: what it offered over its whole course.
+    requestsPerSecondTarget: options.requestsPerSecond ?? (plannedSeconds > 0 ? total / plannedSeconds : 0),
     durationSeconds,
     requests: answered,
     requestsPerSecond: durationSeconds > 0 ? answered / durationSeconds : 0,

@@ -236,3 +236,33 @@ export const replicaLagSeconds: ServerSeries = {
   extreme: 'highest',
   by: 'replica',
 };
+
+/** Stage 5's autoscaler: the app replicas it runs (what it acted on), per service it scales. */
+export const autoscalerReplicas: ServerSeries = {
+  name: 'autoscaler-replicas',
+  title: 'replicas the autoscaler runs, per service',
+  unit: 'count',
+  query: 'max by (service) (autoscaler_replicas)',
+  extreme: 'highest',
+  by: 'service',
+};
+
+/** What its policy asked for: in a dry run (the bench's fixed column) it decides without acting. */
+export const autoscalerDesiredReplicas: ServerSeries = {
+  name: 'autoscaler-desired-replicas',
+  title: 'replicas the autoscaler policy wants, per service',
+  unit: 'count',
+  query: 'max by (service) (autoscaler_desired_replicas)',
+  extreme: 'highest',
+  by: 'service',
+};
+
+/** The average CPU of the warmed-up replicas over the scale-out window, as a share of each one's quota. */
+export const autoscalerCpuUtilization: ServerSeries = {
+  name: 'autoscaler-cpu-utilization',
+  title: 'CPU of the warmed-up replicas as a share of their quota, as the autoscaler reads it',
+  unit: 'cpu',
+  query: 'max by (service) (autoscaler_cpu_utilization)',
+  extreme: 'highest',
+  by: 'service',
+};

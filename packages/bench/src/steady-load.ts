@@ -2,7 +2,7 @@ import { readHeavy } from '@scaling/loadtests/scenarios/read-heavy';
 import type { DrillContext } from './experiment.ts';
 import type { FaultRunOptions } from './fault-run.ts';
 import { loadProgress } from './live-progress.ts';
-import { type OpenLoadResult, type RequestOutcome, runOpenLoad } from './open-load.ts';
+import { type ArrivalRate, type OpenLoadResult, type RequestOutcome, runOpenLoad } from './open-load.ts';
 
 /** A fault run's load: everything `runWithFault` needs but when it ends and what fault it injects when. */
 export type SteadyLoad = Omit<FaultRunOptions, 'durationSeconds' | 'faultAtSeconds' | 'inject'>;
@@ -23,12 +23,14 @@ export function readHeavyLoad(
   };
 }
 
-export interface ReadHeavyRunOptions {
+export type ReadHeavyRunOptions = ReadHeavyRunSettings & ArrivalRate;
+
+interface ReadHeavyRunSettings {
   /** Names the run in the progress line, after the stage's label. */
   name: string;
-  requestsPerSecond: number;
-  durationSeconds: number;
   randomSeed: number;
+  /** A request without an answer after this long counts as failed (the load's default otherwise). */
+  timeoutMs?: number;
   onOutcome?: (outcome: RequestOutcome) => void;
   /** Ends the run early (the experiment's own reasons; Ctrl-C always does). */
   signal?: AbortSignal;
@@ -40,14 +42,17 @@ export function runReadHeavy(
   options: ReadHeavyRunOptions,
 ): Promise<OpenLoadResult> {
   const { session, fixtures, settings } = context;
+  const rate: ArrivalRate = options.phases
+    ? { phases: options.phases }
+    : { requestsPerSecond: options.requestsPerSecond, durationSeconds: options.durationSeconds };
   return runOpenLoad({
     baseUrl: session.baseUrl,
     name: readHeavy.name,
     requests: readHeavy.requests,
     fixtures,
-    requestsPerSecond: options.requestsPerSecond,
-    durationSeconds: options.durationSeconds,
+    ...rate,
     randomSeed: options.randomSeed,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
     onProgress: loadProgress(`${session.label} ${options.name}`),
     signal: options.signal ? AbortSignal.any([settings.signal, options.signal]) : settings.signal,

@@ -34,6 +34,17 @@ export function emptyClassCounts(): ClassCounts {
   return { ok: 0, '401': 0, 'other 4xx': 0, '503': 0, 'other 5xx': 0, 'no answer': 0 };
 }
 
+/** How many requests the counts hold, whatever their class. */
+export function sumClasses(counts: ClassCounts): number {
+  return Object.values(counts).reduce((total, count) => total + count, 0);
+}
+
+/** The classes that occurred, on one line: `812 ok, 95 503`, or `none`. */
+export function describeClasses(counts: ClassCounts): string {
+  const parts = statusClasses.filter((name) => counts[name] > 0).map((name) => `${counts[name]} ${name}`);
+  return parts.length === 0 ? 'none' : parts.join(', ');
+}
+
 /** Counts outcomes by status class, anonymous and authenticated apart. */
 export function countByClass(outcomes: RequestOutcome[]): {
   anonymous: ClassCounts;

@@ -100,4 +100,29 @@ describe('runOpenLoad', () => {
     expect(result.timeouts).toBe(3);
     expect(result.errorsByMessage).toEqual({ 'timeout after 50 ms': 3 });
   });
+
+  it('When the rate rises in phases, then each phase sends what its rate integrates to, later ones closer together', async () => {
+    const outcomes: RequestOutcome[] = [];
+    const result = await runOpenLoad({
+      baseUrl: server.baseUrl,
+      name: 'spike',
+      requests: [{ name: 'read', weight: 1, method: 'GET', path: '/api/articles/{slug}', auth: 'none' }],
+      fixtures,
+      phases: [
+        { name: 'low', seconds: 0.5, requestsPerSecond: 20 },
+        { name: 'ramp', seconds: 0.5, requestsPerSecond: 20, toRequestsPerSecond: 100 },
+        { name: 'high', seconds: 0.5, requestsPerSecond: 100 },
+      ],
+      onOutcome: (outcome) => outcomes.push(outcome),
+    });
+    // 10 + (20 + 100) / 2 x 0.5 + 50 = 90 arrivals over 1.5 s.
+    expect(result.requests).toBe(90);
+    expect(result.durationSeconds).toBe(1.5);
+    expect(result.requestsPerSecondTarget).toBe(60);
+    const due = outcomes.map((outcome) => outcome.scheduledAtMs).sort((a, b) => a - b);
+    expect(due.filter((ms) => ms < 500)).toHaveLength(10);
+    expect(due.filter((ms) => ms >= 1_000)).toHaveLength(50);
+    expect(due[1]).toBeCloseTo(50, 6);
+    expect((due.at(-1) as number) - (due.at(-2) as number)).toBeCloseTo(10, 6);
+  });
 });

@@ -81,6 +81,29 @@ describe('benchComparisonSpec', () => {
     for (const label of ['memory sessions', 'Redis sessions', 'sticky'])
       expect(svg).toContain(`>${label}</text>`);
   });
+
+  it('When an experiment brings more panels, then each is drawn under its first with the same columns', async () => {
+    const [experiment] = buildBench().experiments;
+    const svg = await renderChart(
+      benchComparisonSpec(
+        buildBench({
+          experiments: [
+            {
+              ...(experiment as ChartedBench['experiments'][number]),
+              comparison: {
+                panel: { title: 'Refused', unit: '%', groups: [{ label: 'refused', values: [66, 0, 62] }] },
+                morePanels: [
+                  { title: 'Replicas', unit: 'replicas', groups: [{ label: '0-20 s', values: [2, 4, 2] }] },
+                ],
+              },
+            },
+          ],
+        }),
+      ),
+    );
+    expect(countMarks(svg, 'bars')).toBe(6);
+    expect(svg).toContain('Replicas (replicas)');
+  });
 });
 
 describe('latencyPercentilesSpec', () => {

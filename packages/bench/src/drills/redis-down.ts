@@ -16,9 +16,10 @@ import {
   bucketByClass,
   type ClassCounts,
   countByClass,
+  describeClasses,
   isAuthenticated,
   renderClassTimeline,
-  statusClasses,
+  sumClasses,
 } from '../timeline-by-class.ts';
 import { keyedLoad, keyedLoadRate, keyedLoadThroughNginx } from './balancer-drill.ts';
 
@@ -88,7 +89,7 @@ export const redisDown: Drill = {
         .map((outcome) => outcome.scheduledAtMs),
     );
     const sessions = await rejectedTokens(session.baseUrl, fixtures.tokens);
-    const notOk = (counts: ClassCounts) => sum(counts) - counts.ok;
+    const notOk = (counts: ClassCounts) => sumClasses(counts) - counts.ok;
 
     return reportDrill(context, {
       title,
@@ -107,8 +108,8 @@ export const redisDown: Drill = {
         {
           name: 'While Redis was down, every request with a token got 503',
           passed:
-            sum(whileDown.authenticated) > 0 &&
-            whileDown.authenticated['503'] === sum(whileDown.authenticated),
+            sumClasses(whileDown.authenticated) > 0 &&
+            whileDown.authenticated['503'] === sumClasses(whileDown.authenticated),
           detail: `${describeClasses(whileDown.authenticated)} (due between ${(stoppedAt / 1000).toFixed(1)} s and ${(startAt / 1000).toFixed(1)} s).`,
         },
         {
@@ -122,7 +123,7 @@ export const redisDown: Drill = {
         {
           name: 'Anonymous requests kept working',
           passed: notOk(all.anonymous) === 0,
-          detail: `${notOk(all.anonymous)} of ${sum(all.anonymous)} anonymous requests were not answered with success.`,
+          detail: `${notOk(all.anonymous)} of ${sumClasses(all.anonymous)} anonymous requests were not answered with success.`,
         },
         {
           name: `Everything recovered within ${recoveryMs / 1000} s of Redis being ready`,
@@ -144,12 +145,3 @@ export const redisDown: Drill = {
     });
   },
 };
-
-function sum(counts: ClassCounts): number {
-  return Object.values(counts).reduce((total, count) => total + count, 0);
-}
-
-function describeClasses(counts: ClassCounts): string {
-  const parts = statusClasses.filter((name) => counts[name] > 0).map((name) => `${counts[name]} ${name}`);
-  return parts.length === 0 ? 'none' : parts.join(', ');
-}

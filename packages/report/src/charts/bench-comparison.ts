@@ -1,11 +1,12 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { barChartSpec, type ChartPanel } from './bar-chart.ts';
 
-/** What a chart needs of one experiment of a bench run (bench.json): its columns and its comparison's panel. */
+/** What a chart needs of one experiment of a bench run (bench.json): its columns and its comparison's panels. */
 export interface ChartedExperiment {
   title: string;
   columns: { label: string }[];
-  comparison: { panel: Omit<ChartPanel, 'series'> };
+  /** `morePanels`: an experiment that follows several things over time (latency, replicas) draws each on its own scale. */
+  comparison: { panel: Omit<ChartPanel, 'series'>; morePanels?: Omit<ChartPanel, 'series'>[] | undefined };
 }
 
 export interface ChartedBench {
@@ -19,15 +20,19 @@ export function benchComparisonSpec(bench: ChartedBench): TopLevelSpec {
   return barChartSpec({
     title: `${bench.stage}: benchmark`,
     series: [],
-    panels: bench.experiments.map(experimentPanel),
+    panels: bench.experiments.flatMap(experimentPanels),
   });
 }
 
 /** One experiment on its own, for a report page that shows each next to its table. */
 export function experimentComparisonSpec(experiment: ChartedExperiment): TopLevelSpec {
-  return barChartSpec({ title: experiment.title, series: [], panels: [experimentPanel(experiment)] });
+  return barChartSpec({ title: experiment.title, series: [], panels: experimentPanels(experiment) });
 }
 
-function experimentPanel(experiment: ChartedExperiment): ChartPanel {
-  return { ...experiment.comparison.panel, series: experiment.columns.map((column) => column.label) };
+function experimentPanels(experiment: ChartedExperiment): ChartPanel[] {
+  const series = experiment.columns.map((column) => column.label);
+  return [experiment.comparison.panel, ...(experiment.comparison.morePanels ?? [])].map((panel) => ({
+    ...panel,
+    series,
+  }));
 }

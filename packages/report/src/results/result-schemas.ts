@@ -18,6 +18,12 @@ const metadata = z.object({
   loadGenerator: z.object({ note: z.string() }),
 });
 
+const chartPanel = z.object({
+  title: z.string(),
+  unit: z.string(),
+  groups: z.array(z.object({ label: z.string(), values: measured })),
+});
+
 export const benchFile = z.object({
   stage: z.string(),
   quick: z.boolean(),
@@ -31,11 +37,8 @@ export const benchFile = z.object({
       columns: z.array(z.object({ label: z.string() })),
       comparison: z.object({
         rows: z.array(z.object({ label: z.string(), values: measured, decimals: z.number().optional() })),
-        panel: z.object({
-          title: z.string(),
-          unit: z.string(),
-          groups: z.array(z.object({ label: z.string(), values: measured })),
-        }),
+        panel: chartPanel,
+        morePanels: z.array(chartPanel).optional(),
       }),
     }),
   ),
