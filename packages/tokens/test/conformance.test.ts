@@ -1,0 +1,31 @@
+import { runConformance, totals } from '@scaling/conformance';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildJwtApp } from './support/jwt-app.ts';
+import { createTokensDatabase, type TokensDatabase } from './support/tokens-database.ts';
+
+let database: TokensDatabase;
+let app: FastifyInstance;
+let origin = '';
+
+beforeAll(async () => {
+  database = await createTokensDatabase(inject('databaseUrl'));
+  app = await buildJwtApp({ databaseUrl: database.url });
+  origin = await app.listen({ host: '127.0.0.1', port: 0 });
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+  await database?.drop();
+});
+
+describe('the official suite on signed access tokens', () => {
+  it('When the RealWorld suite runs against the API with JWT sessions, then every request and assertion passes', async () => {
+    const results = await runConformance(origin);
+    const sum = totals(results);
+
+    expect(results.flatMap((result) => result.failures)).toEqual([]);
+    expect(sum.totalRequests).toBeGreaterThan(100);
+    expect([sum.passedRequests, sum.passedAssertions]).toEqual([sum.totalRequests, sum.totalAssertions]);
+  }, 300_000);
+});
