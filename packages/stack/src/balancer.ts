@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StackPlan } from './plan.ts';
 import { isRunning, readRecord } from './state.ts';
@@ -50,4 +51,48 @@ export async function waitUntilBalancedTo(
 /** The path a replica's HTTP readiness probe fetches: cheap, and answered by every replica. */
 export function probePath(instance: PlannedInstance): string {
   return instance.probe.type === 'http' ? new URL(instance.probe.url).pathname : '/';
+}
+
+/** The processes whose parent is `pid` (an nginx master's workers, cache manager and loader). */
+export function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === pid) children.push(Number(entry));
+    } catch {
+      // The process exited while we looked.
+    }
+  }
+  return children;
+}
+
+/**
+ * Waits until an nginx master that was sent SIGHUP has applied its new configuration: it runs new workers and every
+ * worker it had before has exited. An old worker finishes the requests it has in flight before it exits, so from
+ * then on no request reaches an upstream server the new configuration dropped. nginx keeps its old workers when the
+ * new configuration is invalid, which is the error below.
+ */
+export async function waitForNginxReload(
+  masterPid: number,
+  previousChildren: number[],
+  { timeoutMs = 30_000, log }: { timeoutMs?: number; log: string },
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const children = childrenOf(masterPid);
+    const oldLeft = children.filter((child) => previousChildren.includes(child));
+    const fresh = children.filter((child) => !previousChildren.includes(child));
+    if (oldLeft.length === 0 && fresh.length > 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        fresh.length === 0
+          ? `nginx (pid ${masterPid}) did not start workers with its new configuration within ${timeoutMs} ms, so it probably refused it: read ${log}.`
+          : `nginx (pid ${masterPid}) still has ${oldLeft.length} worker(s) of its old configuration after ${timeoutMs} ms (requests still in flight): read ${log}.`,
+      );
+    }
+    await sleep(50);
+  }
 }

@@ -1,9 +1,12 @@
 import { parseArgs } from 'node:util';
+import { cgroupSupport, unenforcedLimitsNote } from './cgroups.ts';
 import { stackKill, stackRestart, stackStartService, stackStopService } from './control.ts';
 import { stackDown } from './down.ts';
-import { parseCpusets, parseScale, type StackOptions } from './load.ts';
+import { loadPlan, parseCpusets, parseScale, type StackOptions } from './load.ts';
 import { stackLogs } from './logs.ts';
 import { writePrometheusFiles } from './prometheus-files.ts';
+import { describeLimits } from './resources.ts';
+import { stackScale } from './scale.ts';
 import { resolveStage } from './stage.ts';
 import { stackStatus } from './status.ts';
 import { stackUp } from './up.ts';
@@ -15,7 +18,10 @@ Runs a stage's docker-compose.yml as native processes on 127.0.0.1.
 
   up <stage>                   start every service in dependency order (running ones are kept)
   down <stage> [--volumes]     stop every service; --volumes also deletes the data
-  ps <stage>                   show each process: pid, state, restarts, ports
+  ps <stage>                   show each process: pid, state, restarts, ports, CPU and memory limits
+  scale <stage> app=4 [worker=2]  change the replicas of a running stage without failing a request: new
+                               ones start and are ready before nginx routes to them; leaving ones leave
+                               nginx first, then stop gracefully (waits up to 120 s for a running up)
   logs <stage> [service] [-f]  print the logs; -f follows them
   prometheus <stage>           regenerate config/prometheus.yml and config/prometheus-rules.yml from the
                                stage's docker-compose.yml (after adding or removing a service)
@@ -50,7 +56,7 @@ async function main(argv: string[]): Promise<void> {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  const [command, stage, service] = positionals;
+  const [command, stage, service, ...more] = positionals;
   if (values.help || !command) {
     console.log(usage);
     return;
@@ -71,7 +77,14 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'ps':
       printTable(await stackStatus(stage, settings));
+      printLimitsNote(stage, settings);
       return;
+    case 'scale': {
+      if (!service) throw new Error('Say how many replicas: pnpm stack scale <stage> app=4 [worker=2].');
+      const { scale: _recorded, ...options } = settings;
+      printTable(await stackScale(stage, parseScale([service, ...more]), options));
+      return;
+    }
     case 'logs': {
       const controller = new AbortController();
       process.once('SIGINT', () => controller.abort());
@@ -111,13 +124,14 @@ function required(service: string | undefined, command: string): string {
 
 function printTable(rows: Awaited<ReturnType<typeof stackStatus>>): void {
   const table = [
-    ['SERVICE', 'PID', 'STATE', 'RESTARTS', 'PORTS'],
+    ['SERVICE', 'PID', 'STATE', 'RESTARTS', 'PORTS', 'LIMITS'],
     ...rows.map((row) => [
       row.instance,
       row.pid === null ? '-' : String(row.pid),
       row.state === 'exited' ? `exited (${row.exitCode})` : row.state,
       String(row.restarts),
       row.ports.map((port) => `127.0.0.1:${port}`).join(', ') || '-',
+      (row.limits && describeLimits(row.limits)) || '-',
     ]),
   ];
   const widths =
@@ -129,6 +143,14 @@ function printTable(rows: Awaited<ReturnType<typeof stackStatus>>): void {
         .join('  ')
         .trimEnd(),
     );
+}
+
+/** `ps` shows the limits the kernel enforces; when the stage asks for some it cannot, it says why once. */
+function printLimitsNote(stage: string, settings: StackOptions): void {
+  const support = cgroupSupport();
+  if (support.version === null && loadPlan(stage, settings).services.some((service) => service.limits)) {
+    console.log(`\n${unenforcedLimitsNote(support.reason)}`);
+  }
 }
 
 // `pnpm stack logs 1 | head` closes the pipe early: that is not an error.

@@ -25,12 +25,21 @@ export interface ComposeService {
   depends_on?: string[] | Record<string, { condition: DependencyCondition }>;
   healthcheck?: { test?: string | string[]; disable?: boolean | string };
   volumes?: (string | { type: string; source?: string; target?: string })[];
-  deploy?: { replicas?: number | string } | null;
+  deploy?: {
+    replicas?: number | string;
+    resources?: { limits?: { cpus?: number | string; memory?: number | string } };
+  } | null;
   scale?: number | string;
   cpuset?: string;
+  /** A CPU quota (0.25: a quarter of one CPU per period); natively a cgroup of the instance. */
+  cpus?: number | string;
+  /** A memory limit ("512m"); natively a cgroup of the instance. */
+  mem_limit?: number | string;
   restart?: string | boolean;
   stop_signal?: string;
   stop_grace_period?: string;
+  /** Native runs only: merged over `environment` (e.g. the autoscaler acting through the native runner, not Docker). */
+  'x-native-environment'?: Record<string, string | number | boolean | null>;
   /** Native runs only: replica i is pinned to entry (i - 1) modulo the list's length, e.g. ["0", "1"]. */
   'x-native-cpusets'?: string[];
   /** Native runs only: replica i of a service that only `expose`s its port listens on this + i (default: the HTTP port). */

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { removeEmptyStageCgroups } from './cgroups.ts';
 import { clearSettings, loadPlan, outputOf, type StackOptions, type StageInput } from './load.ts';
 import { withStageLock } from './lock.ts';
 import type { StackPlan } from './plan.ts';
@@ -44,6 +45,7 @@ async function stopAll(plan: StackPlan, options: DownOptions): Promise<void> {
     removeRecord(stateDir, stop.instance);
   }
   clearSettings(stateDir);
+  removeEmptyStageCgroups(plan.stage.name);
   if (options.volumes) {
     rmSync(join(stateDir, 'volumes'), { recursive: true, force: true });
     output('volumes: removed');

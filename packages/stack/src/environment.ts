@@ -14,6 +14,15 @@ export function composeEnvironment(service: ComposeService): Record<string, stri
   return Object.fromEntries(entries);
 }
 
+/** The environment a native instance gets: `environment`, then `x-native-environment` over it (Docker ignores that key). */
+export function nativeEnvironment(service: ComposeService): Record<string, string> {
+  const overrides = Object.entries(service['x-native-environment'] ?? {}).map(([key, value]) => [
+    key,
+    value === null ? '' : String(value),
+  ]);
+  return { ...composeEnvironment(service), ...Object.fromEntries(overrides) };
+}
+
 /**
  * Rewrites every `<service>:<containerPort>` (as in `postgres://u:p@postgres:5432/db` or `http://app:8080`) to
  * `127.0.0.1:<published port>`, because native processes reach each other through the host's published ports.

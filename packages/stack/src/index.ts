@@ -1,4 +1,6 @@
 export { apiOrigin, appDatabaseUrl, ownerDatabaseUrl } from './addresses.ts';
+export { waitUntilBalancedTo } from './balancer.ts';
+export { cgroupSupport, enforcedLimits } from './cgroups.ts';
 export { type ComposeFile, type ComposeService, loadCompose, parseCompose } from './compose.ts';
 export { mergeCompose } from './compose-merge.ts';
 export {
@@ -14,7 +16,7 @@ export {
   stackWaitReady,
 } from './control.ts';
 export { type DownOptions, stackDown } from './down.ts';
-export { composeEnvironment, rewriteAddresses } from './environment.ts';
+export { composeEnvironment, nativeEnvironment, rewriteAddresses } from './environment.ts';
 export { interpolate } from './interpolate.ts';
 export { serviceKinds } from './kinds/index.ts';
 export {
@@ -40,6 +42,7 @@ export {
   waitForPostgres,
 } from './postgres.ts';
 export { unprivilegedUser } from './privileges.ts';
+export { describeLimits, parseBytes, type ResourceLimits, resourceLimitsOf } from './resources.ts';
 export {
   parseRestartPolicy,
   type RestartCondition,
@@ -47,6 +50,7 @@ export {
   restartDelayMs,
   shouldRestart,
 } from './restart-policy.ts';
+export { type ScaleOptions, stackScale } from './scale.ts';
 export { validateComposeDocument, validateComposeText } from './schema.ts';
 export { repoRoot, resolveStage, type StageRef } from './stage.ts';
 export { baseBackup, holdsStandby, type PrimarySource } from './standby.ts';

@@ -1,9 +1,10 @@
 import { dirname } from 'node:path';
 import type { ComposeFile, ComposeService, DependencyCondition } from './compose.ts';
-import { composeEnvironment, rewriteAddresses } from './environment.ts';
+import { nativeEnvironment, rewriteAddresses } from './environment.ts';
 import { kindOf } from './kinds/index.ts';
 import { metricsContainerPort, metricsPortsOf } from './metrics-ports.ts';
 import { type PortMapping, parsePorts } from './ports.ts';
+import { hasLimits, resourceLimitsOf } from './resources.ts';
 import { parseRestartPolicy } from './restart-policy.ts';
 import type { StageRef } from './stage.ts';
 import type { PlannedInstance, PlannedService } from './types.ts';
@@ -64,7 +65,7 @@ export function planStack(compose: ComposeFile, stage: StageRef, options: PlanOp
 
   const services = dependencyOrder(names, dependencies).map((name): PlannedService => {
     const service = serviceOf(name);
-    const environment = composeEnvironment(service);
+    const environment = nativeEnvironment(service);
     const env = Object.fromEntries(
       Object.entries(environment).map(([key, value]) => [
         key,
@@ -73,9 +74,10 @@ export function planStack(compose: ComposeFile, stage: StageRef, options: PlanOp
     );
     const kind = kindOf(name, service);
     const oneShot = oneShots.has(name);
-    const count = replicas.get(name) ?? 1;
+    const numbered = isReplicated(name, service, options.scale);
+    const limits = resourceLimitsOf(name, service);
     const plans = (replicaPorts.get(name) ?? []).map((ports, index) => {
-      const instance = count === 1 ? name : `${name}.${index + 1}`;
+      const instance = numbered ? `${name}.${index + 1}` : name;
       const planned = kind.plan({
         name,
         instance,
@@ -124,6 +126,7 @@ export function planStack(compose: ComposeFile, stage: StageRef, options: PlanOp
         (service.stop_signal as NodeJS.Signals | undefined) ?? first?.planned.stopSignal ?? 'SIGTERM',
       stopTimeoutMs: durationMs(service.stop_grace_period) ?? 10_000,
       restart: parseRestartPolicy(name, service.restart),
+      ...(hasLimits(limits) ? { limits } : {}),
       ...(first?.planned.postgres ? { postgres: first.planned.postgres } : {}),
       ...(first?.planned.standby ? { standby: first.planned.standby } : {}),
       ...(first?.planned.requires ? { requires: first.planned.requires } : {}),
@@ -275,6 +278,18 @@ function dependencyOrder(names: string[], dependencies: Map<string, PlannedServi
   };
   for (const name of names) visit(name, []);
   return ordered;
+}
+
+/**
+ * Instances are numbered (`app.1`, as Docker names `<project>-app-1`) when the service can have replicas: the compose
+ * file or the run settings give it a count. Scaling to one then keeps `app.1` running instead of renaming it `app`.
+ */
+function isReplicated(
+  name: string,
+  service: ComposeService,
+  scale: Record<string, number> | undefined,
+): boolean {
+  return scale?.[name] !== undefined || service.deploy?.replicas !== undefined || service.scale !== undefined;
 }
 
 function replicasOf(

@@ -3,6 +3,7 @@ import { appendFileSync, closeSync, openSync } from 'node:fs';
 import { delimiter, dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { cgroupSupport, createInstanceCgroup, inCgroups, removeCgroups } from './cgroups.ts';
 import { isRunning, logFile, type ProcessRecord, readRecord, removeRecord } from './state.ts';
 import type { SupervisorSpec } from './supervise.ts';
 import type { PlannedInstance, PlannedService } from './types.ts';
@@ -59,11 +60,17 @@ const supervisorScript = fileURLToPath(new URL('./supervise.ts', import.meta.url
  * Starts a long-running instance under its own supervisor (supervise.ts), in a session of its own so that both
  * outlive the CLI. Resolves once the supervisor has started the service process and recorded it.
  */
+/** The cgroup an instance runs in, when its service has limits and this machine can enforce them. */
+function cgroupOf(stage: string, service: PlannedService): SupervisorSpec['cgroup'] {
+  return service.limits && cgroupSupport().version !== null ? { stage, limits: service.limits } : null;
+}
+
 export async function startSupervised(
+  stage: { name: string; stateDir: string },
   service: PlannedService,
   instance: PlannedInstance,
-  stateDir: string,
 ): Promise<ProcessRecord> {
+  const { stateDir } = stage;
   const name = instance.name;
   removeRecord(stateDir, name);
   const supervisor = spawnLogged(service, instance, stateDir, [process.execPath, supervisorScript], {
@@ -86,6 +93,7 @@ export async function startSupervised(
     restart: service.restart,
     stopSignal: service.stopSignal,
     stopTimeoutMs: service.stopTimeoutMs,
+    cgroup: cgroupOf(stage.name, service),
   };
   supervisor.stdin?.end(JSON.stringify(spec));
   try {
@@ -108,19 +116,25 @@ export async function startSupervised(
 
 /** Runs a one-shot process to completion and returns its exit code. */
 export async function runToCompletion(
+  stage: { name: string; stateDir: string },
   service: PlannedService,
   instance: PlannedInstance,
-  stateDir: string,
 ): Promise<number> {
-  const child = spawnLogged(service, instance, stateDir, instance.argv, {
-    detached: false,
-    stdin: 'ignore',
-    env: processEnvironment(instance),
-  });
-  await spawned(child, instance.name);
-  return new Promise((resolve) => {
-    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
-  });
+  const cgroup = cgroupOf(stage.name, service);
+  const cgroups = cgroup ? createInstanceCgroup(stage.name, instance.name, cgroup.limits) : [];
+  try {
+    const child = spawnLogged(service, instance, stage.stateDir, inCgroups(cgroups, instance.argv), {
+      detached: false,
+      stdin: 'ignore',
+      env: processEnvironment(instance),
+    });
+    await spawned(child, instance.name);
+    return await new Promise((resolve) => {
+      child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    });
+  } finally {
+    await removeCgroups(cgroups);
+  }
 }
 
 /** How long a supervisor may take beyond its service's grace period before it is killed too. */
@@ -147,11 +161,13 @@ export async function stopProcess(
     }
     await sleep(50);
   }
-  const child = readRecord(stateDir, instance)?.child;
+  const { child, cgroups = [] } = readRecord(stateDir, instance) ?? {};
   sendSignal(-record.pid, 'SIGKILL');
   sendSignal(record.pid, 'SIGKILL');
   if (child) sendSignal(-child.pid, 'SIGKILL');
   while (isRunning(record)) await sleep(50);
+  // The killed supervisor could not remove its service's cgroup.
+  await removeCgroups(cgroups);
   return 'killed';
 }
 

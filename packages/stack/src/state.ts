@@ -33,6 +33,8 @@ export interface ProcessRecord extends ProcessIdentity {
   /** How many times the restart policy started the service again. */
   restarts?: number;
   lastExit?: ExitRecord;
+  /** The cgroup folders the service runs in (its CPU and memory limits), removed when it exits. */
+  cgroups?: string[];
 }
 
 export const logFile = (stateDir: string, instance: string) => join(stateDir, 'logs', `${instance}.log`);

@@ -1,5 +1,7 @@
+import { enforcedLimits } from './cgroups.ts';
 import { loadPlan, type StackOptions, type StageInput } from './load.ts';
 import { probeOnce } from './probes.ts';
+import type { ResourceLimits } from './resources.ts';
 import { isRunning, readRecord, servicePid } from './state.ts';
 import type { PlannedInstance, PlannedService } from './types.ts';
 
@@ -20,6 +22,8 @@ export interface StackStatus {
   /** How many times the restart policy started the service again since `up` (or `start`) started it. */
   restarts: number;
   ports: number[];
+  /** The CPU quota and memory limit the kernel enforces on the service process (its cgroup), null when none does. */
+  limits: ResourceLimits | null;
 }
 
 /** One row per planned process. */
@@ -58,5 +62,6 @@ export async function instanceStatus(
     exitCode,
     restarts: record?.restarts ?? 0,
     ports: instance.ports.map((port) => port.host),
+    limits: pid === null ? null : enforcedLimits(pid),
   };
 }

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { text } from 'node:stream/consumers';
+import { createInstanceCgroup, inCgroups, leaveInstanceCgroups, removeCgroups } from './cgroups.ts';
+import type { ResourceLimits } from './resources.ts';
 import { type RestartPolicy, restartDelayMs, shouldRestart, stableRunMs } from './restart-policy.ts';
 import { type ExitRecord, type ProcessRecord, processStat, writeRecord } from './state.ts';
 
@@ -21,11 +23,14 @@ export interface SupervisorSpec {
   restart: RestartPolicy;
   stopSignal: NodeJS.Signals;
   stopTimeoutMs: number;
+  /** Runs each start of the service in the cgroup `scaling-conduit/<stage>/<instance>` with these limits. */
+  cgroup: { stage: string; limits: ResourceLimits } | null;
 }
 
 const spec = JSON.parse(await text(process.stdin)) as SupervisorSpec;
 const log = (line: string) =>
   process.stdout.write(`--- ${new Date().toISOString()} ${spec.instance}: ${line}\n`);
+leaveInstanceCgroups();
 
 let record: ProcessRecord = {
   service: spec.service,
@@ -79,7 +84,15 @@ process.on('SIGHUP', () => requestStop('restart'));
 
 /** Runs the service once; the service gets its own process group, like a container, so nothing it started outlives it. */
 async function runOnce(): Promise<ExitRecord> {
-  const [command, ...args] = spec.argv;
+  let cgroups: string[] = [];
+  try {
+    cgroups = spec.cgroup ? createInstanceCgroup(spec.cgroup.stage, spec.instance, spec.cgroup.limits) : [];
+  } catch (error) {
+    log(`could not create its cgroup: ${(error as Error).message}; not starting it without its limits`);
+    return { code: 126, signal: null, at: new Date().toISOString() };
+  }
+  save({ cgroups });
+  const [command, ...args] = inCgroups(cgroups, spec.argv);
   const started = spawn(command as string, args, {
     cwd: spec.cwd,
     env: spec.env,
@@ -106,6 +119,9 @@ async function runOnce(): Promise<ExitRecord> {
   const result = await exit;
   child = null;
   if (started.pid !== undefined) signalGroup(started.pid, 'SIGKILL');
+  const left = await removeCgroups(cgroups);
+  if (left.length > 0) log(`could not remove its cgroup ${left.join(', ')}: processes are still in it`);
+  save({ cgroups: left });
   return forced ? { ...result, forced } : result;
 }
 

@@ -1,6 +1,7 @@
 import type { ComposeService, DependencyCondition } from './compose.ts';
 import type { PortMapping } from './ports.ts';
 import type { PostgresCluster } from './postgres.ts';
+import type { ResourceLimits } from './resources.ts';
 import type { RestartPolicy } from './restart-policy.ts';
 import type { PrimarySource } from './standby.ts';
 import type { Mount } from './volumes.ts';
@@ -59,6 +60,8 @@ export interface PlannedService {
   reloadSignal?: NodeJS.Signals;
   /** What the supervisor does when the process exits on its own (compose `restart`, default "no"). */
   restart: RestartPolicy;
+  /** Compose `cpus` and `mem_limit` (or `deploy.resources.limits`): each instance runs in a cgroup of its own with them. */
+  limits?: ResourceLimits;
   /** Kind-specific set-up before the first start (e.g. initdb). */
   postgres?: PostgresCluster;
   /** A hot standby's data directory, copied from its primary before the first start (pg_basebackup -R). */

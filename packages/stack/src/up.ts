@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { cgroupSupport, unenforcedLimitsNote } from './cgroups.ts';
 import {
   type LoadedPlan,
   loadPlan,
@@ -52,6 +53,7 @@ async function bringUpAll(plan: LoadedPlan, options: UpOptions): Promise<UpResul
   prepareStateDir(plan.stage);
   saveSettings(plan.stage.stateDir, plan.settings);
   await stopOrphans(plan, output);
+  sayIfLimitsUnenforced(plan, output);
   for (const service of plan.services) {
     for (const instance of service.instances) {
       await bringUp(plan, service, instance, output, options.readyTimeoutMs ?? 120_000);
@@ -67,6 +69,14 @@ async function bringUpAll(plan: LoadedPlan, options: UpOptions): Promise<UpResul
   const prometheusUrl = prometheusPort ? `http://127.0.0.1:${prometheusPort.host}` : null;
   if (prometheusUrl) output(`Prometheus: ${prometheusUrl} (targets: ${prometheusUrl}/targets)`);
   return { apiUrl, prometheusUrl, services: await stackStatus(plan.stage, options) };
+}
+
+/** Once per run: a stage that asks for CPU or memory limits the machine cannot enforce runs without them. */
+export function sayIfLimitsUnenforced(plan: StackPlan, output: (line: string) => void): void {
+  const support = cgroupSupport();
+  if (support.version === null && plan.services.some((service) => service.limits)) {
+    output(unenforcedLimitsNote(support.reason));
+  }
 }
 
 /** Instances the plan no longer has (scaled down, or renamed from `app` to `app.1` by a scale-up) would hold ports. */
@@ -98,7 +108,7 @@ export async function bringUp(
   const started = Date.now();
   if (service.oneShot) {
     output(`${name}: running...`);
-    const exitCode = await runToCompletion(service, instance, stateDir);
+    const exitCode = await runToCompletion(plan.stage, service, instance);
     writeRecord(stateDir, {
       service: service.name,
       instance: name,
@@ -129,7 +139,7 @@ export async function bringUp(
     }
     await prepareInstance(stateDir, service, instance);
     output(`${name}: starting...`);
-    await startSupervised(service, instance, stateDir);
+    await startSupervised(plan.stage, service, instance);
   }
   await waitUntilReady(plan, service, instance, timeoutMs, { failOnFirstExit: startedNow });
   output(`${name}: ready in ${Date.now() - started} ms`);

@@ -8,6 +8,7 @@ import {
   loadPlan,
   loadStageCompose,
   type PlanOptions,
+  parseBytes,
   parseCompose,
   parsePorts,
   planStack,
@@ -66,10 +67,22 @@ describe('the native plan of every stage', () => {
             expect(instance.ports.slice(0, service.ports.length)).toEqual(service.ports);
           }
         }
-        // Servers take their environment as settings (POSTGRES_*, DB_USER, REDISCLI_AUTH); our services get it all.
+        // Servers take their environment as settings (POSTGRES_*, DB_USER, REDISCLI_AUTH); our services get it all,
+        // with x-native-environment over it.
         for (const key of Object.keys(composeEnvironment(source))) {
           if (service.kind === 'node') expect(service.env).toHaveProperty(key);
         }
+        for (const [key, value] of Object.entries(source['x-native-environment'] ?? {})) {
+          expect(service.env[key]).toBe(String(value));
+        }
+        // cpus and mem_limit (or deploy.resources.limits) become each instance's cgroup limits.
+        const limits = source.deploy?.resources?.limits;
+        const cpus = source.cpus ?? limits?.cpus;
+        const memory = source.mem_limit ?? limits?.memory;
+        expect(service.limits?.cpus).toBe(cpus === undefined ? undefined : Number(cpus));
+        expect(service.limits?.memoryBytes).toBe(
+          memory === undefined ? undefined : parseBytes(service.name, 'mem_limit', memory),
+        );
         // A data service only `expose`s its port: natively it listens on 127.0.0.1 and its x-native-port.
         // nginx also publishes its entry point; its internal listener (stub_status) takes the x-native-port too.
         const nativePort = source['x-native-port'];
@@ -548,6 +561,71 @@ services:
     expect(conf).toContain('access_log /dev/stdout;');
     expect(conf).toContain(`pid ${join(stage.stateDir, 'services', 'balancer', 'nginx.pid')};`);
     expect(conf).toContain(`proxy_temp_path ${join(stage.stateDir, 'services', 'balancer', 'proxy_temp')};`);
+  });
+
+  it('When a service sets cpus, mem_limit or deploy.resources.limits, then its plan carries them as limits', () => {
+    const compose = parseCompose(`
+services:
+  api: { build: ., command: ["node", "a.ts"], cpus: 0.25, mem_limit: 192m }
+  worker: { build: ., command: ["node", "w.ts"], deploy: { resources: { limits: { cpus: "1.5", memory: 1G } } } }
+  plain: { build: ., command: ["node", "p.ts"] }
+`);
+    const planned = planStack(compose, stage, { nodePath }).services.map((service) => service.limits);
+    expect(planned).toEqual([
+      { cpus: 0.25, memoryBytes: 192 * 1024 ** 2 },
+      { cpus: 1.5, memoryBytes: 1024 ** 3 },
+      undefined,
+    ]);
+  });
+
+  it('When cpus and deploy.resources.limits.cpus disagree, then planning says to keep one of them', () => {
+    const compose = parseCompose(`
+services:
+  api: { build: ., command: ["node", "a.ts"], cpus: 0.25, deploy: { resources: { limits: { cpus: "0.5" } } } }
+`);
+    expect(() => planStack(compose, stage, { nodePath })).toThrow(
+      /cpus and deploy.resources.limits.cpus.*keep one/,
+    );
+  });
+
+  it('When mem_limit is not a size, then planning shows how to write one', () => {
+    const compose = parseCompose(
+      'services:\n  api: { build: ., command: ["node", "a.ts"], mem_limit: lots }\n',
+    );
+    expect(() => planStack(compose, stage, { nodePath })).toThrow(/"lots".*512m/);
+  });
+
+  it('When a service sets x-native-environment, then it overrides environment natively and its addresses are mapped', () => {
+    const compose = parseCompose(`
+services:
+  db: { image: "redis:8.10", expose: ["6379"], x-native-port: 16390 }
+  api:
+    build: .
+    command: ["node", "a.ts"]
+    environment: { ACTUATOR: docker, KEPT: "yes" }
+    x-native-environment: { ACTUATOR: native, CACHE: "redis://db:6379", RETRIES: 3 }
+`);
+    const api = planStack(compose, stage, { nodePath }).services.find((service) => service.name === 'api');
+    expect(api?.env).toMatchObject({
+      ACTUATOR: 'native',
+      KEPT: 'yes',
+      CACHE: 'redis://127.0.0.1:16390',
+      RETRIES: '3',
+    });
+  });
+
+  it('When a service has a replica count, then its instances are numbered even at one, so scaling never renames them', () => {
+    const compose = parseCompose(`
+services:
+  api: { build: ., command: ["node", "a.ts"], expose: ["8080"], deploy: { replicas: 1 } }
+  worker: { build: ., command: ["node", "w.ts"] }
+`);
+    const names = (options: PlanOptions) =>
+      planStack(compose, stage, { nodePath, ...options }).services.flatMap((service) =>
+        service.instances.map((instance) => instance.name),
+      );
+    expect(names({})).toEqual(['api.1', 'worker']);
+    expect(names({ scale: { worker: 1 } })).toEqual(['api.1', 'worker.1']);
   });
 
   it('When an image has no native launcher, then planning says where to add one', () => {
