@@ -3,6 +3,7 @@ import { runMigrations } from '@scaling/db';
 import pg from 'pg';
 
 export interface TokensDatabase {
+  url: string;
   pool: pg.Pool;
   /** Ends the pool and drops the database. */
   drop(): Promise<void>;
@@ -22,6 +23,7 @@ export async function createTokensDatabase(serverUrl: string): Promise<TokensDat
   await runMigrations(url.toString());
   const pool = new pg.Pool({ connectionString: url.toString(), max: 8 });
   return {
+    url: url.toString(),
     pool,
     async drop() {
       await pool.end();

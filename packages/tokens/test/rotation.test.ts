@@ -1,0 +1,88 @@
+import { decodeProtectedHeader } from 'jose';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { createAccessTokens, type KeyRing, rotateSigningKey, startKeyRing } from '../src/index.ts';
+import { testClock } from './support/clock.ts';
+import { buildAccessTokenSettings, buildKeyRingOptions, buildRotationOptions } from './support/factories.ts';
+import { createTokensDatabase, type TokensDatabase } from './support/tokens-database.ts';
+
+const kidOf = (token: string) => decodeProtectedHeader(token).kid;
+
+describe('rotateSigningKey', () => {
+  let database: TokensDatabase;
+  const rings: KeyRing[] = [];
+
+  beforeAll(async () => {
+    database = await createTokensDatabase(inject('databaseUrl'));
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+  beforeEach(async () => {
+    await database.pool.query('DELETE FROM signing_keys');
+  });
+  afterEach(() => {
+    for (const ring of rings.splice(0)) ring.close();
+  });
+
+  it("When the keys rotate, then earlier tokens verify through the overlap, the new kid signs only from its signs_from, and the old key's tokens are refused from its verify_until", async () => {
+    const clock = testClock();
+    const ring = await startKeyRing(database.pool, buildKeyRingOptions({ now: clock.now }));
+    rings.push(ring);
+    // Tokens outliving the rotation's assumed lifetime, so that only the key's end can refuse them.
+    const tokens = createAccessTokens(ring, buildAccessTokenSettings({ ttlSeconds: 3600, now: clock.now }));
+    const claims = { userId: 7, sessionId: 'family-7' };
+    const oldKid = ring.signingKey().kid;
+    const before = await tokens.sign(claims);
+
+    const rotation = await rotateSigningKey(
+      database.pool,
+      buildRotationOptions({
+        activateAfterSeconds: 60,
+        accessTtlSeconds: 900,
+        leewaySeconds: 60,
+        now: clock.now,
+      }),
+    );
+    await ring.reload();
+    const verifyUntil = new Date(rotation.signsFrom.getTime() + 960_000);
+    expect(rotation.signsFrom).toEqual(new Date(clock.now().getTime() + 60_000));
+    expect(rotation.retired).toEqual({ kid: oldKid, verifyUntil });
+
+    clock.advance(59);
+    expect(kidOf(await tokens.sign(claims))).toBe(oldKid);
+    clock.set(rotation.signsFrom);
+    const after = await tokens.sign(claims);
+    expect(kidOf(after)).toBe(rotation.kid);
+    expect(await tokens.verify(before)).toEqual(claims);
+
+    clock.set(new Date(verifyUntil.getTime() - 1_000));
+    expect(await tokens.verify(before)).toEqual(claims);
+    clock.set(verifyUntil);
+    expect(await tokens.verify(before)).toBeNull();
+    expect(await tokens.verify(after)).toEqual(claims);
+    expect(ring.jwks().keys.map((key) => key.kid)).toEqual([rotation.kid]);
+  });
+
+  it('When no key is current (a fresh database), then the rotated-in key signs at once and nothing is retired', async () => {
+    const clock = testClock();
+    const rotation = await rotateSigningKey(database.pool, buildRotationOptions({ now: clock.now }));
+    expect(rotation.signsFrom).toEqual(clock.now());
+    expect(rotation.retired).toBeUndefined();
+    const ring = await startKeyRing(database.pool, buildKeyRingOptions({ now: clock.now }));
+    rings.push(ring);
+    expect(ring.signingKey().kid).toBe(rotation.kid);
+  });
+
+  it('When a rotation runs after a retired key has passed its verify_until, then that key is deleted and the others stay', async () => {
+    const clock = testClock();
+    const first = await rotateSigningKey(database.pool, buildRotationOptions({ now: clock.now }));
+    const second = await rotateSigningKey(database.pool, buildRotationOptions({ now: clock.now }));
+    clock.set(second.retired?.verifyUntil ?? new Date(0));
+    const third = await rotateSigningKey(database.pool, buildRotationOptions({ now: clock.now }));
+    expect(third.deleted).toEqual([first.kid]);
+    const { rows } = await database.pool.query<{ kid: string }>(
+      'SELECT kid FROM signing_keys ORDER BY signs_from',
+    );
+    expect(rows.map((row) => row.kid)).toEqual([second.kid, third.kid]);
+  });
+});
