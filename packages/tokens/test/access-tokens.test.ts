@@ -60,6 +60,11 @@ describe('createAccessTokens', () => {
           fc
             .tuple(fc.jsonValue(), segment)
             .map(([payload, signature]) => [knownHeader, base64url({ value: payload }), signature].join('.')),
+          fc
+            .tuple(fc.object(), fc.object(), segment)
+            .map(([header, payload, signature]) =>
+              [base64url({ ...header, alg: 'EdDSA', kid }), base64url(payload), signature].join('.'),
+            ),
         ),
         async (garbage) => {
           expect(await tokens.verify(garbage)).toBeNull();
