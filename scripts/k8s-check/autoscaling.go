@@ -68,7 +68,9 @@ func (c *checker) checkAutoscaler(hpa *autoscalingv2.HorizontalPodAutoscaler) []
 		fail("scaleTargetRef names %s %s/%s, which no manifest defines", target.APIVersion, target.Kind, target.Name)
 	} else if target.Name != policy.service {
 		fail("scales Deployment/%s, the autoscaler scales %s (AUTOSCALER_SERVICE in compose)", target.Name, policy.service)
-	} else if cpu := c.deployment(target.Name).Spec.Template.Spec.Containers[0].Resources.Requests[corev1.ResourceCPU]; cpu.MilliValue() != int64(math.Round(policy.cpuPerReplica*1000)) {
+	} else if container := onlyContainer(&c.deployment(target.Name).Spec.Template); container == nil {
+		fail("Deployment/%s must run one container, whose CPU request the utilization is relative to", target.Name)
+	} else if cpu := container.Resources.Requests[corev1.ResourceCPU]; cpu.MilliValue() != int64(math.Round(policy.cpuPerReplica*1000)) {
 		// HPA's utilization is relative to the request, the autoscaler's to AUTOSCALER_CPU_PER_REPLICA.
 		fail("Deployment/%s requests %s cpu: utilization means the same only at AUTOSCALER_CPU_PER_REPLICA %g", target.Name, cpu.String(), policy.cpuPerReplica)
 	}
@@ -99,7 +101,7 @@ func (c *checker) checkAutoscaler(hpa *autoscalingv2.HorizontalPodAutoscaler) []
 	checkWindow("scaleUp", up, policy.scaleOutWindow, "AUTOSCALER_SCALE_OUT_WINDOW_SECONDS")
 	checkWindow("scaleDown", down, policy.scaleInWindow, "AUTOSCALER_SCALE_IN_WINDOW_SECONDS")
 
-	if len(up.Policies) == 0 || float64(up.Policies[0].PeriodSeconds) != policy.scaleOutCooldown || len(up.Policies) > 1 {
+	if len(up.Policies) != 1 || float64(up.Policies[0].PeriodSeconds) != policy.scaleOutCooldown {
 		fail("behavior.scaleUp.policies: set one policy with periodSeconds %g (AUTOSCALER_SCALE_OUT_COOLDOWN_SECONDS in compose)", policy.scaleOutCooldown)
 	}
 	if len(down.Policies) != 1 || down.Policies[0].Type != autoscalingv2.PodsScalingPolicy || down.Policies[0].Value != 1 ||
@@ -138,12 +140,9 @@ func tolerance(rules *autoscalingv2.HPAScalingRules) (float64, bool) {
 
 // checkDisruptionBudget: a drain of a node may take one replica at a time, never the last ones.
 func (c *checker) checkDisruptionBudget(budget *policyv1.PodDisruptionBudget) []string {
-	if budget.Spec.Selector == nil {
-		return []string{"spec.selector: select the pods of one Deployment"}
-	}
-	selected := c.deploymentsSelectedBy(budget.Spec.Selector.MatchLabels)
+	selected := c.deploymentsSelectedBy(labelSelector(budget.Spec.Selector))
 	if len(selected) != 1 {
-		return []string{fmt.Sprintf("selector %v matches the pods of %d Deployments: it must match exactly one", budget.Spec.Selector.MatchLabels, len(selected))}
+		return []string{fmt.Sprintf("spec.selector matches the pods of %d Deployments: it must match exactly one", len(selected))}
 	}
 	minAvailable, maxUnavailable := budget.Spec.MinAvailable, budget.Spec.MaxUnavailable
 	if (minAvailable == nil) == (maxUnavailable == nil) {

@@ -63,7 +63,7 @@ func (c *checker) checkNamespace(doc *document) []string {
 }
 
 func (c *checker) checkService(service *corev1.Service) []string {
-	selected := c.deploymentsSelectedBy(service.Spec.Selector)
+	selected := c.deploymentsSelectedBy(setSelector(service.Spec.Selector))
 	if len(selected) != 1 {
 		return []string{fmt.Sprintf("selector %v matches the pods of %d Deployments: it must match exactly one", service.Spec.Selector, len(selected))}
 	}
@@ -95,13 +95,14 @@ func (c *checker) deployment(name string) *appsv1.Deployment {
 	return nil
 }
 
-func (c *checker) deploymentsSelectedBy(selector map[string]string) []*appsv1.Deployment {
-	if len(selector) == 0 {
+// deploymentsSelectedBy: the Deployments whose pods the selector matches; a missing or empty selector matches none.
+func (c *checker) deploymentsSelectedBy(selector labels.Selector) []*appsv1.Deployment {
+	if selector == nil || selector.Empty() {
 		return nil
 	}
 	var selected []*appsv1.Deployment
 	for _, deployment := range c.deployments() {
-		if labels.SelectorFromSet(selector).Matches(labels.Set(deployment.Spec.Template.Labels)) {
+		if selector.Matches(labels.Set(deployment.Spec.Template.Labels)) {
 			selected = append(selected, deployment)
 		}
 	}
@@ -112,7 +113,7 @@ func (c *checker) deploymentsSelectedBy(selector map[string]string) []*appsv1.De
 func (c *checker) isServed(deployment *appsv1.Deployment) bool {
 	for _, doc := range c.documents {
 		if service, ok := doc.object.(*corev1.Service); ok {
-			for _, selected := range c.deploymentsSelectedBy(service.Spec.Selector) {
+			for _, selected := range c.deploymentsSelectedBy(setSelector(service.Spec.Selector)) {
 				if selected == deployment {
 					return true
 				}
@@ -147,4 +148,32 @@ func (c *checker) composeService(name string) (composeService, error) {
 		return service, fmt.Errorf("the compose file %s has no service %q: name the object after the compose service it runs", c.composePath, name)
 	}
 	return service, nil
+}
+
+// setSelector is a Service's selector: every label must match.
+func setSelector(set map[string]string) labels.Selector {
+	if len(set) == 0 {
+		return nil
+	}
+	return labels.SelectorFromSet(set)
+}
+
+// labelSelector is a Deployment's or a PodDisruptionBudget's selector (matchLabels and matchExpressions).
+func labelSelector(selector *metav1.LabelSelector) labels.Selector {
+	if selector == nil {
+		return nil
+	}
+	converted, err := metav1.LabelSelectorAsSelector(selector)
+	if err != nil {
+		return nil
+	}
+	return converted
+}
+
+// onlyContainer is the pod's container, or nil when it has not exactly one (checkPodTemplate says so).
+func onlyContainer(template *corev1.PodTemplateSpec) *corev1.Container {
+	if len(template.Spec.Containers) != 1 {
+		return nil
+	}
+	return &template.Spec.Containers[0]
 }

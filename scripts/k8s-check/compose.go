@@ -26,6 +26,7 @@ type composeService struct {
 	MemLimit        any    `json:"mem_limit"`
 	StopGracePeriod string `json:"stop_grace_period"`
 	Deploy          struct {
+		Replicas  *int32 `json:"replicas"`
 		Resources struct {
 			Limits struct {
 				Cpus   any `json:"cpus"`

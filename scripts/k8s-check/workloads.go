@@ -19,15 +19,18 @@ const (
 
 func (c *checker) checkDeployment(deployment *appsv1.Deployment) []string {
 	reasons := c.checkPodTemplate(deployment.Name, &deployment.Spec.Template)
-	if deployment.Spec.Selector == nil || len(c.deploymentsSelectedBy(deployment.Spec.Selector.MatchLabels)) == 0 ||
-		!slices.Contains(c.deploymentsSelectedBy(deployment.Spec.Selector.MatchLabels), deployment) {
-		reasons = append(reasons, "spec.selector.matchLabels does not match the pod template's labels")
+	if !slices.Contains(c.deploymentsSelectedBy(labelSelector(deployment.Spec.Selector)), deployment) {
+		reasons = append(reasons, "spec.selector does not match the pod template's labels")
 	}
 	// kubectl apply would reset the HPA's count to this number on every deploy.
-	if c.autoscalerOf(deployment) != nil && deployment.Spec.Replicas != nil {
+	service, _ := c.composeService(deployment.Name)
+	switch want := service.Deploy.Replicas; {
+	case c.autoscalerOf(deployment) != nil && deployment.Spec.Replicas != nil:
 		reasons = append(reasons, "sets spec.replicas, but its HorizontalPodAutoscaler owns the count: remove spec.replicas")
+	case c.autoscalerOf(deployment) == nil && want != nil && (deployment.Spec.Replicas == nil || *deployment.Spec.Replicas != *want):
+		reasons = append(reasons, fmt.Sprintf("spec.replicas is %s: set %d, compose service %s's deploy.replicas", int32PointerString(deployment.Spec.Replicas), *want, deployment.Name))
 	}
-	if c.isServed(deployment) {
+	if c.isServed(deployment) && onlyContainer(&deployment.Spec.Template) != nil {
 		reasons = append(reasons, c.checkServedPod(&deployment.Spec.Template)...)
 	}
 	return reasons
@@ -40,10 +43,10 @@ func (c *checker) checkPodTemplate(name string, template *corev1.PodTemplateSpec
 	if err != nil {
 		return []string{err.Error()}
 	}
-	if len(template.Spec.Containers) != 1 {
+	container := onlyContainer(template)
+	if container == nil {
 		return []string{fmt.Sprintf("runs %d containers: the stage's pods run one", len(template.Spec.Containers))}
 	}
-	container := &template.Spec.Containers[0]
 	var reasons []string
 	if service.Image != "" && container.Image != service.Image {
 		reasons = append(reasons, fmt.Sprintf("runs image %q, compose service %s runs %q", container.Image, name, service.Image))
@@ -172,7 +175,7 @@ func (c *checker) containerEnvironment(container *corev1.Container) (map[string]
 // checkServedPod: the probes are the stage's routes, and a pod told to stop keeps serving while it leaves the
 // Service's endpoints (preStop) and then drains as it does behind nginx (DRAIN_DELAY_MS).
 func (c *checker) checkServedPod(template *corev1.PodTemplateSpec) []string {
-	container := &template.Spec.Containers[0]
+	container := onlyContainer(template)
 	reasons := c.checkProbe(template, "readinessProbe", container.ReadinessProbe, readinessPath)
 	reasons = append(reasons, c.checkProbe(template, "livenessProbe", container.LivenessProbe, livenessPath)...)
 

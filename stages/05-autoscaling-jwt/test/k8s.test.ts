@@ -164,4 +164,28 @@ describe('stage 5 Kubernetes manifests, checked offline by k8s-check', () => {
     );
     expect(status).toBe(1);
   });
+
+  it("When the manifests read keys of a Secret, then k8s/README.md's kubectl create secret command sets exactly those keys", () => {
+    const manifests = join(stageDirectory, 'k8s');
+    const referenced = new Map<string, Set<string>>();
+    for (const file of readdirSync(manifests).filter((name) => name.endsWith('.yaml'))) {
+      const yaml = readFileSync(join(manifests, file), 'utf8');
+      for (const [, secret = '', key = ''] of yaml.matchAll(/secretKeyRef:\s+name: (\S+)\s+key: (\S+)/g)) {
+        referenced.set(secret, (referenced.get(secret) ?? new Set()).add(key));
+      }
+    }
+    const readme = readFileSync(join(manifests, 'README.md'), 'utf8');
+    const documented = new Map<string, Set<string>>();
+    for (const [command, secret = ''] of readme.matchAll(
+      /kubectl create secret generic (\S+)(?:.*\\\n)+.*/g,
+    )) {
+      documented.set(
+        secret,
+        new Set([...command.matchAll(/--from-literal=(\w+)=/g)].map(([, key = '']) => key)),
+      );
+    }
+
+    expect(referenced.size).toBeGreaterThan(0);
+    expect(documented).toEqual(referenced);
+  });
 });
