@@ -1,5 +1,6 @@
 import { withTransaction } from '@scaling/db';
 import type pg from 'pg';
+import { unsealPrivateKey } from './sealing.ts';
 import { insertNewSigningKey, lockSigningKeys } from './signing-key.ts';
 
 export interface RotationOptions {
@@ -28,7 +29,8 @@ const seconds = (value: number) => value * 1000;
 /**
  * Adds a key that signs after `activateAfterSeconds` and retires the current key at that moment; the retired key
  * keeps verifying for one access-token lifetime plus the leeway, so nobody is logged out. Keys past their overlap
- * are deleted. With no current key (a fresh database), the new key signs at once.
+ * are deleted. With no current key (a fresh database), the new key signs at once. A secret that does not open the
+ * current key fails with TOKENS_KEY_UNSEAL_FAILED and changes nothing.
  */
 export async function rotateSigningKey(db: pg.Pool, options: RotationOptions): Promise<Rotation> {
   const at = (options.now ?? (() => new Date()))();
@@ -38,9 +40,12 @@ export async function rotateSigningKey(db: pg.Pool, options: RotationOptions): P
       'DELETE FROM signing_keys WHERE verify_until <= $1 RETURNING kid',
       [at],
     );
-    const { rows: current } = await client.query<{ kid: string }>(
-      'SELECT kid FROM signing_keys WHERE retired_at IS NULL ORDER BY signs_from DESC',
+    const { rows: current } = await client.query<{ kid: string; private_jwk_sealed: string }>(
+      'SELECT kid, private_jwk_sealed FROM signing_keys WHERE retired_at IS NULL ORDER BY signs_from DESC',
     );
+    // A key sealed under another secret than the replicas' would never load there: refuse before changing anything.
+    const replaced = current[0];
+    if (replaced) await unsealPrivateKey(replaced.private_jwk_sealed, replaced.kid, options.encryptionSecret);
     const signsFrom =
       current.length === 0 ? at : new Date(at.getTime() + seconds(options.activateAfterSeconds));
     const verifyUntil = new Date(
@@ -55,7 +60,6 @@ export async function rotateSigningKey(db: pg.Pool, options: RotationOptions): P
       signsFrom,
       createdAt: at,
     });
-    const replaced = current[0];
     return {
       kid,
       signsFrom,

@@ -73,6 +73,17 @@ describe('rotateSigningKey', () => {
     expect(ring.signingKey().kid).toBe(rotation.kid);
   });
 
+  it('When a rotation is given another secret than the current key was sealed with, then it fails with TOKENS_KEY_UNSEAL_FAILED and changes nothing', async () => {
+    const first = await rotateSigningKey(database.pool, buildRotationOptions());
+    const failure = await rotateSigningKey(
+      database.pool,
+      buildRotationOptions({ encryptionSecret: 'another-secret-of-enough-length' }),
+    ).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'TOKENS_KEY_UNSEAL_FAILED' });
+    const { rows } = await database.pool.query('SELECT kid, retired_at FROM signing_keys');
+    expect(rows).toEqual([{ kid: first.kid, retired_at: null }]);
+  });
+
   it('When a rotation runs after a retired key has passed its verify_until, then that key is deleted and the others stay', async () => {
     const clock = testClock();
     const first = await rotateSigningKey(database.pool, buildRotationOptions({ now: clock.now }));
