@@ -15,6 +15,7 @@ import { requireViewer, viewerId } from '../http/authentication.ts';
 import { forbidden, notFound } from '../http/http-error.ts';
 import { writeBegins } from '../http/idempotency.ts';
 import { articleLinks, errorResponses, tokenSecurity } from '../http/route-schemas.ts';
+import { rethrowVanishedRow } from '../http/vanished-row.ts';
 import type { ConduitOptions } from '../options.ts';
 
 export const articleRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, { repositories, hooks }) => {
@@ -108,18 +109,20 @@ export const articleRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
       const { userId } = requireViewer(request);
       const input = request.body.article;
       writeBegins(request);
-      const id = await repositories.transaction(async ({ articles: repository, client }) => {
-        const created = await repository.insert({
-          baseSlug: slugify(input.title),
-          title: input.title,
-          description: input.description,
-          body: input.body,
-          authorId: userId,
-        });
-        await repository.replaceTags(created.id, normalizeTags(input.tagList ?? []));
-        await hooks?.articlePublished?.(client, { id: created.id, authorId: userId });
-        return created.id;
-      });
+      const id = await repositories
+        .transaction(async ({ articles: repository, client }) => {
+          const created = await repository.insert({
+            baseSlug: slugify(input.title),
+            title: input.title,
+            description: input.description,
+            body: input.body,
+            authorId: userId,
+          });
+          await repository.replaceTags(created.id, normalizeTags(input.tagList ?? []));
+          await hooks?.articlePublished?.(client, { id: created.id, authorId: userId });
+          return created.id;
+        })
+        .catch(rethrowVanishedRow);
       return reply.code(201).send(await loadArticle(id, userId));
     },
   );
@@ -195,7 +198,7 @@ export const articleRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
         const { userId } = requireViewer(request);
         const article = await articles.findOwnership(request.params.slug);
         if (!article) throw notFound('article');
-        await change(userId, article.id);
+        await change(userId, article.id).catch(rethrowVanishedRow);
         return loadArticle(article.id, userId);
       },
     });

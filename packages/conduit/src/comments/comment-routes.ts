@@ -12,6 +12,7 @@ import { requireViewer, viewerId } from '../http/authentication.ts';
 import { forbidden, notFound } from '../http/http-error.ts';
 import { writeBegins } from '../http/idempotency.ts';
 import { errorResponses, tokenSecurity } from '../http/route-schemas.ts';
+import { rethrowVanishedRow } from '../http/vanished-row.ts';
 import type { ConduitOptions } from '../options.ts';
 
 export const commentRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, { repositories }) => {
@@ -72,7 +73,9 @@ export const commentRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
       const { userId } = requireViewer(request);
       const articleId = await findArticleId(request.params.slug);
       writeBegins(request);
-      const comment = await comments.insert({ articleId, authorId: userId, body: request.body.comment.body });
+      const comment = await comments
+        .insert({ articleId, authorId: userId, body: request.body.comment.body })
+        .catch(rethrowVanishedRow);
       return reply.code(201).send({ comment });
     },
   );

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireViewer, viewerId } from '../http/authentication.ts';
 import { HttpError, notFound } from '../http/http-error.ts';
 import { errorResponses, tokenSecurity } from '../http/route-schemas.ts';
+import { rethrowVanishedRow } from '../http/vanished-row.ts';
 import type { ConduitOptions } from '../options.ts';
 import type { ProfileRecord } from './profile-repository.ts';
 
@@ -51,7 +52,7 @@ export const profileRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
       // 403, not 422: the request is well formed; who sends it is what makes it not allowed.
       if (profile.id === userId)
         throw new HttpError(403, { profile: ['cannot be followed by its own user'] });
-      await profiles.follow(userId, profile.id);
+      await profiles.follow(userId, profile.id).catch(rethrowVanishedRow);
       return toProfileBody({ ...profile, following: true });
     },
   );
