@@ -72,25 +72,24 @@ export function childrenOf(pid: number): number[] {
 /**
  * Waits until an nginx master that was sent SIGHUP has applied its new configuration: it runs new workers and every
  * worker it had before has exited. An old worker finishes the requests it has in flight before it exits, so from
- * then on no request reaches an upstream server the new configuration dropped. nginx keeps its old workers when the
- * new configuration is invalid, which is the error below.
+ * then on no request reaches an upstream server the new configuration dropped. Returns the old workers still busy
+ * when the time is up; nginx keeps its old workers when the new configuration is invalid, which is the error below.
  */
 export async function waitForNginxReload(
   masterPid: number,
   previousChildren: number[],
   { timeoutMs = 30_000, log }: { timeoutMs?: number; log: string },
-): Promise<void> {
+): Promise<number[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const children = childrenOf(masterPid);
     const oldLeft = children.filter((child) => previousChildren.includes(child));
     const fresh = children.filter((child) => !previousChildren.includes(child));
-    if (oldLeft.length === 0 && fresh.length > 0) return;
+    if (oldLeft.length === 0 && fresh.length > 0) return [];
     if (Date.now() > deadline) {
+      if (fresh.length > 0) return oldLeft;
       throw new Error(
-        fresh.length === 0
-          ? `nginx (pid ${masterPid}) did not start workers with its new configuration within ${timeoutMs} ms, so it probably refused it: read ${log}.`
-          : `nginx (pid ${masterPid}) still has ${oldLeft.length} worker(s) of its old configuration after ${timeoutMs} ms (requests still in flight): read ${log}.`,
+        `nginx (pid ${masterPid}) did not start workers with its new configuration within ${timeoutMs} ms, so it probably refused it: read ${log}, fix the configuration, and scale again.`,
       );
     }
     await sleep(50);

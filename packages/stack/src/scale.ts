@@ -68,6 +68,7 @@ export async function stackScale(
       prepareStateDir(target.stage);
       sayIfLimitsUnenforced(target, output);
       const changes = Object.keys(scale).map((name) => changeOf(current, target, name));
+      for (const { service } of changes) assertBalancedKeepsOne(current, service);
       for (const { service, joining, leaving } of changes) {
         const running = runningInstances(target, service.name).length;
         output(
@@ -76,6 +77,8 @@ export async function stackScale(
       }
       await startJoining(target, changes, output, options.readyTimeoutMs ?? 120_000);
       await reloadChanged(target, output);
+      // From here the new plan is what runs and what nginx routes to: later commands must plan with it.
+      saveSettings(target.stage.stateDir, target.settings);
       for (const instance of changes.flatMap((change) => change.joining)) {
         if (isUp(target, instance)) await waitUntilRouted(target, instance, output);
       }
@@ -85,7 +88,6 @@ export async function stackScale(
         await startJoining(target, deferred, output, options.readyTimeoutMs ?? 120_000);
         await reloadChanged(target, output);
       }
-      saveSettings(target.stage.stateDir, target.settings);
       const rows: StackStatus[] = [];
       for (const { service } of changes) {
         for (const instance of service.instances) {
@@ -111,6 +113,16 @@ function assertRunning(plan: LoadedPlan): void {
   if (!recordedInstances(stateDir).some((instance) => isRunning(readRecord(stateDir, instance)))) {
     throw new Error(
       `Stage ${name} is not running, so there is nothing to scale: start it with "pnpm stack up ${name} --scale <service>=<replicas>".`,
+    );
+  }
+}
+
+/** nginx refuses an upstream without servers, so a service behind a running nginx keeps at least one replica. */
+function assertBalancedKeepsOne(current: LoadedPlan, service: PlannedService): void {
+  const before = current.services.find((candidate) => candidate.name === service.name)?.instances[0];
+  if (service.instances.length === 0 && before && balancersOf(current, before).length > 0) {
+    throw new Error(
+      `"${service.name}" is behind nginx, which needs at least one server in its upstream: scale it to 1 or more.`,
     );
   }
 }
@@ -203,10 +215,17 @@ async function reloadChanged(plan: LoadedPlan, output: (line: string) => void): 
       }
       const before = service.kind === 'nginx' ? childrenOf(master) : [];
       sendSignal(master, service.reloadSignal);
-      if (service.kind === 'nginx') {
-        await waitForNginxReload(master, before, { log: logFile(stateDir, instance.name) });
-      }
+      const busy =
+        service.kind === 'nginx'
+          ? await waitForNginxReload(master, before, { log: logFile(stateDir, instance.name) })
+          : [];
       output(`${instance.name}: configuration changed, reloaded (${service.reloadSignal})`);
+      if (busy.length > 0) {
+        // A leaving replica's graceful stop still answers what those workers sent it.
+        output(
+          `${instance.name}: ${busy.length} worker(s) of the old configuration still have requests in flight; going on`,
+        );
+      }
     }),
   );
 }

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -118,6 +119,44 @@ describe('stackScale under continuous load through nginx, in the fixture stack',
     },
     60_000,
   );
+
+  it('When another run holds the stage, then scale waits for it, saying so, and goes on once it is released', async () => {
+    const holder = spawn('sleep', ['30'], { stdio: 'ignore' });
+    const lock = join(stage.stateDir, 'lock');
+    writeFileSync(lock, String(holder.pid));
+    const lines: string[] = [];
+    try {
+      setTimeout(() => rmSync(lock, { force: true }), 1000);
+      const rows = await stackScale(
+        stage,
+        { web: 1 },
+        { output: (line) => lines.push(line), lockTimeoutMs: 10_000 },
+      );
+      expect(names(rows)).toEqual(['web.1:ready']);
+    } finally {
+      holder.kill();
+    }
+    expect(lines[0]).toMatch(
+      /^waiting for another "pnpm stack" run \(pid \d+\) to finish changing this stage/,
+    );
+  });
+
+  it('When another run holds the stage beyond the lock timeout, then scale fails saying what to do', async () => {
+    const holder = spawn('sleep', ['30'], { stdio: 'ignore' });
+    writeFileSync(join(stage.stateDir, 'lock'), String(holder.pid));
+    try {
+      await expect(stackScale(stage, { web: 2 }, { ...quiet, lockTimeoutMs: 500 })).rejects.toThrow(
+        /did not finish within 500 ms: wait for it to finish, then try again/,
+      );
+    } finally {
+      holder.kill();
+      rmSync(join(stage.stateDir, 'lock'), { force: true });
+    }
+  });
+
+  it('When a service behind nginx is scaled to 0, then scale refuses, since nginx needs a server', async () => {
+    await expect(stackScale(stage, { web: 0 }, quiet)).rejects.toThrow(/behind nginx.*scale it to 1 or more/);
+  });
 
   it('When a scale names a service the stage lacks, then it fails naming the services there are', async () => {
     await expect(stackScale(stage, { wbe: 2 }, quiet)).rejects.toThrow(/no service "wbe".*web/);
