@@ -5,8 +5,9 @@ import type { KeyRing } from './key-ring.ts';
 export interface JwksRouteOptions {
   keys: KeyRing;
   /**
-   * How long clients and the edge may keep the key set. A new key is published two reload periods before it signs
-   * and every replica serves it after one, so up to JWT_KEYS_REFRESH_SECONDS keeps every verifier in time.
+   * How long the edge and then a client may keep the key set, in total (a client subtracts the edge's Age). A new
+   * key is published two reload periods before it signs and every replica serves it after one, so up to
+   * JWT_KEYS_REFRESH_SECONDS gets it to every verifier by the time it signs.
    */
   maxAgeSeconds: number;
 }
@@ -14,7 +15,8 @@ export interface JwksRouteOptions {
 export const jwksPath = '/api/.well-known/jwks.json';
 
 async function jwks(app: FastifyInstance, { keys, maxAgeSeconds }: JwksRouteOptions): Promise<void> {
-  const cacheControl = `public, max-age=${maxAgeSeconds}`;
+  // s-maxage: the edge shares only answers that carry one.
+  const cacheControl = `public, max-age=${maxAgeSeconds}, s-maxage=${maxAgeSeconds}`;
   app.get(jwksPath, {
     // A route's own onSend runs after the app-wide ones, so a plugin that marks every other read private (the
     // edge's) does not override this answer, which is the same for everybody.

@@ -33,10 +33,10 @@ describe('jwksRoute', () => {
     await database.drop();
   });
 
-  it('When the key set is read, then it lists public keys only, cacheable by anyone for a short time', async () => {
+  it('When the key set is read, then it lists public keys only, cacheable by anyone, the edge included, for a short time', async () => {
     const response = await app.inject({ method: 'GET', url: jwksPath });
     expect(response.statusCode).toBe(200);
-    expect(response.headers['cache-control']).toBe('public, max-age=30');
+    expect(response.headers['cache-control']).toBe('public, max-age=30, s-maxage=30');
     const { keys } = response.json<{ keys: Record<string, string>[] }>();
     expect(keys).toEqual([
       {
@@ -80,7 +80,7 @@ describe('jwksRoute', () => {
       const response = await edgeApp.inject({ method: 'GET', url: jwksPath });
       expect(response.statusCode).toBe(200);
       expect(response.headers.etag).toBeDefined();
-      expect(response.headers['cache-control']).toBe('public, max-age=30');
+      expect(response.headers['cache-control']).toBe('public, max-age=30, s-maxage=30');
     } finally {
       await edgeApp.close();
     }
