@@ -32,6 +32,21 @@ const holders = {
   monitorRole: monitorRoleHolder,
   replicationRole: replicationRoleHolder,
 };
+
+// The compose files fall back to passwords that name themselves local demo values and are published with this
+// repository: a production migration refuses them, as the app does, before it creates a role with one.
+if (process.env.NODE_ENV === 'production') {
+  const demo = ['DATABASE_URL', ...Object.values(holders).map((holder) => holder.passwordVariable)].filter(
+    (name) => process.env[name]?.includes('local-demo-only'),
+  );
+  if (demo.length > 0) {
+    console.error(
+      `NODE_ENV is production, but ${demo.join(', ')} ${demo.length === 1 ? 'holds' : 'hold'} a local demo value (published with this ` +
+        'repository). Set your own passwords (see .env.example) and run again.',
+    );
+    process.exit(2);
+  }
+}
 const roles: MigrationRoles = {};
 const ready: string[] = [];
 for (const [option, holder] of Object.entries(holders) as [keyof MigrationRoles, LoginRoleHolder][]) {

@@ -53,4 +53,18 @@ describe('the migrate CLI', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/REPLICATION_DATABASE_USER is ".*" but REPLICATION_DATABASE_PASSWORD is not set/);
   });
+
+  it('When NODE_ENV is production and a password is a local demo value, then it stops before migrating, naming it', async () => {
+    const demo = buildLoginRole('cli_demo');
+    const { code, stderr } = await runCli({
+      NODE_ENV: 'production',
+      DATABASE_URL: inject('databaseUrl'),
+      APP_DATABASE_USER: demo.name,
+      APP_DATABASE_PASSWORD: 'local-demo-only-app-database',
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('APP_DATABASE_PASSWORD holds a local demo value');
+    const { rows } = await owner.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [demo.name]);
+    expect(rows).toEqual([]);
+  });
 });
