@@ -31,7 +31,7 @@ func (c *checker) check(doc *document) []string {
 	case *appsv1.Deployment:
 		reasons = append(reasons, c.checkDeployment(object)...)
 	case *batchv1.Job:
-		reasons = append(reasons, c.checkPodTemplate(object.Name, &object.Spec.Template)...)
+		reasons = append(reasons, c.checkPodTemplate(object.Name, object.ObjectMeta, &object.Spec.Template)...)
 	case *corev1.Service:
 		reasons = append(reasons, c.checkService(object)...)
 	case *autoscalingv2.HorizontalPodAutoscaler:

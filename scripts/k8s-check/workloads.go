@@ -8,6 +8,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // The stage's probe routes (packages/conduit/src/http/health-routes.ts): readiness answers 503 while the replica
@@ -18,7 +19,7 @@ const (
 )
 
 func (c *checker) checkDeployment(deployment *appsv1.Deployment) []string {
-	reasons := c.checkPodTemplate(deployment.Name, &deployment.Spec.Template)
+	reasons := c.checkPodTemplate(deployment.Name, deployment.ObjectMeta, &deployment.Spec.Template)
 	if !slices.Contains(c.deploymentsSelectedBy(labelSelector(deployment.Spec.Selector)), deployment) {
 		reasons = append(reasons, "spec.selector does not match the pod template's labels")
 	}
@@ -38,7 +39,7 @@ func (c *checker) checkDeployment(deployment *appsv1.Deployment) []string {
 
 // checkPodTemplate: the pod runs what the compose service runs (image, command, every variable), within the same
 // limits, as a non-root user on a read-only root file system.
-func (c *checker) checkPodTemplate(name string, template *corev1.PodTemplateSpec) []string {
+func (c *checker) checkPodTemplate(name string, workload metav1.ObjectMeta, template *corev1.PodTemplateSpec) []string {
 	service, err := c.composeService(name)
 	if err != nil {
 		return []string{err.Error()}
@@ -56,7 +57,7 @@ func (c *checker) checkPodTemplate(name string, template *corev1.PodTemplateSpec
 	}
 	reasons = append(reasons, c.checkResources(name, service, container)...)
 	reasons = append(reasons, checkSecurity(&template.Spec, container)...)
-	reasons = append(reasons, c.checkEnvironment(name, service, container)...)
+	reasons = append(reasons, c.checkEnvironment(name, service, container, workload)...)
 	if service.StopGracePeriod != "" {
 		grace, err := service.stopGraceSeconds()
 		if err != nil {
@@ -122,56 +123,6 @@ func checkSecurity(pod *corev1.PodSpec, container *corev1.Container) []string {
 	return reasons
 }
 
-// checkEnvironment: every variable the compose service sets reaches the container, from its ConfigMap, a Secret
-// key or its own env; a ConfigMap it names must be among the manifests.
-func (c *checker) checkEnvironment(name string, service composeService, container *corev1.Container) []string {
-	provided, reasons := c.containerEnvironment(container)
-	for key := range service.environment() {
-		if _, ok := provided[key]; !ok {
-			reasons = append(reasons, fmt.Sprintf("env: compose service %s sets %s, which the container gets from neither its ConfigMap, a secretKeyRef nor env", name, key))
-		}
-	}
-	slices.Sort(reasons)
-	return reasons
-}
-
-// containerEnvironment maps each variable the container gets to its value (empty for a Secret's).
-func (c *checker) containerEnvironment(container *corev1.Container) (map[string]string, []string) {
-	provided := map[string]string{}
-	var reasons []string
-	for _, source := range container.EnvFrom {
-		switch {
-		case source.ConfigMapRef != nil:
-			configMap := c.configMap(source.ConfigMapRef.Name)
-			if configMap == nil {
-				reasons = append(reasons, fmt.Sprintf("envFrom names ConfigMap/%s, which no manifest defines", source.ConfigMapRef.Name))
-				continue
-			}
-			for key, value := range configMap.Data {
-				provided[source.Prefix+key] = value
-			}
-		case source.SecretRef != nil:
-			reasons = append(reasons, "envFrom takes a whole Secret: name each key with a secretKeyRef, so that k8s/README.md can list them")
-		}
-	}
-	for _, variable := range container.Env {
-		switch {
-		case variable.ValueFrom == nil:
-			provided[variable.Name] = variable.Value
-		case variable.ValueFrom.ConfigMapKeyRef != nil:
-			ref := variable.ValueFrom.ConfigMapKeyRef
-			if configMap := c.configMap(ref.Name); configMap == nil {
-				reasons = append(reasons, fmt.Sprintf("env %s names ConfigMap/%s, which no manifest defines", variable.Name, ref.Name))
-			} else {
-				provided[variable.Name] = configMap.Data[ref.Key]
-			}
-		default:
-			provided[variable.Name] = ""
-		}
-	}
-	return provided, reasons
-}
-
 // checkServedPod: the probes are the stage's routes, and a pod told to stop keeps serving while it leaves the
 // Service's endpoints (preStop) and then drains as it does behind nginx (DRAIN_DELAY_MS).
 func (c *checker) checkServedPod(template *corev1.PodTemplateSpec) []string {
@@ -179,8 +130,8 @@ func (c *checker) checkServedPod(template *corev1.PodTemplateSpec) []string {
 	reasons := c.checkProbe(template, "readinessProbe", container.ReadinessProbe, readinessPath)
 	reasons = append(reasons, c.checkProbe(template, "livenessProbe", container.LivenessProbe, livenessPath)...)
 
-	environment, _ := c.containerEnvironment(container)
-	drainMs, err := strconv.ParseInt(environment["DRAIN_DELAY_MS"], 10, 64)
+	environment, _ := c.containerEnvironment(container, nil)
+	drainMs, err := strconv.ParseInt(environment["DRAIN_DELAY_MS"].value, 10, 64)
 	if err != nil {
 		return append(reasons, "env: set DRAIN_DELAY_MS in the ConfigMap, so that the preStop sleep can match it")
 	}

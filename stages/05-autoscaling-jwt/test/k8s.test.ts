@@ -165,6 +165,18 @@ describe('stage 5 Kubernetes manifests, checked offline by k8s-check', () => {
     expect(status).toBe(1);
   });
 
+  it("When compose changes a setting the app's ConfigMap copies (the heap size), then the app Deployment fails with both values", () => {
+    const stage = copyOfStage();
+    edit(stage.compose, '--max-old-space-size=96', '--max-old-space-size=80');
+
+    const { status, output } = check(stage);
+
+    expect(output).toContain(
+      'fail Deployment/app: env NODE_OPTIONS is "--max-old-space-size=96 --max-semi-space-size=4" in ConfigMap/app-config, compose service app sets "--max-old-space-size=80 --max-semi-space-size=4"',
+    );
+    expect(status).toBe(1);
+  });
+
   it("When the manifests read keys of a Secret, then k8s/README.md's kubectl create secret command sets exactly those keys", () => {
     const manifests = join(stageDirectory, 'k8s');
     const referenced = new Map<string, Set<string>>();
