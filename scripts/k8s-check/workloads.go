@@ -23,9 +23,9 @@ func (c *checker) checkDeployment(deployment *appsv1.Deployment) []string {
 	if !slices.Contains(c.deploymentsSelectedBy(labelSelector(deployment.Spec.Selector)), deployment) {
 		reasons = append(reasons, "spec.selector does not match the pod template's labels")
 	}
-	// kubectl apply would reset the HPA's count to this number on every deploy.
 	service, _ := c.composeService(deployment.Name)
 	switch want := service.Deploy.Replicas; {
+	// kubectl apply would reset the HPA's count to this number on every deploy.
 	case c.autoscalerOf(deployment) != nil && deployment.Spec.Replicas != nil:
 		reasons = append(reasons, "sets spec.replicas, but its HorizontalPodAutoscaler owns the count: remove spec.replicas")
 	case c.autoscalerOf(deployment) == nil && want != nil && (deployment.Spec.Replicas == nil || *deployment.Spec.Replicas != *want):
