@@ -160,8 +160,9 @@ if [ "$(cat "$TOOLS/toxiproxy/VERSION" 2>/dev/null)" != "$TOXIPROXY_VERSION" ] |
 fi
 ln -sfn ../toxiproxy/server "$TOOLS/bin/toxiproxy-server"
 # k8s-check (scripts/k8s-check), which stage 5's tests run on its Kubernetes manifests, built from the repository's
-# source and the Go module proxy; the source's hash beside the binary says when it must be built again.
-k8s_check_source=$(cat scripts/k8s-check/go.mod scripts/k8s-check/go.sum scripts/k8s-check/*.go | sha1sum | cut -c1-40)
+# source and the Go module proxy; the source's hash beside the binary says when it must be built again (the files
+# in C order, as stages/05-autoscaling-jwt/test/k8s.test.ts hashes them to tell a stale binary).
+k8s_check_source=$(LC_ALL=C; cat scripts/k8s-check/go.mod scripts/k8s-check/go.sum scripts/k8s-check/*.go | sha1sum | cut -c1-40)
 if [ "$(cat "$TOOLS/bin/k8s-check.source-sha1" 2>/dev/null)" != "$k8s_check_source" ] || [ ! -x "$TOOLS/bin/k8s-check" ]; then
   require_go k8s-check
   step "building k8s-check into .tools/bin (go build, a minute the first time: it downloads k8s.io/api)"
