@@ -10,12 +10,17 @@ import { isRunning, readRecord, recordedInstances, removeRecord, servicePid } fr
 export interface DownOptions extends StackOptions {
   /** Also delete the data directories (the compose named volumes). */
   volumes?: boolean;
+  /** How long to wait for a run holding the stage (stage 5's autoscaler in the middle of a scale); 120 s by default. */
+  lockTimeoutMs?: number;
 }
 
 /** Stops the stage's processes in reverse dependency order; data stays unless `volumes` is set. */
 export async function stackDown(stage: StageInput, options: DownOptions = {}): Promise<void> {
   const plan = loadPlan(stage, options);
-  await withStageLock(plan.stage.stateDir, () => stopAll(plan, options));
+  await withStageLock(plan.stage.stateDir, () => stopAll(plan, options), {
+    waitMs: options.lockTimeoutMs ?? 120_000,
+    output: outputOf(options),
+  });
 }
 
 async function stopAll(plan: StackPlan, options: DownOptions): Promise<void> {
