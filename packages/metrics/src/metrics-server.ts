@@ -7,6 +7,18 @@ export interface MetricsListen {
   port: number;
 }
 
+/** What `GET /health` answers beside the metrics, for a process without an API of its own (the autoscaler). */
+export interface HealthReport {
+  healthy: boolean;
+  /** Serialized as the JSON body. */
+  details: object;
+}
+
+export interface MetricsServerOptions {
+  /** Serves `GET /health`: 200 when healthy, 503 otherwise, with the details as JSON. */
+  health?: () => HealthReport;
+}
+
 export interface MetricsServer {
   /** Where Prometheus scrapes, e.g. `http://127.0.0.1:9464/metrics`. */
   url: string;
@@ -20,8 +32,20 @@ const requestTimeoutMs = 5_000;
  * A plain node:http server for `GET /metrics`, on a port of its own so the API port never publishes the process's
  * internals and a scrape never waits behind API requests in the same server's queue.
  */
-export async function startMetricsServer(registry: Registry, listen: MetricsListen): Promise<MetricsServer> {
+export async function startMetricsServer(
+  registry: Registry,
+  listen: MetricsListen,
+  options: MetricsServerOptions = {},
+): Promise<MetricsServer> {
+  const { health } = options;
   const server = createServer((request, response) => {
+    if (health && request.method === 'GET' && request.url === '/health') {
+      const report = health();
+      response
+        .writeHead(report.healthy ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify(report.details));
+      return;
+    }
     if (request.url !== '/metrics' && !request.url?.startsWith('/metrics?')) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: metrics are at /metrics.\n');
       return;

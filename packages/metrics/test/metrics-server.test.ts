@@ -45,6 +45,24 @@ describe('The metrics endpoint', () => {
     });
   });
 
+  it('When the process reports its health, then GET /health answers 200 or 503 with the details as JSON', async () => {
+    let healthy = true;
+    const server = await startMetricsServer(createMetricsRegistry(), anyPort, {
+      health: () => ({ healthy, details: { status: healthy ? 'ok' : 'stalled' } }),
+    });
+    try {
+      const health = server.url.replace('/metrics', '/health');
+      const ok = await fetch(health);
+      healthy = false;
+      const stalled = await fetch(health);
+
+      expect([ok.status, await ok.json()]).toEqual([200, { status: 'ok' }]);
+      expect([stalled.status, await stalled.json()]).toEqual([503, { status: 'stalled' }]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('When the metrics port is taken, then starting fails with a stable code and says to choose another METRICS_PORT', async () => {
     const holder = createServer();
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));

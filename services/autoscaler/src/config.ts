@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import type { ReplicaPolicy, WorkerPolicy } from './policy.ts';
 import { type ScaledTiming, scaleTiming } from './timing.ts';
 
 const seconds = (fallback: number) => z.coerce.number().positive().max(86_400).default(fallback);
@@ -132,5 +133,31 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[], cpus: number)
       config.AUTOSCALER_MIN_REPLICAS,
       Math.min(config.AUTOSCALER_MAX_REPLICAS, machineMaxReplicas),
     ),
+  };
+}
+
+/** The CPU policy of the scaled service, its durations divided by the time scale. */
+export function replicaPolicyOf(config: AutoscalerConfig): ReplicaPolicy {
+  const { env, scaled } = config;
+  return {
+    minReplicas: env.AUTOSCALER_MIN_REPLICAS,
+    maxReplicas: config.maxReplicas,
+    scaleOutAbove: env.AUTOSCALER_SCALE_OUT_ABOVE,
+    scaleInBelow: env.AUTOSCALER_SCALE_IN_BELOW,
+    scaleOutCooldownSeconds: scaled.timing.scaleOutCooldownSeconds,
+    scaleInCooldownSeconds: scaled.timing.scaleInCooldownSeconds,
+    warmUpSeconds: scaled.timing.warmUpSeconds,
+  };
+}
+
+/** The backlog policy of the workers, with the same cooldowns as the API replicas. */
+export function workerPolicyOf(config: AutoscalerConfig): WorkerPolicy {
+  const { env, scaled } = config;
+  return {
+    minReplicas: env.AUTOSCALER_WORKER_MIN_REPLICAS,
+    maxReplicas: env.AUTOSCALER_WORKER_MAX_REPLICAS,
+    jobsPerWorker: env.AUTOSCALER_JOBS_PER_WORKER,
+    scaleOutCooldownSeconds: scaled.timing.scaleOutCooldownSeconds,
+    scaleInCooldownSeconds: scaled.timing.scaleInCooldownSeconds,
   };
 }
