@@ -10,7 +10,7 @@ import {
 import { withStageLock } from './lock.ts';
 import { sendSignal, stopProcess } from './processes.ts';
 import { prepareInstance, setupChanged } from './setup.ts';
-import { resolveStage } from './stage.ts';
+import { resolveStage, type StageRef } from './stage.ts';
 import {
   isRunning,
   logFile,
@@ -56,48 +56,55 @@ export async function stackScale(
       throw new Error(`Cannot scale "${name}" to ${replicas} replicas: use a whole number, 0 or more.`);
     }
   }
-  const lock = { waitMs: options.lockTimeoutMs ?? 120_000, output };
-  return withStageLock(
-    ref.stateDir,
-    async () => {
-      // Read under the lock: the run we waited for may have changed the recorded settings.
-      const { readyTimeoutMs: _ready, lockTimeoutMs: _lock, ...settings } = options;
-      const current = loadPlan(ref, settings);
-      const target = loadPlan(ref, { ...settings, scale: { ...current.settings.scale, ...scale } });
-      assertRunning(target);
-      prepareStateDir(target.stage);
-      sayIfLimitsUnenforced(target, output);
-      const changes = Object.keys(scale).map((name) => changeOf(current, target, name));
-      for (const { service } of changes) assertBalancedKeepsOne(current, service);
-      for (const { service, joining, leaving } of changes) {
-        const running = runningInstances(target, service.name).length;
-        output(
-          `${service.name}: scaling from ${running} to ${service.instances.length} replica(s)${describe(joining, leaving)}`,
-        );
-      }
-      await startJoining(target, changes, output, options.readyTimeoutMs ?? 120_000);
-      await reloadChanged(target, output);
-      // From here the new plan is what runs and what nginx routes to: later commands must plan with it.
-      saveSettings(target.stage.stateDir, target.settings);
-      for (const instance of changes.flatMap((change) => change.joining)) {
-        if (isUp(target, instance)) await waitUntilRouted(target, instance, output);
-      }
-      await stopLeaving(target, changes, output);
-      const deferred = changes.filter((change) => change.joining.some((instance) => !isUp(target, instance)));
-      if (deferred.length > 0) {
-        await startJoining(target, deferred, output, options.readyTimeoutMs ?? 120_000);
-        await reloadChanged(target, output);
-      }
-      const rows: StackStatus[] = [];
-      for (const { service } of changes) {
-        for (const instance of service.instances) {
-          rows.push(await instanceStatus(target.stage.stateDir, service, instance));
-        }
-      }
-      return rows;
-    },
-    lock,
-  );
+  // Planned under the lock: the run waited for may have changed the recorded settings.
+  return withStageLock(ref.stateDir, () => scaleLocked(ref, scale, options), {
+    waitMs: options.lockTimeoutMs ?? 120_000,
+    output,
+  });
+}
+
+async function scaleLocked(
+  ref: StageRef,
+  scale: Record<string, number>,
+  options: ScaleOptions,
+): Promise<StackStatus[]> {
+  const output = outputOf(options);
+  const started = Date.now();
+  const { readyTimeoutMs = 120_000, lockTimeoutMs: _lock, ...settings } = options;
+  const current = loadPlan(ref, settings);
+  const target = loadPlan(ref, { ...settings, scale: { ...current.settings.scale, ...scale } });
+  assertRunning(target);
+  prepareStateDir(target.stage);
+  sayIfLimitsUnenforced(target, output);
+  const changes = Object.keys(scale).map((name) => changeOf(current, target, name));
+  for (const { service } of changes) assertBalancedKeepsOne(current, service);
+  for (const { service, joining, leaving } of changes) {
+    const running = runningInstances(target, service.name).length;
+    output(
+      `${service.name}: scaling from ${running} to ${service.instances.length} replica(s)${describe(joining, leaving)}`,
+    );
+  }
+  await startJoining(target, changes, output, readyTimeoutMs);
+  await reloadChanged(target, output);
+  // From here the new plan is what runs and what nginx routes to: later commands must plan with it.
+  saveSettings(target.stage.stateDir, target.settings);
+  for (const instance of changes.flatMap((change) => change.joining)) {
+    if (isUp(target, instance)) await waitUntilRouted(target, instance, output);
+  }
+  await stopLeaving(target, changes, output);
+  const deferred = changes.filter((change) => change.joining.some((instance) => !isUp(target, instance)));
+  if (deferred.length > 0) {
+    await startJoining(target, deferred, output, readyTimeoutMs);
+    await reloadChanged(target, output);
+  }
+  const rows: StackStatus[] = [];
+  for (const { service } of changes) {
+    for (const instance of service.instances) {
+      rows.push(await instanceStatus(target.stage.stateDir, service, instance));
+    }
+    output(`${service.name}: ${service.instances.length} replica(s), in ${Date.now() - started} ms`);
+  }
+  return rows;
 }
 
 function describe(joining: PlannedInstance[], leaving: Change['leaving']): string {
