@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createInstanceCgroup, inCgroups, removeCgroups } from '../src/cgroups.ts';
 import { stackDown, stackStatus } from '../src/index.ts';
 import {
   cgroupDirOf,
@@ -77,6 +79,27 @@ describe('CPU and memory limits and the native environment, in the fixture stack
         ['quota', { cpus: 0.25, memoryBytes: 160 * mebibytes }],
         ['deployed', { cpus: 0.5, memoryBytes: 128 * mebibytes }],
       ]);
+    },
+  );
+
+  it.skipIf(!cgroupsEnforced)(
+    'When a supervisor starts inside an instance group (the autoscaler scaling), then it moves out of that group',
+    async () => {
+      const dirs = createInstanceCgroup('limits', 'autoscaler', { cpus: 0.5, memoryBytes: 256 * mebibytes });
+      const cgroups = new URL('../src/cgroups.ts', import.meta.url).pathname;
+      // What supervise.ts does first, then where the process finds itself.
+      const script = `const m = await import(${JSON.stringify(cgroups)}); const fs = await import('node:fs');
+        const before = fs.readFileSync('/proc/self/cgroup', 'utf8'); m.leaveInstanceCgroups();
+        console.log(JSON.stringify([before, fs.readFileSync('/proc/self/cgroup', 'utf8')]));`;
+      try {
+        const [command, ...args] = inCgroups(dirs, [process.execPath, '--input-type=module', '-e', script]);
+        const run = spawnSync(command as string, args, { encoding: 'utf8' });
+        const [before, after] = JSON.parse(run.stdout) as [string, string];
+        expect(before).toContain('/scaling-conduit/limits/autoscaler');
+        expect(after).not.toContain('scaling-conduit');
+      } finally {
+        expect(await removeCgroups(dirs)).toEqual([]);
+      }
     },
   );
 
