@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResourceLimits } from './resources.ts';
@@ -39,18 +48,18 @@ function detectSupport(): CgroupSupport {
     };
   }
   // A read-only cgroup filesystem (e.g. inside a container) shows the files but refuses new groups.
-  const shared =
+  const bases =
     version === 'v2'
-      ? [join(cgroupRoot, groupPrefix)]
+      ? [cgroupRoot]
       : (['cpu', 'memory'] as const).map((controller) =>
-          join(cgroupRoot, controller, baseGroup('v1', controller), groupPrefix),
+          join(cgroupRoot, controller, baseGroup('v1', controller)),
         );
   try {
-    for (const dir of shared) mkdirSync(dir, { recursive: true });
+    for (const dir of bases) accessSync(dir, constants.W_OK);
   } catch (error) {
     return {
       version: null,
-      reason: `${shared[0]} cannot be created (${(error as NodeJS.ErrnoException).code})`,
+      reason: `no group can be created in ${bases[0]} (${(error as NodeJS.ErrnoException).code})`,
     };
   }
   return { version };
