@@ -6,6 +6,7 @@ import { loadProgress } from '../live-progress.ts';
 import { failedRequests } from '../load-summary.ts';
 import { type OpenLoadResult, runOpenLoad } from '../open-load.ts';
 import { processCpu, redisCommandRate, requestRate } from '../server-series.ts';
+import { startCold } from '../stage-caches.ts';
 import { appInstances } from '../stage-services.ts';
 import { benchLoadGenerator, runWarmedScenario } from '../warmed-run.ts';
 import { jwtTokens, redisSessions } from './autoscaling-jwt-columns.ts';
@@ -39,7 +40,7 @@ export const authCost = defineExperiment<AuthCostSide>({
     'Signed-in reads only (GET /api/user and GET /api/articles/{slug} with a token, half each) sent straight to ' +
     "one app replica's own port, held to its CPU quota: no edge, no nginx, and the autoscaler, which averages over " +
     `every replica, has no reason to act. First closed model (${connections} connections, after a warm-up): what the ` +
-    `replica answers at most. Then open model at ${Math.round(openShareOfSaturation * 100)}% of what it answered with ` +
+    `replica answers at most, both columns from an empty cache. Then open model at ${Math.round(openShareOfSaturation * 100)}% of what it answered with ` +
     'JWTs, the same rate on both columns: latency, and the CPU the replica spent per request (from /proc). With JWTs ' +
     'a token is checked by a signature over its claims (EdDSA) in the process; with Redis sessions (stage 4, the ' +
     '`sessions` variant) by a round trip to the session Redis.',
@@ -50,6 +51,8 @@ export const authCost = defineExperiment<AuthCostSide>({
     const { session, fixtures, seconds, output, settings } = context;
     const [replica] = appInstances(session.stage);
     if (!replica) throw new Error(`Stage ${session.stage} runs no app replica.`);
+    // Both columns start from the same empty cache: an earlier experiment's reads must not favour one.
+    await startCold(session.stage, output);
     const scenario: Scenario = {
       name: 'authenticated reads',
       description: 'signed-in reads only',
@@ -62,7 +65,7 @@ export const authCost = defineExperiment<AuthCostSide>({
       session,
       scenario,
       fixtures,
-      warmUpSeconds: seconds(5, 2),
+      warmUpSeconds: seconds(10, 3),
       label: `${replica.name} saturated`,
       baseUrl: replica.url,
       output,

@@ -19,6 +19,7 @@ import {
   requestP95,
   requestRate,
 } from '../server-series.ts';
+import { startCold } from '../stage-caches.ts';
 import { runReadHeavy } from '../steady-load.ts';
 import { benchLoadGenerator, runWarmedScenario } from '../warmed-run.ts';
 import { autoscaled, fixedMinimum } from './autoscaling-jwt-columns.ts';
@@ -83,7 +84,7 @@ export const spike = defineExperiment<SpikeSide>({
     "utilization it acts on, and each replica's resident memory. Latency per " +
     `${windowSeconds} s window counts a request that got no answer within ${spikeTimeoutMs / 1000} s as that long; ` +
     `the p95 target is the read-heavy scenario's threshold, ${p95TargetMs} ms. The load generator runs on the same ` +
-    'two CPUs as the stage.',
+    'two CPUs as the stage. Both columns start with empty caches.',
   scale: 1,
   serverSeries: [
     autoscalerReplicas,
@@ -125,6 +126,8 @@ export const spike = defineExperiment<SpikeSide>({
         '...',
     );
 
+    // Both columns start from empty caches (the edge's and the app's): the calibration must not favour one.
+    await startCold(session.stage, output);
     const client = stagePrometheus(session.stage);
     if (!client)
       throw new Error(`Stage ${session.stage} runs no Prometheus, so the replicas cannot be followed.`);
