@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,11 +7,14 @@ import { traversableBy, unprivilegedUser } from '@scaling/stack';
 import type { TestProject } from 'vitest/node';
 import { startChildPostgres } from './postgres-server.ts';
 import { startChildRedis } from './redis-server.ts';
+import { stopSharedStageOf } from './shared-stage.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
     redisUrl: string;
+    /** Tells this run apart from others in the same checkout (the stage a run's files shared is its to stop). */
+    testRunId: string;
   }
 }
 
@@ -54,7 +58,11 @@ export default async function setup(project: TestProject) {
   await runMigrations(server.url());
   project.provide('databaseUrl', server.url());
   project.provide('redisUrl', redis.url);
+  const runId = randomUUID();
+  project.provide('testRunId', runId);
   return async () => {
+    // A stage the last stage test files shared (useNativeStage's `shared`) stops with the run.
+    await stopSharedStageOf(runId);
     await Promise.all([server.stop(), redis.stop()]);
     rmSync(root, { recursive: true, force: true });
   };

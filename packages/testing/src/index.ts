@@ -34,3 +34,11 @@ export {
 } from './schemathesis.ts';
 export { descendsFrom } from './span-ancestry.ts';
 export { type PrometheusTarget, stagePrometheus } from './stage-prometheus.ts';
+export {
+  type Answer,
+  ask,
+  asUser,
+  type PublishedArticle,
+  publish,
+  underLoad,
+} from './through-the-edge.ts';

@@ -1,7 +1,15 @@
 import { loadPlan } from '@scaling/stack';
-import { expectOfficialSuitePasses, registerUser, useNativeStage } from '@scaling/testing';
+import {
+  type Answer,
+  ask,
+  asUser,
+  expectOfficialSuitePasses,
+  type PublishedArticle,
+  publish,
+  registerUser,
+  useNativeStage,
+} from '@scaling/testing';
 import { describe, expect, it } from 'vitest';
-import { type Answer, ask, asUser, type PublishedArticle, publish } from './support/through-the-edge.ts';
 
 // Sessions and login counts live in the sessions' Redis: the next test file must not inherit them.
 const stage = useNativeStage(4, { volumes: true });

@@ -1,9 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promtoolProblems, sampleSum, scrape } from '@scaling/metrics/testing';
 import { loadPlan, stackStartService, stackStopService } from '@scaling/stack';
-import { eventually, registerUser, stagePrometheus, useNativeStage } from '@scaling/testing';
+import {
+  ask,
+  asUser,
+  eventually,
+  publish,
+  registerUser,
+  stagePrometheus,
+  underLoad,
+  useNativeStage,
+} from '@scaling/testing';
 import { describe, expect, it } from 'vitest';
-import { ask, asUser, publish } from './support/through-the-edge.ts';
 
 const stage = useNativeStage(4, { volumes: true });
 
@@ -30,22 +38,6 @@ async function replicaHealth(): Promise<ReplicaHealth[][]> {
     answers.push(health.body.replicas ?? []);
   }
   return answers;
-}
-
-/** Runs `clients` loops of `request` until `during` settles, and returns every status they got. */
-async function underLoad(clients: number, request: () => Promise<number>, during: () => Promise<void>) {
-  let stop = false;
-  const statuses: number[] = [];
-  const loops = Array.from({ length: clients }, async () => {
-    while (!stop) statuses.push(await request().catch(() => 0));
-  });
-  try {
-    await during();
-  } finally {
-    stop = true;
-    await Promise.all(loops);
-  }
-  return statuses;
 }
 
 describe('Stage 4 booted natively: what a failure of a replica or of the cache costs the readers', () => {

@@ -1,5 +1,5 @@
-import { buildArticle } from '@scaling/testing';
 import { expect } from 'vitest';
+import { buildArticle } from './factories.ts';
 
 /** Where one answer came from: the edge's verdict, the app's cache verdict and the app replica that made it. */
 export interface Answer<T = unknown> {
@@ -58,4 +58,27 @@ export async function publish(apiUrl: string, token: string): Promise<PublishedA
   });
   expect(created.status).toBe(201);
   return created.body.article;
+}
+
+/**
+ * Runs `clients` loops of `request` until `during` settles, and returns every status they got (0 for a request
+ * that failed without an answer): what a failure or a change `during` cost the clients.
+ */
+export async function underLoad(
+  clients: number,
+  request: () => Promise<number>,
+  during: () => Promise<void>,
+): Promise<number[]> {
+  let stop = false;
+  const statuses: number[] = [];
+  const loops = Array.from({ length: clients }, async () => {
+    while (!stop) statuses.push(await request().catch(() => 0));
+  });
+  try {
+    await during();
+  } finally {
+    stop = true;
+    await Promise.all(loops);
+  }
+  return statuses;
 }
