@@ -58,10 +58,11 @@ logger.info(
     `${env.AUTOSCALER_DRY_RUN ? ', dry run: deciding and logging without acting' : ''}.`,
 );
 for (const { name, scaled: wanted, used } of scaled.raised) {
-  const why =
-    name === 'intervalSeconds'
-      ? 'Prometheus answers anew at most once a second'
-      : 'a window must hold 3 scrapes, 5 s apart';
+  const why = name.endsWith('WindowSeconds')
+    ? 'a window must hold 3 scrapes, 5 s apart'
+    : name.endsWith('CooldownSeconds')
+      ? 'a shorter cooldown would decide again on samples from before the last scaling'
+      : 'Prometheus has news once a scrape (5 s), and twice a scrape sees each one soon enough';
   logger.warn(
     { event: 'floor', name, scaled: wanted, used },
     `${name} would be ${wanted.toFixed(2)} s at time scale ${timeScale}; it is ${used} s instead, since ${why}.`,

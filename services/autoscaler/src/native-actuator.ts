@@ -1,9 +1,9 @@
-import { type StackStatus, stackScale, stackStatus } from '@scaling/stack';
+import { loadPlan, type StackStatus, type StageInput, stackScale } from '@scaling/stack';
 import { type Actuator, ActuatorError } from './actuator.ts';
 
 export interface NativeActuatorOptions {
-  /** The stage folder or number, as `pnpm stack` takes it. */
-  stage: string;
+  /** The stage folder or number, as `pnpm stack` takes it (a test passes a fixture's StageRef). */
+  stage: StageInput;
   /** The runner's progress lines (starting, in rotation, stopping). */
   output: (line: string) => void;
   /** How long a new replica may take to become ready. */
@@ -24,8 +24,16 @@ export function createNativeActuator(options: NativeActuatorOptions): Actuator {
   const { stage, output } = options;
   return {
     async replicas(service) {
-      const rows = await stackStatus(stage, { output });
-      return rows.filter((row) => row.service === service && present(row)).length;
+      // The scale the runner keeps (recorded by `up` and every scale): its supervisors restart what crashes. Planning
+      // reads two files; probing the stage's every process at each tick would cost more CPU than the app gets.
+      const planned = loadPlan(stage, { output }).services.find((candidate) => candidate.name === service);
+      if (!planned) {
+        throw new ActuatorError(
+          'ACTUATOR_FAILED',
+          `The stage has no service "${service}": set AUTOSCALER_SERVICE (or AUTOSCALER_WORKER_SERVICE) to one of its services.`,
+        );
+      }
+      return planned.instances.length;
     },
     async scale(service, replicas) {
       try {
@@ -42,7 +50,7 @@ export function createNativeActuator(options: NativeActuatorOptions): Actuator {
       } catch (error) {
         throw new ActuatorError(
           'ACTUATOR_FAILED',
-          `The native runner could not scale ${service} of stage ${stage} to ${replicas}: ${(error as Error).message}`,
+          `The native runner could not scale ${service} to ${replicas}: ${(error as Error).message}`,
           { cause: error },
         );
       }

@@ -20,8 +20,8 @@ export const scrapeIntervalSeconds = 5;
 /** A rate() needs samples to average: a window shorter than three scrapes would measure one or two points. */
 export const minimumWindowSeconds = 3 * scrapeIntervalSeconds;
 
-/** Below this the loop would only repeat Prometheus's last answer, which changes once a scrape. */
-export const minimumIntervalSeconds = 1;
+/** Prometheus's answers change once a scrape: polling twice a scrape sees each new one within half its interval. */
+export const minimumIntervalSeconds = scrapeIntervalSeconds / 2;
 
 export interface ScaledTiming {
   timing: Timing;
@@ -31,23 +31,23 @@ export interface ScaledTiming {
 
 /**
  * Compresses every duration by `timeScale` (10 turns the 10-minute scale-in cooldown into 1 minute), for demos and
- * tests. The windows never go below three scrapes, nor the interval below a second: those floors are reported.
+ * tests. The windows never go below three scrapes, nor the interval below half a scrape; a cooldown never goes below its
+ * window, or the next decision would still average samples from before the last scaling and scale again for the
+ * same load. Every duration raised to its floor is reported.
  */
 export function scaleTiming(base: Timing, timeScale: number): ScaledTiming {
-  const floors: Record<keyof Timing, number> = {
-    scaleOutWindowSeconds: minimumWindowSeconds,
-    scaleInWindowSeconds: minimumWindowSeconds,
-    scaleOutCooldownSeconds: 0,
-    scaleInCooldownSeconds: 0,
-    warmUpSeconds: 0,
-    intervalSeconds: minimumIntervalSeconds,
-  };
   const raised: ScaledTiming['raised'] = [];
   const timing = { ...base };
-  for (const name of Object.keys(floors) as (keyof Timing)[]) {
+  const scale = (name: keyof Timing, floor: number) => {
     const scaled = base[name] / timeScale;
-    timing[name] = Math.max(scaled, floors[name]);
-    if (scaled < floors[name]) raised.push({ name, scaled, used: floors[name] });
-  }
+    timing[name] = Math.max(scaled, floor);
+    if (scaled < floor) raised.push({ name, scaled, used: floor });
+  };
+  scale('scaleOutWindowSeconds', minimumWindowSeconds);
+  scale('scaleInWindowSeconds', minimumWindowSeconds);
+  scale('scaleOutCooldownSeconds', timing.scaleOutWindowSeconds);
+  scale('scaleInCooldownSeconds', timing.scaleInWindowSeconds);
+  scale('warmUpSeconds', 0);
+  scale('intervalSeconds', minimumIntervalSeconds);
   return { timing, raised };
 }

@@ -22,19 +22,22 @@ const arbitraryTiming = fc.record({
 });
 
 describe('The time scale', () => {
-  it('When a time scale is set, then it divides every duration, the windows never below 3 scrapes nor the interval below 1 s', () => {
+  it('When a time scale is set, then it divides every duration, within the floors: windows 3 scrapes, cooldowns their window, the interval half a scrape', () => {
     fc.assert(
       fc.property(arbitraryTiming, fc.double({ min: 1, max: 1_000, noNaN: true }), (base, timeScale) => {
         const { timing, raised } = scaleTiming(base, timeScale);
 
+        const floors: Record<keyof Timing, number> = {
+          scaleOutWindowSeconds: minimumWindowSeconds,
+          scaleInWindowSeconds: minimumWindowSeconds,
+          scaleOutCooldownSeconds: timing.scaleOutWindowSeconds,
+          scaleInCooldownSeconds: timing.scaleInWindowSeconds,
+          warmUpSeconds: 0,
+          intervalSeconds: minimumIntervalSeconds,
+        };
         for (const name of Object.keys(base) as (keyof Timing)[]) {
-          const floor = name.endsWith('WindowSeconds')
-            ? minimumWindowSeconds
-            : name === 'intervalSeconds'
-              ? minimumIntervalSeconds
-              : 0;
-          expect(timing[name]).toBe(Math.max(base[name] / timeScale, floor));
-          expect(raised.some((entry) => entry.name === name)).toBe(base[name] / timeScale < floor);
+          expect(timing[name]).toBe(Math.max(base[name] / timeScale, floors[name]));
+          expect(raised.some((entry) => entry.name === name)).toBe(base[name] / timeScale < floors[name]);
         }
       }),
     );
@@ -47,14 +50,15 @@ describe('The time scale', () => {
     expect(config.scaled.timing).toEqual({
       scaleOutWindowSeconds: 15,
       scaleInWindowSeconds: 15,
-      scaleOutCooldownSeconds: 7.2,
+      scaleOutCooldownSeconds: 15,
       scaleInCooldownSeconds: 24,
       warmUpSeconds: 4.8,
-      intervalSeconds: 1,
+      intervalSeconds: 2.5,
     });
     expect(config.scaled.raised.map((entry) => entry.name)).toEqual([
       'scaleOutWindowSeconds',
       'scaleInWindowSeconds',
+      'scaleOutCooldownSeconds',
       'intervalSeconds',
     ]);
   });
