@@ -116,6 +116,7 @@ describe('stageCpuGroups', () => {
       exitCode: null,
       restarts: 0,
       ports: [],
+      limits: null,
     };
     const groups = stageCpuGroups(
       [

@@ -64,7 +64,7 @@ export function compareSpikes(results: SpikeSide[], labels: string[]): Experimen
       row('CPU busy from the spike until the rate came down, % of both CPUs', (side) =>
         side.holdCpu ? average(side.holdCpu.cpus) : undefined,
       ),
-      row('... of which the app replicas, % of one CPU', (side) =>
+      row('... of which the app replicas (every one that ran), % of one CPU', (side) =>
         side.holdCpu ? sumGroups(side.holdCpu.groups, (name) => /^app\.\d+$/.test(name)) : undefined,
       ),
       row(
@@ -82,7 +82,7 @@ export function compareSpikes(results: SpikeSide[], labels: string[]): Experimen
     },
     morePanels: [
       {
-        title: `app replicas running at the end of each ${chartSeconds} s (from Prometheus)`,
+        title: `app replicas at the end of each ${chartSeconds} s`,
         unit: 'replicas',
         groups: Array.from({ length: chartWindows }, (_, index) => ({
           label: group(index),
@@ -153,7 +153,11 @@ function renderWindows(side: SpikeSide): string {
       return [
         String(window.fromSecond),
         phaseAt(window.fromSecond),
-        formatNumber(window.requests / window.seconds, 0),
+        // The last window may end with the run, part of the way through.
+        formatNumber(
+          window.requests / Math.min(window.seconds, side.load.durationSeconds - window.fromSecond),
+          0,
+        ),
         String(window.failed),
         formatNumber(window.p50Ms, 1),
         formatNumber(window.p95Ms, 1),

@@ -224,7 +224,8 @@ export function spikeRates(twoReplicas: number): SpikeRates {
  */
 function scaleInAllowance(settings: AutoscalerSettings, machineReplicas: number): number {
   const steps = Math.max(1, Math.min(settings.maxReplicas, machineReplicas) - settings.minReplicas);
-  return Math.ceil((steps * 600 + 300) / settings.timeScale) + 30;
+  // The margin: a window never shrinks below three scrapes (15 s), and a replica drains before it stops.
+  return Math.ceil((steps * 600 + 300) / settings.timeScale) + 60;
 }
 
 async function measureTwoReplicas(context: ExperimentContext<SpikeSide>) {
@@ -254,10 +255,14 @@ async function measureCpuBetween(
 ): Promise<CpuUsage | undefined> {
   try {
     await sleep(fromSeconds * 1000, undefined, { signal });
-    const groups = stageCpuGroups(await stackStatus(stage), benchLoadGenerator);
+    const before = stageCpuGroups(await stackStatus(stage), benchLoadGenerator);
     const start = takeSnapshot();
     await sleep((toSeconds - fromSeconds) * 1000, undefined, { signal });
-    return cpuUsageBetween(start, takeSnapshot(), groups);
+    const end = takeSnapshot();
+    // The replicas started during the hold count too (from zero); those stopped in it are not there to read.
+    const after = stageCpuGroups(await stackStatus(stage), benchLoadGenerator);
+    const known = new Set(before.map((group) => group.name));
+    return cpuUsageBetween(start, end, [...before, ...after.filter((group) => !known.has(group.name))]);
   } catch {
     // The run ended before the rate came down: there is no whole hold to measure.
     return undefined;
