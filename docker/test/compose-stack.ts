@@ -41,7 +41,12 @@ export interface InspectedContainer {
   Id: string;
   Name: string;
   RestartCount: number;
-  State: { Pid: number; StartedAt: string; Status: string; Health?: { Status: string } };
+  State: {
+    Pid: number;
+    StartedAt: string;
+    Status: string;
+    Health?: { Status: string };
+  };
   Config: {
     Hostname: string;
     User: string;
@@ -125,13 +130,9 @@ export function composeStack(folder: string, environment: Record<string, string>
     async upService(service: string): Promise<void> {
       await compose(['up', '--detach', '--wait', '--no-deps', service], 180_000, logsHint);
     },
-    /** What a service's containers wrote to their output, the last `lines` lines of each. */
+    /** What a service's containers wrote (both streams, every run), the last `lines` of each, prefixed by its name. */
     async logs(service: string, lines: number): Promise<string> {
-      return compose(
-        ['logs', '--no-color', '--no-log-prefix', '--tail', String(lines), service],
-        30_000,
-        logsHint,
-      );
+      return compose(['logs', '--no-color', '--tail', String(lines), service], 30_000, logsHint);
     },
     async down(): Promise<void> {
       await compose(
