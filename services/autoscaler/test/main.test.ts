@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { sampleSum, scrape } from '@scaling/metrics/testing';
+import { promtoolProblems, sampleSum, scrape } from '@scaling/metrics/testing';
 import { eventually, freePort } from '@scaling/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -36,7 +36,7 @@ function startAutoscaler(env: NodeJS.ProcessEnv, args: string[] = []) {
 }
 
 describe('The autoscaler process', () => {
-  it('When started in a dry run without a reachable Prometheus, then it serves /health and /metrics, logs each failed tick with its code, and stops cleanly on SIGTERM', async () => {
+  it('When started in a dry run without a reachable Prometheus, then it serves /health and /metrics (promtool-clean), logs each failed tick with its code, and stops cleanly on SIGTERM', async () => {
     const autoscaler = startAutoscaler(
       {
         AUTOSCALER_ACTUATOR: 'native',
@@ -73,6 +73,7 @@ describe('The autoscaler process', () => {
       expect(
         sampleSum(text, 'autoscaler_failures_total', { code: 'METRICS_SOURCE_UNREACHABLE' }),
       ).toBeGreaterThan(0);
+      expect(await promtoolProblems(text)).toEqual([]);
     } finally {
       autoscaler.child.kill('SIGTERM');
     }
