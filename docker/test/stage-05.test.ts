@@ -24,7 +24,7 @@ const fastScalingFile = 'docker-compose.fast-scaling.yml';
 const autoscalerOverrides = { AUTOSCALER_MAX_REPLICAS: '3' };
 
 /** Clients of the spike (enough to keep two 0.25-CPU replicas busy across the edge's 80 ms), then of the calm. */
-const spikeClients = 24;
+const spikeClients = 48;
 const calmClients = 2;
 
 /** How long a scale-out (a window, a decision, a container up and healthy, nginx reloaded) or a scale-in may take. */
