@@ -105,7 +105,11 @@ describe('stackScale under continuous load through nginx, in the fixture stack',
       scale?: Record<string, number>;
     };
     expect(settings.scale).toEqual({ web: 1 });
-    expect((await stackStatus(stage, quiet)).map((row) => row.instance)).toEqual(['web.1', 'balancer']);
+    expect((await stackStatus(stage, quiet)).map((row) => row.instance)).toEqual([
+      'web.1',
+      'lone',
+      'balancer',
+    ]);
   });
 
   it.skipIf(!cgroupsEnforced)(
@@ -153,6 +157,27 @@ describe('stackScale under continuous load through nginx, in the fixture stack',
       rmSync(join(stage.stateDir, 'lock'), { force: true });
     }
   });
+
+  it('When a service without a replica count is scaled, then lone.1 replaces lone on its port and lone.2 joins', async () => {
+    const before = await stackStatus(stage, quiet);
+    const lone = before.find((row) => row.instance === 'lone');
+    const lines: string[] = [];
+    const rows = await stackScale(
+      stage,
+      { lone: 2 },
+      { output: (line) => lines.push(line), readyTimeoutMs: 20_000 },
+    );
+    expect(rows.map((row) => [row.instance, row.state, row.ports])).toEqual([
+      ['lone.1', 'ready', [18176]],
+      ['lone.2', 'ready', [18177]],
+    ]);
+    expect(alive(lone?.pid)).toBe(false);
+    expect(lines).toContain(
+      'lone: scaling from 1 to 2 replica(s) (starting lone.1, lone.2; stopping lone)...',
+    );
+    const answers = await fetch('http://127.0.0.1:18176/').then((response) => response.json());
+    expect(answers).toMatchObject({ instance: 'lone.1' });
+  }, 60_000);
 
   it('When a service behind nginx is scaled to 0, then scale refuses, since nginx needs a server', async () => {
     await expect(stackScale(stage, { web: 0 }, quiet)).rejects.toThrow(/behind nginx.*scale it to 1 or more/);
