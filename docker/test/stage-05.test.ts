@@ -6,7 +6,7 @@ import { classifyOutcome } from '@scaling/bench';
 import { resolveStage } from '@scaling/stack';
 import { expect } from 'vitest';
 import { makeApiFixtures, registerUser } from './api-fixtures.ts';
-import { cgroupLimits } from './cgroup-limits.ts';
+import { cgroupLimits, cgroupMemoryPeak } from './cgroup-limits.ts';
 import { type ClosedLoad, type LoadOutcome, type LoadRequest, startClosedLoad } from './closed-load.ts';
 import { type ComposeStack, composeStack, type ResolvedService } from './compose-stack.ts';
 import { describeDockerStage, origin } from './docker-stage.ts';
@@ -215,6 +215,16 @@ async function checkScaling(stack: ComposeStack, services: Record<string, Resolv
     );
     expect(failed).toEqual([]);
     expect(outcomes.every((outcome) => outcome.status === 200)).toBe(true);
+    // The spike must not have cost a replica its process (the OOM killer at mem_limit, a crash and a restart).
+    const mebibytes = (bytes: number | string | undefined) =>
+      bytes === undefined ? 'unknown' : `${Math.round(Number(bytes) / 2 ** 20)} MiB`;
+    for (const replica of await stack.inspect(...(await appReplicas(stack)).map(({ ID }) => ID))) {
+      const peak = await cgroupMemoryPeak(replica.State.Pid);
+      log(
+        `${replica.Name}: peak memory since its start ${mebibytes(peak)} (limit ${mebibytes(app.mem_limit)}), ${replica.RestartCount} restarts`,
+      );
+      expect(replica.RestartCount, `${replica.Name}: restarts`).toBe(0);
+    }
   } finally {
     await load?.stop();
   }
