@@ -1,5 +1,5 @@
 import { createDrainSwitch } from '@scaling/app-kit';
-import { composeEnvironment, loadPlan, loadStageCompose, resolveStage } from '@scaling/stack';
+import { composeEnvironment, loadStageCompose, nativeEnvironment, resolveStage } from '@scaling/stack';
 import { buildArticle, buildUser } from '@scaling/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -13,16 +13,18 @@ const required = {
   JWT_KEY_ENCRYPTION_SECRET: 'test-jwt-key-encryption-secret',
 };
 
-/** The environment a service of the native plan gets, with a variant applied. */
-const planned = (service: string, variant?: string) =>
-  loadPlan(5, variant ? { variant } : {}).services.find((candidate) => candidate.name === service)?.env ?? {};
-
 /** A service of the stage's compose file as Docker reads it, with a variant applied. */
 const composed = (service: string, variant?: string) => {
   const found = loadStageCompose(resolveStage(5), variant).services[service];
   if (!found) throw new Error(`Stage 5's compose file has no service "${service}".`);
   return found;
 };
+
+/**
+ * The environment a service gets natively, with a variant applied: read from the compose file, not from a plan,
+ * which would take the variant of a stage running meanwhile.
+ */
+const planned = (service: string, variant?: string) => nativeEnvironment(composed(service, variant));
 
 /** Megabytes of a compose memory size such as "192m". */
 const megabytes = (size: string | number | undefined) => {
@@ -70,10 +72,13 @@ describe('stage 5 configuration', () => {
   it.each([
     ['fixed', { AUTOSCALER_DRY_RUN: 'true' }],
     ['fast-scaling', { AUTOSCALER_TIME_SCALE: '40' }],
-  ])('When the %s variant is applied, then only that setting of the autoscaler changes', (variant, changed) => {
-    expect(planned('autoscaler', variant)).toEqual({ ...planned('autoscaler'), ...changed });
-    expect(planned('app', variant)).toEqual(planned('app'));
-  });
+  ])(
+    'When the %s variant is applied, then only that setting of the autoscaler changes',
+    (variant, changed) => {
+      expect(planned('autoscaler', variant)).toEqual({ ...planned('autoscaler'), ...changed });
+      expect(planned('app', variant)).toEqual(planned('app'));
+    },
+  );
 
   it("When the compose file sizes an app replica, then its CPU quota is the autoscaler's CPU per replica and its heap leaves room under its memory limit", () => {
     const app = composed('app');
