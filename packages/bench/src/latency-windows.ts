@@ -23,6 +23,7 @@ export function latencyWindows(
   durationSeconds: number,
   seconds: number,
   failedAsMs: number,
+  isFailed: (outcome: RequestOutcome) => boolean = isFailedRequest,
 ): LatencyWindow[] {
   const count = Math.max(1, Math.ceil(durationSeconds / seconds));
   const groups: RequestOutcome[][] = Array.from({ length: count }, () => []);
@@ -30,8 +31,8 @@ export function latencyWindows(
     groups[Math.min(count - 1, Math.floor(outcome.scheduledAtMs / 1000 / seconds))]?.push(outcome);
   }
   return groups.map((group, index) => {
-    const failed = group.filter((outcome) => classifyOutcome(outcome) === 'failed');
-    const latency = latencyCountingFailures(group, failedAsMs);
+    const failed = group.filter(isFailed);
+    const latency = latencyCountingFailures(group, failedAsMs, isFailed);
     return {
       fromSecond: index * seconds,
       seconds,
@@ -65,10 +66,19 @@ export function secondsUntilUnderTarget(
 }
 
 /** Latency of every request in `outcomes`, a failed one counted as at least `failedAsMs`. */
-export function latencyCountingFailures(outcomes: RequestOutcome[], failedAsMs: number): LatencySummary {
+export function latencyCountingFailures(
+  outcomes: RequestOutcome[],
+  failedAsMs: number,
+  isFailed: (outcome: RequestOutcome) => boolean = isFailedRequest,
+): LatencySummary {
   return summarizeLatencies(
     outcomes.map((outcome) =>
-      classifyOutcome(outcome) === 'failed' ? Math.max(outcome.latencyMs, failedAsMs) : outcome.latencyMs,
+      isFailed(outcome) ? Math.max(outcome.latencyMs, failedAsMs) : outcome.latencyMs,
     ),
   );
+}
+
+/** No answer or a 5xx: what a user sees as the site being down. */
+export function isFailedRequest(outcome: RequestOutcome): boolean {
+  return classifyOutcome(outcome) === 'failed';
 }

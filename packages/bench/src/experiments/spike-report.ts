@@ -42,12 +42,20 @@ export function compareSpikes(results: SpikeSide[], labels: string[]): Experimen
         (side) => side.figures.secondsToTarget ?? undefined,
       ),
       row(
-        'failed requests (no answer in 5 s, or 5xx), before the spike',
+        'requests not served (no answer in 5 s, 5xx or 429), before the spike',
         (side) => side.figures.failedBeforeSpike,
       ),
-      row('failed requests, spike and hold', (side) => side.figures.failedSpikeAndHold),
+      row('... during the spike and hold', (side) => side.figures.failedSpikeAndHold),
       row(
-        'failed requests from the rate coming down to the end (the scale-in)',
+        "... of which refused by nginx's per-address connection limit (429)",
+        (side) => side.figures.refusedSpikeAndHold,
+      ),
+      row(
+        '... while the rate came down (the queue of the overload draining)',
+        (side) => side.figures.failedComingDown,
+      ),
+      row(
+        '... from the rate back at the low one to the end (the scale-in)',
         (side) => side.figures.failedScaleIn,
       ),
       row('app replicas, most running', (side) => side.figures.mostReplicas),
@@ -73,7 +81,7 @@ export function compareSpikes(results: SpikeSide[], labels: string[]): Experimen
       ),
     ],
     panel: {
-      title: `p95 per ${chartSeconds} s of the spike run (a request without an answer counts as 5 s)`,
+      title: `p95 per ${chartSeconds} s of the spike run (a request not served counts as 5 s)`,
       unit: 'ms',
       groups: Array.from({ length: chartWindows }, (_, index) => ({
         label: group(index),
@@ -135,7 +143,7 @@ function renderWindows(side: SpikeSide): string {
       's',
       'phase',
       'offered req/s',
-      'failed',
+      'not served',
       'p50 ms',
       'p95 ms',
       'p99 ms',

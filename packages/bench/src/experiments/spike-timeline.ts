@@ -8,6 +8,14 @@ import type { RequestOutcome } from '../open-load.ts';
 import type { PrometheusSample } from '../prometheus-sampler.ts';
 import { classifyOutcome } from '../timeline.ts';
 
+/**
+ * A request the stage did not serve: no answer, a 5xx, or a 429 (nginx refuses connections past its per-address
+ * limit, and the load generator is one address): under a spike a refusal is as much a lost request as a timeout.
+ */
+export function isNotServed(outcome: RequestOutcome): boolean {
+  return classifyOutcome(outcome) === 'failed' || outcome.status === 429;
+}
+
 /** What the bench asks the stage's Prometheus every couple of seconds during the spike. */
 export const spikeQueries = [
   { name: 'replicas', query: 'max(autoscaler_replicas{service="app"})' },
@@ -66,6 +74,8 @@ export interface SpikeMoments {
   holdEnd: number;
   /** The rate starts coming back down. */
   downAt: number;
+  /** The rate is back at the low one. */
+  lowAgainAt: number;
 }
 
 export interface SpikeFigures {
@@ -79,9 +89,14 @@ export interface SpikeFigures {
   worstWindowP95Ms: number;
   /** From the spike's start to the p95 under the target for the rest of the hold; null when it never was. */
   secondsToTarget: number | null;
+  /** Requests not served (`isNotServed`), by phase. */
   failedBeforeSpike: number;
   failedSpikeAndHold: number;
-  /** From the rate coming down to the end: the scale-in, with replicas drained and stopped. */
+  /** Of those, refused with 429. */
+  refusedSpikeAndHold: number;
+  /** While the rate came down: the overload's queue draining. */
+  failedComingDown: number;
+  /** From the rate back at the low one to the end: the scale-in, with replicas drained and stopped. */
   failedScaleIn: number;
   mostReplicas: number | undefined;
   mostWanted: number | undefined;
@@ -109,10 +124,13 @@ export function spikeFigures(options: {
   );
   const due = (from: number, to: number) =>
     outcomes.filter((outcome) => outcome.scheduledAtMs >= from * 1000 && outcome.scheduledAtMs < to * 1000);
-  const failed = (group: RequestOutcome[]) =>
-    group.filter((outcome) => classifyOutcome(outcome) === 'failed').length;
-  const hold = latencyCountingFailures(due(moments.spikeAt, moments.holdEnd), options.failedAsMs);
-  const before = latencyCountingFailures(due(0, moments.spikeAt), options.failedAsMs);
+  const failed = (group: RequestOutcome[]) => group.filter(isNotServed).length;
+  const hold = latencyCountingFailures(
+    due(moments.spikeAt, moments.holdEnd),
+    options.failedAsMs,
+    isNotServed,
+  );
+  const before = latencyCountingFailures(due(0, moments.spikeAt), options.failedAsMs, isNotServed);
   const afterSpike = windows.filter(
     (window) => window.fromSecond >= moments.spikeAt && window.fromSecond < moments.holdEnd,
   );
@@ -138,7 +156,10 @@ export function spikeFigures(options: {
     secondsToTarget: secondsUntilUnderTarget(windows, moments.spikeAt, moments.holdEnd, options.targetMs),
     failedBeforeSpike: failed(due(0, moments.spikeAt)),
     failedSpikeAndHold: failed(due(moments.spikeAt, moments.downAt)),
-    failedScaleIn: failed(due(moments.downAt, Number.POSITIVE_INFINITY)),
+    refusedSpikeAndHold: due(moments.spikeAt, moments.downAt).filter((outcome) => outcome.status === 429)
+      .length,
+    failedComingDown: failed(due(moments.downAt, moments.lowAgainAt)),
+    failedScaleIn: failed(due(moments.lowAgainAt, Number.POSITIVE_INFINITY)),
     mostReplicas: replicaCounts.length > 0 ? Math.max(...replicaCounts) : undefined,
     mostWanted: wanted.length > 0 ? Math.max(...wanted) : undefined,
     secondsBackToMinimum: backAtMinimum ? backAtMinimum.second - moments.downAt : null,

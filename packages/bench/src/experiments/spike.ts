@@ -82,7 +82,8 @@ export const spike = defineExperiment<SpikeSide>({
     'and the same autoscaler in dry run (`fixed` variant: it decides and logs, the minimum serves). Every couple of ' +
     "seconds the bench reads from the stage's Prometheus the replicas the autoscaler runs and wants, the CPU " +
     "utilization it acts on, and each replica's resident memory. Latency per " +
-    `${windowSeconds} s window counts a request that got no answer within ${spikeTimeoutMs / 1000} s as that long; ` +
+    `${windowSeconds} s window counts a request not served (no answer within ${spikeTimeoutMs / 1000} s, a 5xx, or a 429 ` +
+    "from nginx's per-address connection limit, which the one load generator reaches under overload) as that long; " +
     `the p95 target is the read-heavy scenario's threshold, ${p95TargetMs} ms. The load generator runs on the same ` +
     'two CPUs as the stage. Both columns start with empty caches.',
   scale: 1,
@@ -118,6 +119,7 @@ export const spike = defineExperiment<SpikeSide>({
       spikeAt: (spikePhase?.fromMs ?? 0) / 1000,
       holdEnd: (holdPhase?.toMs ?? 0) / 1000,
       downAt: (downPhase?.fromMs ?? 0) / 1000,
+      lowAgainAt: (downPhase?.toMs ?? 0) / 1000,
     };
     output(
       `${rates.low} req/s, ${spikeFactor}x to ${rates.peak} req/s from ${moments.spikeAt} s, held until ` +
@@ -185,7 +187,7 @@ export const spike = defineExperiment<SpikeSide>({
       output(
         `p95 before ${figures.p95BeforeSpikeMs.toFixed(0)} ms, over the spike and hold ${figures.p95HoldMs.toFixed(0)} ms; ` +
           `most replicas ${figures.mostReplicas ?? 'n/a'}; failed ${figures.failedSpikeAndHold} during the spike, ` +
-          `${figures.failedScaleIn} from the rate coming down on.`,
+          `${figures.failedComingDown} while the rate came down, ${figures.failedScaleIn} from then on (the scale-in).`,
       );
       return {
         autoscaler,
