@@ -7,16 +7,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { repoRoot } from '../src/index.ts';
 
-// Stage 4's replica entrypoint, run here as the postgres image would run it (as root, with gosu on the PATH) against
+// The replica entrypoint stages 4 and 5 mount, run here as the postgres image would run it (as root, with gosu on the PATH) against
 // the test cluster: what Docker would do, without Docker.
-const committedScript = join(
-  repoRoot,
-  'stages',
-  '04-cache-replicas-cdn',
-  'config',
-  'postgres',
-  'replica-entrypoint.sh',
-);
+const committedScript = join(repoRoot, 'docker', 'postgres', 'replica-entrypoint.sh');
 // Offsets 3-8 beside the test cluster belong to the read-path and replicas tests, 1 to the standby helper's.
 const standbyPort = Number(process.env.TEST_POSTGRES_PORT ?? 25432) + 2;
 const slot = `entrypoint_${process.pid}`;

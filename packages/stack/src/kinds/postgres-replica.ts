@@ -15,7 +15,7 @@
  *     volumes:
  *       - replica1data:/var/lib/postgresql/data
  *       - ./config/postgres/pg_hba.conf:/etc/postgresql/pg_hba.conf:ro
- *       - ./config/postgres/replica-entrypoint.sh:/usr/local/bin/replica-entrypoint.sh:ro
+ *       - ../../docker/postgres/replica-entrypoint.sh:/usr/local/bin/replica-entrypoint.sh:ro
  *     expose: ["5432"]
  *     x-native-port: 15433
  *     depends_on: { migrate: { condition: service_completed_successfully } }   # the role exists
