@@ -1,17 +1,17 @@
+import { createOwnDatabase, type OwnDatabase } from '@scaling/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makePlan, seedEmailDomain } from '../src/plan.ts';
 import { SeedDataPresentError, seed } from '../src/seed.ts';
-import { createOwnDatabase } from './own-database.ts';
 
 const scale = 0.1;
 
 describe('seed', () => {
-  let database: Awaited<ReturnType<typeof createOwnDatabase>>;
+  let database: OwnDatabase;
   let client: pg.Client;
 
   beforeAll(async () => {
-    database = await createOwnDatabase(inject('databaseUrl'));
+    database = await createOwnDatabase(inject('databaseUrl'), 'seed');
     client = new pg.Client({ connectionString: database.url });
     await client.connect();
   });

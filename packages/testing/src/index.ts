@@ -17,6 +17,7 @@ export {
 } from './factories.ts';
 export { type NativeStageOptions, useNativeStage } from './native-stage.ts';
 export { expectOfficialSuitePasses } from './official-suite.ts';
+export { createOwnDatabase, type OwnDatabase } from './own-database.ts';
 export { type Standby, type StandbyOptions, startStandby } from './postgres-standby.ts';
 export {
   type ChildRedis,

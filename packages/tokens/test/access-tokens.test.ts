@@ -1,20 +1,20 @@
+import { createOwnDatabase, type OwnDatabase } from '@scaling/testing';
 import fc from 'fast-check';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type AccessTokens, createAccessTokens, type KeyRing, startKeyRing } from '../src/index.ts';
 import { testClock } from './support/clock.ts';
 import { buildAccessTokenSettings, buildKeyRingOptions } from './support/factories.ts';
-import { createTokensDatabase, type TokensDatabase } from './support/tokens-database.ts';
 
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('createAccessTokens', () => {
-  let database: TokensDatabase;
+  let database: OwnDatabase;
   let ring: KeyRing;
   let tokens: AccessTokens;
 
   beforeAll(async () => {
-    database = await createTokensDatabase(inject('databaseUrl'));
+    database = await createOwnDatabase(inject('databaseUrl'), 'tokens');
     ring = await startKeyRing(database.pool, buildKeyRingOptions());
     tokens = createAccessTokens(ring, buildAccessTokenSettings());
   });

@@ -1,22 +1,22 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { createOwnDatabase, type OwnDatabase } from '@scaling/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testEncryptionSecret } from './support/factories.ts';
-import { createTokensDatabase, type TokensDatabase } from './support/tokens-database.ts';
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 
 describe('pnpm tokens', () => {
-  let database: TokensDatabase;
+  let database: OwnDatabase;
   const tokens = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     run(process.execPath, [cli, ...args, '--database-url', database.url], {
       env: { ...process.env, JWT_KEY_ENCRYPTION_SECRET: testEncryptionSecret, ...env },
     });
 
   beforeAll(async () => {
-    database = await createTokensDatabase(inject('databaseUrl'));
+    database = await createOwnDatabase(inject('databaseUrl'), 'tokens');
   });
   afterAll(async () => {
     await database.drop();

@@ -1,15 +1,15 @@
 import { runConformance, totals } from '@scaling/conformance';
+import { createOwnDatabase, type OwnDatabase } from '@scaling/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildJwtApp } from './support/jwt-app.ts';
-import { createTokensDatabase, type TokensDatabase } from './support/tokens-database.ts';
 
-let database: TokensDatabase;
+let database: OwnDatabase;
 let app: FastifyInstance;
 let origin = '';
 
 beforeAll(async () => {
-  database = await createTokensDatabase(inject('databaseUrl'));
+  database = await createOwnDatabase(inject('databaseUrl'), 'tokens');
   app = await buildJwtApp({ databaseUrl: database.url });
   origin = await app.listen({ host: '127.0.0.1', port: 0 });
 }, 60_000);

@@ -1,11 +1,11 @@
 import { postgresPlugin } from '@scaling/db';
 import { edgeCachingPlugin } from '@scaling/edge';
+import { createOwnDatabase, type OwnDatabase } from '@scaling/testing';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAccessTokens, jwksPath, jwksRoute, keyRingPlugin, rotateSigningKey } from '../src/index.ts';
 import { buildAccessTokenSettings, buildKeyRingOptions, buildRotationOptions } from './support/factories.ts';
-import { createTokensDatabase, type TokensDatabase } from './support/tokens-database.ts';
 
 /** The app as a stage registers the ring and its key set, optionally behind the edge's caching headers. */
 async function buildJwksApp(databaseUrl: string, { edge = false } = {}): Promise<FastifyInstance> {
@@ -21,11 +21,11 @@ async function buildJwksApp(databaseUrl: string, { edge = false } = {}): Promise
 }
 
 describe('jwksRoute', () => {
-  let database: TokensDatabase;
+  let database: OwnDatabase;
   let app: FastifyInstance;
 
   beforeAll(async () => {
-    database = await createTokensDatabase(inject('databaseUrl'));
+    database = await createOwnDatabase(inject('databaseUrl'), 'tokens');
     app = await buildJwksApp(database.url);
   });
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import { buildUser } from '@scaling/testing';
+import { buildUser, createOwnDatabase, type OwnDatabase } from '@scaling/testing';
 import type { FastifyInstance } from 'fastify';
 import { type CryptoKey, exportJWK, exportSPKI, generateKeyPair, importJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -14,13 +14,12 @@ import {
   refresh,
   signUp,
 } from './support/jwt-app.ts';
-import { createTokensDatabase, type TokensDatabase } from './support/tokens-database.ts';
 
 describe('JWT sessions through the API', () => {
-  let database: TokensDatabase;
+  let database: OwnDatabase;
   let app: FastifyInstance;
   beforeAll(async () => {
-    database = await createTokensDatabase(inject('databaseUrl'));
+    database = await createOwnDatabase(inject('databaseUrl'), 'tokens');
     app = await buildJwtApp({ databaseUrl: database.url });
   });
   afterAll(async () => {
@@ -248,11 +247,11 @@ describe('JWT sessions through the API', () => {
 });
 
 describe('a signing key retired by a rotation', () => {
-  let database: TokensDatabase;
+  let database: OwnDatabase;
   let app: FastifyInstance;
   const clock = testClock();
   beforeAll(async () => {
-    database = await createTokensDatabase(inject('databaseUrl'));
+    database = await createOwnDatabase(inject('databaseUrl'), 'tokens');
     app = await buildJwtApp({ databaseUrl: database.url, now: clock.now });
   });
   afterAll(async () => {

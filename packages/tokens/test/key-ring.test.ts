@@ -1,3 +1,4 @@
+import { createOwnDatabase, type OwnDatabase } from '@scaling/testing';
 import { decodeProtectedHeader } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import {
@@ -15,12 +16,11 @@ import {
   buildRotationOptions,
   testEncryptionSecret,
 } from './support/factories.ts';
-import { createTokensDatabase, type TokensDatabase } from './support/tokens-database.ts';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('startKeyRing', () => {
-  let database: TokensDatabase;
+  let database: OwnDatabase;
   const rings: KeyRing[] = [];
   const start = async (...args: Parameters<typeof buildKeyRingOptions>) => {
     const ring = await startKeyRing(database.pool, buildKeyRingOptions(...args));
@@ -29,7 +29,7 @@ describe('startKeyRing', () => {
   };
 
   beforeAll(async () => {
-    database = await createTokensDatabase(inject('databaseUrl'));
+    database = await createOwnDatabase(inject('databaseUrl'), 'tokens');
   });
   afterAll(async () => {
     await database.drop();

@@ -1,18 +1,18 @@
+import { createOwnDatabase, type OwnDatabase } from '@scaling/testing';
 import { decodeProtectedHeader } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createAccessTokens, type KeyRing, rotateSigningKey, startKeyRing } from '../src/index.ts';
 import { testClock } from './support/clock.ts';
 import { buildAccessTokenSettings, buildKeyRingOptions, buildRotationOptions } from './support/factories.ts';
-import { createTokensDatabase, type TokensDatabase } from './support/tokens-database.ts';
 
 const kidOf = (token: string) => decodeProtectedHeader(token).kid;
 
 describe('rotateSigningKey', () => {
-  let database: TokensDatabase;
+  let database: OwnDatabase;
   const rings: KeyRing[] = [];
 
   beforeAll(async () => {
-    database = await createTokensDatabase(inject('databaseUrl'));
+    database = await createOwnDatabase(inject('databaseUrl'), 'tokens');
   });
   afterAll(async () => {
     await database.drop();

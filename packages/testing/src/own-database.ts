@@ -2,19 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { runMigrations } from '@scaling/db';
 import pg from 'pg';
 
-export interface TokensDatabase {
+export interface OwnDatabase {
   url: string;
+  /** A pool on the database (it connects on first use). */
   pool: pg.Pool;
   /** Ends the pool and drops the database. */
   drop(): Promise<void>;
 }
 
 /**
- * A migrated database of its own on the shared test server: a key ring sees every row of signing_keys, so the
- * tests that count keys cannot share the table with other files' apps.
+ * A migrated database of its own on the shared test server, for a test file whose subject reads or rewrites whole
+ * tables (a key ring loads every signing key, the seed truncates): other files' rows would change what it sees.
+ * `purpose` names it (`<purpose>_test_<random>`), so a database left behind says which file made it.
  */
-export async function createTokensDatabase(serverUrl: string): Promise<TokensDatabase> {
-  const name = `tokens_test_${randomBytes(4).toString('hex')}`;
+export async function createOwnDatabase(serverUrl: string, purpose: string): Promise<OwnDatabase> {
+  const name = `${purpose}_test_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
