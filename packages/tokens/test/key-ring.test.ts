@@ -1,13 +1,6 @@
-import { createOwnDatabase, type OwnDatabase } from '@scaling/testing';
 import { decodeProtectedHeader } from 'jose';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import {
-  createAccessTokens,
-  type KeyRing,
-  rotateSigningKey,
-  startKeyRing,
-  TokenKeyError,
-} from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import { createAccessTokens, rotateSigningKey, startKeyRing, TokenKeyError } from '../src/index.ts';
 import { unsealPrivateKey } from '../src/sealing.ts';
 import { testClock } from './support/clock.ts';
 import {
@@ -16,30 +9,13 @@ import {
   buildRotationOptions,
   testEncryptionSecret,
 } from './support/factories.ts';
+import { useKeyRingDatabase } from './support/key-ring-database.ts';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('startKeyRing', () => {
-  let database: OwnDatabase;
-  const rings: KeyRing[] = [];
-  const start = async (...args: Parameters<typeof buildKeyRingOptions>) => {
-    const ring = await startKeyRing(database.pool, buildKeyRingOptions(...args));
-    rings.push(ring);
-    return ring;
-  };
-
-  beforeAll(async () => {
-    database = await createOwnDatabase(inject('databaseUrl'), 'tokens');
-  });
-  afterAll(async () => {
-    await database.drop();
-  });
-  beforeEach(async () => {
-    await database.pool.query('DELETE FROM signing_keys');
-  });
-  afterEach(() => {
-    for (const ring of rings.splice(0)) ring.close();
-  });
+  const database = useKeyRingDatabase();
+  const start = database.startRing;
 
   it('When several replicas start their rings at once on an empty table, then exactly one first key is created and all sign with it', async () => {
     const started = await Promise.all(Array.from({ length: 5 }, () => start()));

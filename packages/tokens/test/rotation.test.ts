@@ -1,33 +1,18 @@
-import { createOwnDatabase, type OwnDatabase } from '@scaling/testing';
 import { decodeProtectedHeader } from 'jose';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { createAccessTokens, type KeyRing, rotateSigningKey, startKeyRing } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import { createAccessTokens, rotateSigningKey } from '../src/index.ts';
 import { testClock } from './support/clock.ts';
-import { buildAccessTokenSettings, buildKeyRingOptions, buildRotationOptions } from './support/factories.ts';
+import { buildAccessTokenSettings, buildRotationOptions } from './support/factories.ts';
+import { useKeyRingDatabase } from './support/key-ring-database.ts';
 
 const kidOf = (token: string) => decodeProtectedHeader(token).kid;
 
 describe('rotateSigningKey', () => {
-  let database: OwnDatabase;
-  const rings: KeyRing[] = [];
-
-  beforeAll(async () => {
-    database = await createOwnDatabase(inject('databaseUrl'), 'tokens');
-  });
-  afterAll(async () => {
-    await database.drop();
-  });
-  beforeEach(async () => {
-    await database.pool.query('DELETE FROM signing_keys');
-  });
-  afterEach(() => {
-    for (const ring of rings.splice(0)) ring.close();
-  });
+  const database = useKeyRingDatabase();
 
   it("When the keys rotate, then earlier tokens verify through the overlap, the new kid signs only from its signs_from, and the old key's tokens are refused from its verify_until", async () => {
     const clock = testClock();
-    const ring = await startKeyRing(database.pool, buildKeyRingOptions({ now: clock.now }));
-    rings.push(ring);
+    const ring = await database.startRing({ now: clock.now });
     // Tokens outliving the rotation's assumed lifetime, so that only the key's end can refuse them.
     const tokens = createAccessTokens(ring, buildAccessTokenSettings({ ttlSeconds: 3600, now: clock.now }));
     const claims = { userId: 7, sessionId: 'family-7' };
@@ -68,8 +53,7 @@ describe('rotateSigningKey', () => {
     const rotation = await rotateSigningKey(database.pool, buildRotationOptions({ now: clock.now }));
     expect(rotation.signsFrom).toEqual(clock.now());
     expect(rotation.retired).toBeUndefined();
-    const ring = await startKeyRing(database.pool, buildKeyRingOptions({ now: clock.now }));
-    rings.push(ring);
+    const ring = await database.startRing({ now: clock.now });
     expect(ring.signingKey().kid).toBe(rotation.kid);
   });
 
