@@ -67,15 +67,22 @@ export function takeSnapshot(): CpuSnapshot {
   return { atMs: performance.now(), cpus, processes };
 }
 
-/** The process and everything it started (nginx's workers, Postgres's backends), as live in the snapshot. */
-export function processTree(snapshot: CpuSnapshot, rootPid: number): number[] {
+/**
+ * The process and everything it started (nginx's workers, Postgres's backends), as live in the snapshot, except the
+ * subtrees rooted at `others`: processes counted under names of their own (stage 5's autoscaler starts replicas).
+ */
+export function processTree(
+  snapshot: CpuSnapshot,
+  rootPid: number,
+  others: Set<number> = new Set(),
+): number[] {
   const children = new Map<number, number[]>();
   for (const times of snapshot.processes.values()) {
     children.set(times.parentPid, [...(children.get(times.parentPid) ?? []), times.pid]);
   }
   const tree: number[] = [];
   const visit = (pid: number) => {
-    if (!snapshot.processes.has(pid)) return;
+    if (!snapshot.processes.has(pid) || (pid !== rootPid && others.has(pid))) return;
     tree.push(pid);
     for (const child of children.get(pid) ?? []) visit(child);
   };
@@ -130,8 +137,10 @@ export function cpuUsageBetween(start: CpuSnapshot, end: CpuSnapshot, groups: Cp
     }),
     groups: {},
   };
+  // A group's tree stops at another group's root, so no process counts twice.
+  const roots = new Set(groups.map((group) => group.pid));
   const ticksOf = (snapshot: CpuSnapshot, group: { pid: number; alone?: boolean }) =>
-    (group.alone ? [group.pid] : processTree(snapshot, group.pid)).reduce(
+    (group.alone ? [group.pid] : processTree(snapshot, group.pid, roots)).reduce(
       (sum, pid) => sum + (snapshot.processes.get(pid)?.ticks ?? 0),
       0,
     );

@@ -84,6 +84,15 @@ describe('cpuUsageBetween', () => {
     expect(usage.seconds).toBe(2);
   });
 
+  it('When a process of the tree is counted under a name of its own, then its subtree counts there only', () => {
+    // Pid 11 (and its child 12) as a replica the autoscaler (pid 10) started: 40 + 10 ticks, not under pid 10.
+    const usage = cpuUsageBetween(start, end, [
+      { name: 'autoscaler', pid: 10 },
+      { name: 'app.3', pid: 11 },
+    ]);
+    expect(usage.groups).toEqual({ autoscaler: 15, 'app.3': 25 });
+  });
+
   it('When a child exits in the window, then only what it used in the window counts, not its whole life', () => {
     // Pid 11 had used 20 ticks before the window and 5 in it, then exited: its parent reaped it, so the parent's
     // times (which count reaped children) grew by the child's whole 25, plus 30 of its own.

@@ -9,8 +9,8 @@ export const fixedMinimum: Column = { label: 'fixed minimum', stage: 5, boot: { 
 /** The autoscaler acting, its windows and cooldowns divided by the variant's AUTOSCALER_TIME_SCALE. */
 export const autoscaled: Column = { label: 'autoscaler', stage: 5, boot: { variant: 'fast-scaling' } };
 
-/** JWT access tokens, as shipped; booted as `fixedMinimum` so the bench boots that configuration once. */
-export const jwtTokens: Column = { label: 'JWT', stage: 5, boot: { variant: 'fixed' } };
+/** JWT access tokens, the stage as shipped: a boot of its own, as fresh as the Redis sessions' column. */
+export const jwtTokens: Column = { label: 'JWT', stage: 5 };
 
 /** Stage 4's opaque tokens looked up in the session Redis (AUTH_TOKENS=sessions). */
 export const redisSessions: Column = { label: 'Redis sessions', stage: 5, boot: { variant: 'sessions' } };

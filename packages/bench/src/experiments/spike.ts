@@ -39,7 +39,7 @@ export const p95TargetMs = readHeavy.thresholds?.p95Ms ?? 500;
 /** A request unanswered after this long has failed; in the latency figures it counts as at least this long. */
 export const spikeTimeoutMs = 5_000;
 /** The peak, as a multiple of what two replicas carry: more than the minimum can serve, less than the machine. */
-const peakShareOfTwoReplicas = 1.5;
+const peakShareOfTwoReplicas = 1.2;
 const spikeFactor = 10;
 export const windowSeconds = 5;
 /** Once the replicas are back at the minimum, the load goes on this long to see the last scale-in through. */
