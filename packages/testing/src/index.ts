@@ -35,6 +35,7 @@ export {
 } from './schemathesis.ts';
 export { descendsFrom } from './span-ancestry.ts';
 export { type PrometheusTarget, stagePrometheus } from './stage-prometheus.ts';
+export { testAppEnvironment } from './test-app-environment.ts';
 export {
   type Answer,
   ask,

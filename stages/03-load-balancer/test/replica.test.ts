@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createDrainSwitch, type DrainSwitch, drainAndClose } from '@scaling/app-kit';
+import { testAppEnvironment } from '@scaling/testing';
 import type { FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 
@@ -12,16 +13,7 @@ const idempotencySecret = 'test-idempotency-secret-of-32-characters';
 
 /** Stage 3's app on the test Postgres and Redis, listening on a free port, with a route the test can hold open. */
 async function startReplica() {
-  const config = loadConfig({
-    DATABASE_URL: inject('databaseUrl'),
-    REDIS_URL: inject('redisUrl'),
-    IDEMPOTENCY_SECRET: idempotencySecret,
-    INSTANCE_NAME: 'app.test',
-    LOG_LEVEL: 'silent',
-    // Its metrics on any free port, beside whatever else runs here.
-    HOST: '127.0.0.1',
-    METRICS_PORT: '0',
-  });
+  const config = loadConfig(testAppEnvironment({ IDEMPOTENCY_SECRET: idempotencySecret }));
   const drain = createDrainSwitch();
   const app = await buildApp(config, drain);
   let finishSlowRequest = () => {};

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createDrainSwitch } from '@scaling/app-kit';
 import { loadPlan } from '@scaling/stack';
-import { buildArticle, buildUser } from '@scaling/testing';
+import { buildArticle, buildUser, testAppEnvironment } from '@scaling/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
@@ -75,18 +75,14 @@ describe('stage 4 configuration', () => {
 /** Stage 4's app on the test Postgres and Redis, listening nowhere, with `overrides` of its environment. */
 function buildTestApp(overrides: Record<string, string> = {}): Promise<FastifyInstance> {
   return buildApp(
-    loadConfig({
-      DATABASE_URL: inject('databaseUrl'),
-      REDIS_URL: inject('redisUrl'),
-      // Another database of the same server: the cache's keys stay apart from the sessions'.
-      CACHE_REDIS_URL: `${inject('redisUrl')}/1`,
-      IDEMPOTENCY_SECRET: required.IDEMPOTENCY_SECRET,
-      INSTANCE_NAME: 'app.test',
-      LOG_LEVEL: 'silent',
-      HOST: '127.0.0.1',
-      METRICS_PORT: '0',
-      ...overrides,
-    }),
+    loadConfig(
+      testAppEnvironment({
+        // Another database of the same server: the cache's keys stay apart from the sessions'.
+        CACHE_REDIS_URL: `${inject('redisUrl')}/1`,
+        IDEMPOTENCY_SECRET: required.IDEMPOTENCY_SECRET,
+        ...overrides,
+      }),
+    ),
     createDrainSwitch(),
   );
 }

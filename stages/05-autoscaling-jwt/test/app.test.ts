@@ -1,8 +1,8 @@
 import { createDrainSwitch } from '@scaling/app-kit';
 import { composeEnvironment, loadStageCompose, nativeEnvironment, resolveStage } from '@scaling/stack';
-import { buildArticle, buildUser } from '@scaling/testing';
+import { buildArticle, buildUser, testAppEnvironment } from '@scaling/testing';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 
@@ -107,17 +107,9 @@ describe('stage 5 configuration', () => {
 
 /** Stage 5's app on the test Postgres and Redis, listening nowhere, with `overrides` of its environment. */
 function buildTestApp(overrides: Record<string, string> = {}): Promise<FastifyInstance> {
+  const { IDEMPOTENCY_SECRET, JWT_KEY_ENCRYPTION_SECRET } = required;
   return buildApp(
-    loadConfig({
-      ...required,
-      DATABASE_URL: inject('databaseUrl'),
-      REDIS_URL: inject('redisUrl'),
-      INSTANCE_NAME: 'app.test',
-      LOG_LEVEL: 'silent',
-      HOST: '127.0.0.1',
-      METRICS_PORT: '0',
-      ...overrides,
-    }),
+    loadConfig(testAppEnvironment({ IDEMPOTENCY_SECRET, JWT_KEY_ENCRYPTION_SECRET, ...overrides })),
     createDrainSwitch(),
   );
 }

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDrainSwitch } from '@scaling/app-kit';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { testAppEnvironment } from '@scaling/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 
@@ -70,16 +71,12 @@ beforeAll(async () => {
   workspace = mkdtempSync(join(tmpdir(), 'k8s-check-'));
   // The probe paths are checked against the routes of the stage's own app, as its OpenAPI document lists them.
   const app = await buildApp(
-    loadConfig({
-      DATABASE_URL: inject('databaseUrl'),
-      REDIS_URL: inject('redisUrl'),
-      IDEMPOTENCY_SECRET: 'test-idempotency-secret-of-32-characters',
-      JWT_KEY_ENCRYPTION_SECRET: 'test-jwt-key-encryption-secret',
-      INSTANCE_NAME: 'app.test',
-      LOG_LEVEL: 'silent',
-      HOST: '127.0.0.1',
-      METRICS_PORT: '0',
-    }),
+    loadConfig(
+      testAppEnvironment({
+        IDEMPOTENCY_SECRET: 'test-idempotency-secret-of-32-characters',
+        JWT_KEY_ENCRYPTION_SECRET: 'test-jwt-key-encryption-secret',
+      }),
+    ),
     createDrainSwitch(),
   );
   try {
