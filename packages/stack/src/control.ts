@@ -4,7 +4,7 @@ import { balancersOf, probePath, waitUntilBalancedTo } from './balancer.ts';
 import { loadPlan, outputOf, type StackOptions, type StageInput } from './load.ts';
 import { withStageLock } from './lock.ts';
 import type { StackPlan } from './plan.ts';
-import { sendSignal, stopProcess } from './processes.ts';
+import { sendSignal, stopInstance, stopProcess } from './processes.ts';
 import { isRunning, prepareStateDir, readRecord, removeRecord, servicePid } from './state.ts';
 import { instanceStatus, type StackStatus } from './status.ts';
 import type { PlannedInstance, PlannedService } from './types.ts';
@@ -140,16 +140,8 @@ export async function stackStopService(
     stage,
     target,
     options,
-    async (plan, { service, instance: { name } }, output) => {
-      const { stateDir } = plan.stage;
-      const record = readRecord(stateDir, name);
-      if (isRunning(record)) {
-        output(`${name}: stopping (pid ${servicePid(record) ?? record.pid})...`);
-        const how = await stopProcess(stateDir, record, service.stopSignal, service.stopTimeoutMs);
-        output(`${name}: ${how === 'killed' ? `killed after ${service.stopTimeoutMs} ms` : 'stopped'}`);
-      }
-      removeRecord(stateDir, name);
-    },
+    (plan, { service, instance: { name } }, output) =>
+      stopInstance(plan.stage.stateDir, name, service.stopSignal, service.stopTimeoutMs, output),
     { reverse: true },
   );
 }

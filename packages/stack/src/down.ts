@@ -4,8 +4,8 @@ import { removeEmptyStageCgroups } from './cgroups.ts';
 import { clearSettings, loadPlan, outputOf, type StackOptions, type StageInput } from './load.ts';
 import { withStageLock } from './lock.ts';
 import type { StackPlan } from './plan.ts';
-import { stopProcess } from './processes.ts';
-import { isRunning, readRecord, recordedInstances, removeRecord, servicePid } from './state.ts';
+import { stopInstance } from './processes.ts';
+import { recordedInstances } from './state.ts';
 
 export interface DownOptions extends StackOptions {
   /** Also delete the data directories (the compose named volumes). */
@@ -41,13 +41,7 @@ async function stopAll(plan: StackPlan, options: DownOptions): Promise<void> {
     }
   }
   for (const stop of stops) {
-    const record = readRecord(stateDir, stop.instance);
-    if (isRunning(record)) {
-      output(`${stop.instance}: stopping (pid ${servicePid(record) ?? record.pid})...`);
-      const how = await stopProcess(stateDir, record, stop.signal, stop.timeoutMs);
-      output(`${stop.instance}: ${how === 'killed' ? `killed after ${stop.timeoutMs} ms` : 'stopped'}`);
-    }
-    removeRecord(stateDir, stop.instance);
+    await stopInstance(stateDir, stop.instance, stop.signal, stop.timeoutMs, output);
   }
   clearSettings(stateDir);
   removeEmptyStageCgroups(plan.stage.name);

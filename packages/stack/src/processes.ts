@@ -4,7 +4,7 @@ import { delimiter, dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { cgroupSupport, createInstanceCgroup, inCgroups, removeCgroups } from './cgroups.ts';
-import { isRunning, logFile, type ProcessRecord, readRecord, removeRecord } from './state.ts';
+import { isRunning, logFile, type ProcessRecord, readRecord, removeRecord, servicePid } from './state.ts';
 import type { SupervisorSpec } from './supervise.ts';
 import type { PlannedInstance, PlannedService } from './types.ts';
 
@@ -169,6 +169,23 @@ export async function stopProcess(
   // The killed supervisor could not remove its service's cgroup.
   await removeCgroups(cgroups);
   return 'killed';
+}
+
+/** Stops an instance's process if it runs (as stopProcess does), saying so on `output`, and forgets its record. */
+export async function stopInstance(
+  stateDir: string,
+  instance: string,
+  signal: NodeJS.Signals,
+  timeoutMs: number,
+  output: (line: string) => void,
+): Promise<void> {
+  const record = readRecord(stateDir, instance);
+  if (isRunning(record)) {
+    output(`${instance}: stopping (pid ${servicePid(record) ?? record.pid})...`);
+    const how = await stopProcess(stateDir, record, signal, timeoutMs);
+    output(`${instance}: ${how === 'killed' ? `killed after ${timeoutMs} ms` : 'stopped'}`);
+  }
+  removeRecord(stateDir, instance);
 }
 
 export function sendSignal(pid: number, signal: NodeJS.Signals): void {

@@ -8,7 +8,7 @@ import {
   saveSettings,
 } from './load.ts';
 import { withStageLock } from './lock.ts';
-import { sendSignal, stopProcess } from './processes.ts';
+import { sendSignal, stopInstance, stopProcess } from './processes.ts';
 import { prepareInstance, setupChanged } from './setup.ts';
 import { resolveStage, type StageRef } from './stage.ts';
 import {
@@ -258,15 +258,9 @@ async function stopLeaving(
   const { stateDir } = plan.stage;
   await Promise.all(
     changes.flatMap(({ service, leaving }) =>
-      leaving.map(async ({ name }) => {
-        const record = readRecord(stateDir, name);
-        if (isRunning(record)) {
-          output(`${name}: stopping (pid ${servicePid(record) ?? record.pid})...`);
-          const how = await stopProcess(stateDir, record, service.stopSignal, service.stopTimeoutMs);
-          output(`${name}: ${how === 'killed' ? `killed after ${service.stopTimeoutMs} ms` : 'stopped'}`);
-        }
-        removeRecord(stateDir, name);
-      }),
+      leaving.map(({ name }) =>
+        stopInstance(stateDir, name, service.stopSignal, service.stopTimeoutMs, output),
+      ),
     ),
   );
 }
