@@ -1,0 +1,17 @@
+/** Why events cannot be written, published or consumed; `code` is stable, the message says what to do. */
+export type EventsErrorCode =
+  | 'EVENTS_UNKNOWN_TYPE'
+  | 'EVENTS_INVALID_KEY'
+  | 'EVENTS_OUTBOX_MISSING'
+  | 'EVENTS_MALFORMED_MESSAGE'
+  | 'EVENTS_INVALID_OPTIONS';
+
+export class EventsError extends Error {
+  readonly code: EventsErrorCode;
+
+  constructor(code: EventsErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'EventsError';
+    this.code = code;
+  }
+}
