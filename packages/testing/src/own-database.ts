@@ -13,16 +13,21 @@ export interface OwnDatabase {
 /**
  * A migrated database of its own on the shared test server, for a test file whose subject reads or rewrites whole
  * tables (a key ring loads every signing key, the seed truncates): other files' rows would change what it sees.
- * `purpose` names it (`<purpose>_test_<random>`), so a database left behind says which file made it.
+ * `purpose` names it (`<purpose>_test_<random>`), so a database left behind says which file made it. `migrate`
+ * brings it to the schema under test: conduit's unless a service with a database of its own gives its migrations.
  */
-export async function createOwnDatabase(serverUrl: string, purpose: string): Promise<OwnDatabase> {
+export async function createOwnDatabase(
+  serverUrl: string,
+  purpose: string,
+  migrate: (databaseUrl: string) => Promise<unknown> = runMigrations,
+): Promise<OwnDatabase> {
   const name = `${purpose}_test_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  await runMigrations(url.toString());
+  await migrate(url.toString());
   const pool = new pg.Pool({ connectionString: url.toString(), max: 8 });
   return {
     url: url.toString(),

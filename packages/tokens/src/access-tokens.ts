@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify, SignJWT } from 'jose';
 import type { KeyRing } from './key-ring.ts';
 import { signingAlgorithm } from './signing-key.ts';
 
@@ -19,11 +19,20 @@ export interface AccessTokenClaims {
   sessionId: string;
 }
 
-export interface AccessTokens {
-  sign(claims: AccessTokenClaims): Promise<string>;
-  /** The claims of a valid token; null for every invalid one. Never throws on what a client sends. */
+export interface AccessTokenVerifier {
+  /**
+   * The claims of a valid token; null for every invalid one. Never throws on what a client sends; a key lookup that
+   * fails for another reason than a jose error (a key set that cannot be fetched) throws its own error.
+   */
   verify(token: string): Promise<AccessTokenClaims | null>;
 }
+
+export interface AccessTokens extends AccessTokenVerifier {
+  sign(claims: AccessTokenClaims): Promise<string>;
+}
+
+/** Where the public key of a token's `kid` comes from: the ring in the app, a remote JWKS in another service. */
+export type VerificationKeys = JWTVerifyGetKey;
 
 /** RFC 9068's media type for JWT access tokens, so an ID token or another JWT is never taken for one. */
 const accessTokenType = 'at+jwt';
@@ -37,12 +46,16 @@ const maxSessionIdLength = 64;
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 /**
- * Signs and verifies access tokens with the ring's keys: EdDSA only, typ at+jwt, iss, aud and the lifetime checked.
- * The verification key is the ring's key of the header's `kid`; keys a token carries (`jwk`, `jku`, `x5u`) are
- * never used.
+ * Signs access tokens with the ring's current key and verifies them (`createAccessTokenVerifier`) with the ring's
+ * key of the header's `kid`.
  */
 export function createAccessTokens(keys: KeyRing, settings: AccessTokenSettings): AccessTokens {
   const now = settings.now ?? (() => new Date());
+  const verifier = createAccessTokenVerifier(({ kid }) => {
+    const key = kid === undefined ? undefined : keys.verificationKey(kid);
+    if (key === undefined) throw new errors.JWKSNoMatchingKey();
+    return key;
+  }, settings);
   return {
     async sign({ userId, sessionId }) {
       const key = keys.signingKey();
@@ -57,28 +70,34 @@ export function createAccessTokens(keys: KeyRing, settings: AccessTokenSettings)
         .setJti(randomUUID())
         .sign(key.privateKey);
     },
+    verify: verifier.verify,
+  };
+}
+
+/**
+ * Verifies access tokens with the public keys `keys` finds: EdDSA only, typ at+jwt, iss, aud and the lifetime
+ * checked, the same rules wherever a token is verified. Keys a token carries (`jwk`, `jku`, `x5u`) are never used.
+ */
+export function createAccessTokenVerifier(
+  keys: VerificationKeys,
+  settings: AccessTokenSettings,
+): AccessTokenVerifier {
+  const now = settings.now ?? (() => new Date());
+  return {
     async verify(token) {
       if (typeof token !== 'string' || token.length > maxTokenLength) return null;
       try {
-        const { payload } = await jwtVerify(
-          token,
-          ({ kid }) => {
-            const key = kid === undefined ? undefined : keys.verificationKey(kid);
-            if (key === undefined) throw new errors.JWKSNoMatchingKey();
-            return key;
-          },
-          {
-            algorithms: [signingAlgorithm],
-            typ: accessTokenType,
-            issuer: settings.issuer,
-            audience: settings.audience,
-            requiredClaims,
-            clockTolerance: settings.clockSkewSeconds,
-            // Also rejects an iat in the future beyond the tolerance: a token cannot be issued later than now.
-            maxTokenAge: settings.ttlSeconds,
-            currentDate: now(),
-          },
-        );
+        const { payload } = await jwtVerify(token, keys, {
+          algorithms: [signingAlgorithm],
+          typ: accessTokenType,
+          issuer: settings.issuer,
+          audience: settings.audience,
+          requiredClaims,
+          clockTolerance: settings.clockSkewSeconds,
+          // Also rejects an iat in the future beyond the tolerance: a token cannot be issued later than now.
+          maxTokenAge: settings.ttlSeconds,
+          currentDate: now(),
+        });
         return claimsOf(payload);
       } catch (error) {
         if (error instanceof errors.JOSEError) return null;

@@ -2,7 +2,10 @@ export {
   type AccessTokenClaims,
   type AccessTokenSettings,
   type AccessTokens,
+  type AccessTokenVerifier,
   createAccessTokens,
+  createAccessTokenVerifier,
+  type VerificationKeys,
 } from './access-tokens.ts';
 export { TokenKeyError, type TokenKeyErrorCode } from './errors.ts';
 export { type JwksRouteOptions, jwksPath, jwksRoute } from './jwks-route.ts';
