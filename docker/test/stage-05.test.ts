@@ -233,9 +233,6 @@ async function checkScaling(stack: ComposeStack, services: Record<string, Resolv
 describeDockerStage({
   stage,
   entry: 'varnish',
-  // The stage's own tests boot it natively (44 s here against 70 s under Docker, measured once: docker/README.md);
-  // a third boot in this file would take it past its 3 minutes.
-  compareNativeBoot: false,
   checks: [
     {
       title:
