@@ -59,6 +59,8 @@ export interface ComposeService {
    * natively copied with pg_basebackup -R from that service's native port; under Docker its entrypoint script does it.
    */
   'x-replica-of'?: string;
+  /** Started by `up` only when one of these is active (COMPOSE_PROFILES), or when named; see profiles.ts. */
+  profiles?: string[];
 }
 
 /** Parses a compose file and interpolates `${NAME:-default}` from `variables`, as `docker compose` does. */

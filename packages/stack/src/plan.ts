@@ -111,6 +111,7 @@ export function planStack(compose: ComposeFile, stage: StageRef, options: PlanOp
       name,
       kind: kind.name,
       oneShot,
+      profiles: service.profiles ?? [],
       instances: plans.map((plan) => plan.instance),
       argv: template?.argv ?? [],
       env: template?.env ?? env,

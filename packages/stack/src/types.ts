@@ -39,6 +39,8 @@ export interface PlannedService {
   kind: string;
   /** Runs to completion (others wait for `service_completed_successfully`), instead of staying up. */
   oneShot: boolean;
+  /** The compose `profiles`: empty for a service `up` always starts. */
+  profiles: string[];
   instances: PlannedInstance[];
   /** The first instance's command, environment, probe and set-up (replicas differ in ports, names and cpusets). */
   argv: string[];

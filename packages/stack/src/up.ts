@@ -14,6 +14,7 @@ import { withStageLock } from './lock.ts';
 import type { StackPlan } from './plan.ts';
 import { describeProbe, probeOnce } from './probes.ts';
 import { runToCompletion, sendSignal, startSupervised, stopProcess } from './processes.ts';
+import { activeProfiles, isActive } from './profiles.ts';
 import { prepareInstance, setupChanged } from './setup.ts';
 import { holdsStandby } from './standby.ts';
 import {
@@ -33,6 +34,8 @@ import type { PlannedInstance, PlannedService } from './types.ts';
 export interface UpOptions extends StackOptions {
   /** How long one service may take to become ready. */
   readyTimeoutMs?: number;
+  /** Compose profiles to start beside COMPOSE_PROFILES' (services without profiles always start). */
+  profiles?: string[];
 }
 
 export interface UpResult {
@@ -54,7 +57,14 @@ async function bringUpAll(plan: LoadedPlan, options: UpOptions): Promise<UpResul
   saveSettings(plan.stage.stateDir, plan.settings);
   await stopOrphans(plan, output);
   sayIfLimitsUnenforced(plan, output);
+  const profiles = activeProfiles(options.profiles);
   for (const service of plan.services) {
+    if (!isActive(service, profiles)) {
+      output(
+        `${service.name}: not started, profile ${service.profiles.join(' or ')} (COMPOSE_PROFILES=${service.profiles[0]} or "pnpm stack start ${plan.stage.name} ${service.name}" starts it)`,
+      );
+      continue;
+    }
     for (const instance of service.instances) {
       await bringUp(plan, service, instance, output, options.readyTimeoutMs ?? 120_000);
     }
