@@ -1,0 +1,17 @@
+export type ReshardingErrorCode =
+  | 'RESHARD_SHARD_UNKNOWN'
+  | 'RESHARD_SHARD_ACTIVE'
+  | 'RESHARD_RING_EMPTY'
+  | 'RESHARD_MOVE_FAILED'
+  | 'RESHARD_ROWS_MISMATCH';
+
+/** A resharding step that could not be done; `code` is stable, the message says what to do. */
+export class ReshardingError extends Error {
+  readonly code: ReshardingErrorCode;
+
+  constructor(code: ReshardingErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ReshardingError';
+    this.code = code;
+  }
+}
