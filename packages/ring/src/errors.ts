@@ -4,7 +4,8 @@ export type RingErrorCode =
   | 'RING_NODE_INVALID'
   | 'RING_NODE_DUPLICATE'
   | 'RING_NODE_UNKNOWN'
-  | 'RING_VIRTUAL_NODES_INVALID';
+  | 'RING_VIRTUAL_NODES_INVALID'
+  | 'RING_WEIGHT_INVALID';
 
 export class RingError extends Error {
   readonly code: RingErrorCode;

@@ -24,7 +24,9 @@ export function keysMovedTable(measurement: KeysMovedMeasurement): string {
   const title =
     `Adding ${measurement.added} to ${measurement.nodes.join(', ')}: seed ${measurement.seed}, scale ` +
     `${measurement.scale}, ${count(ring.authors.total)} authors, ${count(ring.rows.total)} rows ` +
-    '(articles + their comments and favorites)';
+    '(articles + their comments and favorites)\n' +
+    `The heaviest author, user ${measurement.heaviestAuthor.key}, holds ` +
+    `${percent(measurement.heaviestAuthor.fraction)} of the rows and moves whole.`;
   const lines = rows.map((row) =>
     row.map((cell, column) => cell.padEnd(widths[column] as number)).join('  '),
   );

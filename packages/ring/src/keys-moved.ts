@@ -1,3 +1,4 @@
+import { RingError } from './errors.ts';
 import type { Placement } from './placement.ts';
 
 export interface WeightedKey {
@@ -18,6 +19,12 @@ export function keysMoved(keys: Iterable<WeightedKey>, before: Placement, after:
   let moved = 0;
   let total = 0;
   for (const { key, weight = 1 } of keys) {
+    if (!(Number.isFinite(weight) && weight >= 0)) {
+      throw new RingError(
+        'RING_WEIGHT_INVALID',
+        `Key ${key} has weight ${weight}; give a finite weight >= 0.`,
+      );
+    }
     total += weight;
     if (before.nodeFor(key) !== after.nodeFor(key)) moved += weight;
   }

@@ -24,6 +24,8 @@ export interface KeysMovedMeasurement {
   /** Per placement: authors moved (each counts 1) and rows moved (each author weighted by their rows). */
   ring: { authors: KeysMoved; rows: KeysMoved };
   modulo: { authors: KeysMoved; rows: KeysMoved };
+  /** The author with the most rows and their share of all rows: a key never splits, so it moves whole. */
+  heaviestAuthor: { key: string; fraction: number };
 }
 
 /** Keys moved when one shard joins, consistent hashing against hash mod n, on the seed generator's authors. */
@@ -34,6 +36,8 @@ export function measureKeysMoved(options: KeysMovedOptions): KeysMovedMeasuremen
   const authors = seededAuthors(options);
   const unweighted = authors.map(({ key }) => ({ key }));
   const ring = createHashRing({ nodes, virtualNodes });
+  const totalRows = authors.reduce((total, author) => total + (author.weight ?? 1), 0);
+  const heaviest = authors.reduce((top, author) => ((author.weight ?? 1) > (top.weight ?? 1) ? author : top));
   const compare = (before: Placement, after: Placement) => ({
     authors: keysMoved(unweighted, before, after),
     rows: keysMoved(authors, before, after),
@@ -47,5 +51,6 @@ export function measureKeysMoved(options: KeysMovedOptions): KeysMovedMeasuremen
     ideal: 1 / (nodes.length + 1),
     ring: compare(ring, ring.with(added)),
     modulo: compare(moduloPlacement(nodes), moduloPlacement([...nodes, added])),
+    heaviestAuthor: { key: heaviest.key, fraction: (heaviest.weight ?? 1) / totalRows },
   };
 }
