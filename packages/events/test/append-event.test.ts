@@ -6,8 +6,7 @@ import { appendEvent, articleKey, EventsError, eventsTopic, migrateEvents } from
 let database: OwnDatabase;
 
 beforeAll(async () => {
-  database = await createOwnDatabase(inject('databaseUrl'), 'events_append');
-  await migrateEvents(database.url);
+  database = await createOwnDatabase(inject('databaseUrl'), 'events_append', migrateEvents);
 });
 
 afterAll(async () => {
@@ -80,7 +79,7 @@ describe('appendEvent on a database without the outbox', () => {
   let bare: OwnDatabase;
 
   beforeAll(async () => {
-    bare = await createOwnDatabase(inject('databaseUrl'), 'events_bare');
+    bare = await createOwnDatabase(inject('databaseUrl'), 'events_bare', async () => {});
   });
 
   afterAll(async () => {
