@@ -3,6 +3,7 @@ export type ReshardingErrorCode =
   | 'RESHARD_SHARD_ACTIVE'
   | 'RESHARD_RING_EMPTY'
   | 'RESHARD_MOVE_FAILED'
+  | 'RESHARD_MIGRATE_FAILED'
   | 'RESHARD_ROWS_MISMATCH';
 
 /** A resharding step that could not be done; `code` is stable, the message says what to do. */

@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cgroupSupport, unenforcedLimitsNote } from './cgroups.ts';
 import { stackKill, stackRestart, stackStartService, stackStopService } from './control.ts';
@@ -7,7 +10,7 @@ import { stackLogs } from './logs.ts';
 import { writePrometheusFiles } from './prometheus-files.ts';
 import { describeLimits } from './resources.ts';
 import { stackScale } from './scale.ts';
-import { resolveStage } from './stage.ts';
+import { repoRoot, resolveStage } from './stage.ts';
 import { stackStatus } from './status.ts';
 import { stackUp } from './up.ts';
 
@@ -23,6 +26,8 @@ Runs a stage's docker-compose.yml as native processes on 127.0.0.1.
                                ones start and are ready before nginx routes to them; leaving ones leave
                                nginx first, then stop gracefully (waits up to 120 s for a running up)
   logs <stage> [service] [-f]  print the logs; -f follows them
+  reshard <stage> --add <shard>  add a shard to a running stage 6 and move the authors the ring gives it
+                               (packages/resharding: progress, keys moved, the longest write pause)
   prometheus <stage>           regenerate config/prometheus.yml and config/prometheus-rules.yml from the
                                stage's docker-compose.yml (after adding or removing a service)
 
@@ -53,6 +58,7 @@ async function main(argv: string[]): Promise<void> {
       scale: { type: 'string', multiple: true },
       cpusets: { type: 'string', multiple: true },
       variant: { type: 'string' },
+      add: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -96,6 +102,9 @@ async function main(argv: string[]): Promise<void> {
       });
       return;
     }
+    case 'reshard':
+      await reshard(stage, values.add);
+      return;
     case 'prometheus':
       writePrometheusFiles(resolveStage(stage));
       return;
@@ -114,6 +123,15 @@ async function main(argv: string[]): Promise<void> {
     default:
       throw new Error(`Unknown command "${command}".\n\n${usage}`);
   }
+}
+
+/** Resharding builds on the stack (packages/resharding imports it), so the stack hands the command over as a process. */
+async function reshard(stage: string, add: string | undefined): Promise<void> {
+  if (!add) throw new Error(`Say which shard to add: pnpm stack reshard ${stage} --add shard4.`);
+  const cli = join(repoRoot, 'packages/resharding/src/stage-cli.ts');
+  const child = spawn(process.execPath, [cli, stage, '--add', add], { stdio: 'inherit' });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) process.exitCode = code ?? 1;
 }
 
 function required(service: string | undefined, command: string): string {

@@ -1,0 +1,127 @@
+import { spawn } from 'node:child_process';
+import {
+  loadPlan,
+  type PlannedService,
+  type StageInput,
+  stackStartService,
+  superuserUrl,
+} from '@scaling/stack';
+import pg from 'pg';
+import { type AddShardReport, addShard } from './add-shard.ts';
+import { ReshardingError } from './errors.ts';
+
+export interface ReshardStageOptions {
+  /** The shard to add, a service of the stage's compose file with its pooler `pgbouncer-<shard>` beside it. */
+  add: string;
+  output?: (line: string) => void;
+  /** How long the stage's migrate command may take on the new shard (default 120 s). */
+  migrateTimeoutMs?: number;
+}
+
+/**
+ * `pnpm stack reshard <stage> --add <shard>` on a running native stage: starts the new shard's server, migrates it with
+ * the stage's own migrate command (its schema, id range and the app's role), starts its pooler, then moves the
+ * authors the bigger ring gives it (addShard) over direct connections as the schema's owner.
+ */
+export async function reshardStage(stage: StageInput, options: ReshardStageOptions): Promise<AddShardReport> {
+  const { add, output = console.log } = options;
+  const plan = loadPlan(stage);
+  const serviceOf = (name: string): PlannedService => {
+    const service = plan.services.find((candidate) => candidate.name === name);
+    if (!service) {
+      throw new ReshardingError(
+        'RESHARD_SHARD_UNKNOWN',
+        `Stage ${plan.stage.name} has no service "${name}": resharding needs ${add}, pgbouncer-${add}, migrate and app in its compose file.`,
+      );
+    }
+    return service;
+  };
+  const shardUrl = (name: string): string => {
+    const cluster = serviceOf(name).postgres;
+    if (!cluster) {
+      throw new ReshardingError(
+        'RESHARD_SHARD_UNKNOWN',
+        `Service "${name}" of stage ${plan.stage.name} is not a Postgres server.`,
+      );
+    }
+    return superuserUrl(cluster, cluster.database);
+  };
+  const migrate = serviceOf('migrate');
+  const app = serviceOf('app');
+  serviceOf(`pgbouncer-${add}`);
+  const addUrl = shardUrl(add);
+
+  output(`${add}: starting its server...`);
+  await stackStartService(plan.stage, add, { output });
+  output(`${add}: migrating (the stage's migrate command, for ${add} only)...`);
+  await runToCompletion(
+    migrate,
+    { SHARD_MIGRATION_URLS: `${add}=${addUrl}` },
+    options.migrateTimeoutMs ?? 120_000,
+  );
+  await stackStartService(plan.stage, `pgbouncer-${add}`, { output });
+
+  const names = [...shardNamesOf(migrate.env.SHARD_MIGRATION_URLS), add];
+  const global = new pg.Pool({ connectionString: migrate.env.DATABASE_URL, max: 2 });
+  const shards = Object.fromEntries(
+    names.map((name) => [name, new pg.Pool({ connectionString: shardUrl(name), max: 2 })]),
+  );
+  try {
+    return await addShard({
+      global,
+      shards,
+      add,
+      virtualNodes: Number(app.env.SHARD_VIRTUAL_NODES ?? 128),
+      routingRefreshMs: Number(app.env.SHARD_ROUTING_REFRESH_MS ?? 1000),
+      progress: output,
+    });
+  } finally {
+    await Promise.all([global.end(), ...Object.values(shards).map((pool) => pool.end())]);
+  }
+}
+
+/** `shard1=postgres://...,shard2=...` -> the names, in order. */
+function shardNamesOf(urls: string | undefined): string[] {
+  return (urls ?? '')
+    .split(',')
+    .map((entry) => entry.trim().split('=')[0] ?? '')
+    .filter((name) => name.length > 0);
+}
+
+/** Runs a one-shot service's command (natively planned) with `env` over its own, its output passed through. */
+function runToCompletion(
+  service: PlannedService,
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<void> {
+  const [command, ...args] = service.argv;
+  if (!command)
+    throw new ReshardingError('RESHARD_MIGRATE_FAILED', `Service "${service.name}" has no command to run.`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: service.cwd,
+      env: { ...process.env, ...service.env, ...env },
+      stdio: ['ignore', 'inherit', 'inherit'],
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    child.once('error', (error) =>
+      reject(
+        new ReshardingError(
+          'RESHARD_MIGRATE_FAILED',
+          `"${service.name}" did not finish within ${timeoutMs} ms or could not start (${error.message}): read its output above.`,
+        ),
+      ),
+    );
+    child.once('exit', (code) => {
+      if (code === 0) resolve();
+      else {
+        reject(
+          new ReshardingError(
+            'RESHARD_MIGRATE_FAILED',
+            `"${service.name}" exited with ${code}: read its output above, fix the cause, then run the resharding again.`,
+          ),
+        );
+      }
+    });
+  });
+}
