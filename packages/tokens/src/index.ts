@@ -19,6 +19,7 @@ export {
   type RefreshTokenStore,
   type RefreshTokenStoreOptions,
 } from './refresh-tokens.ts';
+export { registerSignInKeys, type SignInConfig, signedSessions } from './replica-sign-ins.ts';
 export { type Rotation, type RotationOptions, rotateSigningKey } from './rotation.ts';
 export type { SigningKey } from './signing-key.ts';
 export {
