@@ -74,6 +74,16 @@ function validate(options: RelayOptions): Required<Pick<RelayOptions, 'batchSize
   return { batchSize, pollIntervalMs };
 }
 
+/** The error to log: a missing outbox says what to run instead of Postgres's "relation does not exist". */
+function explain(error: unknown): unknown {
+  if ((error as { code?: string }).code !== '42P01') return error;
+  return new EventsError(
+    'EVENTS_OUTBOX_MISSING',
+    'The outbox table does not exist in this source database: run migrateEvents(databaseUrl) from @scaling/events on it.',
+    { cause: error },
+  );
+}
+
 function toMessage(row: OutboxRow) {
   const event: ConduitEvent = {
     id: row.event_id,
@@ -161,7 +171,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         metrics.failed(source.name);
         const delayMs = retryBackoff(failures);
         log.warn(
-          { source: source.name, failures, delayMs, err: error },
+          { source: source.name, failures, delayMs, err: explain(error) },
           'The relay could not publish a batch (is Kafka or the database reachable?); its rows wait and the relay retries.',
         );
         await pause(delayMs, stopping.signal);
