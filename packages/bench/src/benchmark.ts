@@ -1,4 +1,6 @@
-import { benchComparisonSpec, renderChart } from '@scaling/report';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchComparisonSpec, prometheusSeriesSpec, renderChart } from '@scaling/report';
 import { resolveStage } from '@scaling/stack';
 import { renderComparisonTable } from './comparison.ts';
 import type {
@@ -13,7 +15,7 @@ import { benchResultsDirectory } from './results.ts';
 import { captureRunSeries } from './run-server-series.ts';
 import type { ServerSeriesCapture } from './server-series-capture.ts';
 import { writeResultsWithServerSeries } from './server-series-report.ts';
-import { closeStage, loadData, openStage } from './stage-session.ts';
+import { closeStage, openStage, prepareData } from './stage-session.ts';
 
 export interface ExperimentRecord {
   name: string;
@@ -95,7 +97,7 @@ export async function runBenchmark(
         if (settings.signal.aborted) throw new Error('Interrupted.');
         const scale = settings.scale ?? experiment.scale;
         output(`\n[${column.label}] ${experiment.title}`);
-        const fixtures = await loadData(session, scale, output);
+        const fixtures = await prepareData(session, experiment, scale, output);
         metadata[column.label] ??= session.metadata(scale);
         const results = measured.get(experiment.name) as unknown[];
         const startedAtMs = Date.now();
@@ -142,12 +144,26 @@ export async function runBenchmark(
     experiments.length < benchmark.experiments.length ? experiments.map((experiment) => experiment.name) : [],
   );
   const serverSeries = { stage: results.stage, captures };
-  return writeResultsWithServerSeries(directory, 'bench', serverSeries, {
+  const written = writeResultsWithServerSeries(directory, 'bench', serverSeries, {
     raw: results,
     markdown: renderBenchMarkdown(results),
     svg: await renderBenchChart(results),
   });
+  return [...written, ...(await writeLineCharts(directory, results))];
 }
+
+/** Each experiment's charts over time, `bench-<name>.svg` beside bench.svg, from the same Vega-Lite theme. */
+async function writeLineCharts(directory: string, results: BenchResults): Promise<string[]> {
+  const written: string[] = [];
+  for (const chart of results.experiments.flatMap((experiment) => experiment.comparison.lineCharts ?? [])) {
+    const path = join(directory, lineChartFile(chart.name));
+    writeFileSync(path, await renderChart(prometheusSeriesSpec(chart)));
+    written.push(path);
+  }
+  return written;
+}
+
+const lineChartFile = (name: string) => `bench-${name}.svg`;
 
 export function renderBenchMarkdown(results: BenchResults): string {
   const first = Object.values(results.metadata)[0];
@@ -179,6 +195,9 @@ export function renderBenchMarkdown(results: BenchResults): string {
       renderComparisonTable(experiment.comparison.rows, labels),
       '',
     );
+    for (const chart of experiment.comparison.lineCharts ?? []) {
+      lines.push(`![${chart.title}](${lineChartFile(chart.name)})`, '');
+    }
     if (experiment.comparison.details) lines.push(experiment.comparison.details, '');
   }
   return lines.join('\n');

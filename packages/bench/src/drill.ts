@@ -4,7 +4,7 @@ import { resultsDirectory } from './results.ts';
 import { captureRunSeries } from './run-server-series.ts';
 import type { ServerSeriesCapture } from './server-series-capture.ts';
 import { writeResultsWithServerSeries } from './server-series-report.ts';
-import { closeStage, loadData, openStage } from './stage-session.ts';
+import { closeStage, openStage, prepareData } from './stage-session.ts';
 
 /**
  * Boots the stage, seeds it, runs the drill, writes drill-<name>.{json,md} and the series it read from Prometheus
@@ -21,8 +21,12 @@ export async function runDrill(
     const { column, run } = drill.baseline;
     baseline = await onStage(column, drill, settings, captures, (context) => run(context));
   }
-  const report = await onStage({ stage }, drill, settings, captures, (context) =>
-    drill.run({ ...context, baseline }),
+  const report = await onStage(
+    { stage, ...(drill.boot ? { boot: drill.boot } : {}) },
+    drill,
+    settings,
+    captures,
+    (context) => drill.run({ ...context, baseline }),
   );
   const directory = resultsDirectory(stage, settings.publish);
   const files = writeResultsWithServerSeries(
@@ -47,7 +51,7 @@ async function onStage<Result>(
   const session = await openStage(column.stage, output, column);
   try {
     const scale = settings.scale ?? drill.scale;
-    const fixtures = await loadData(session, scale, output);
+    const fixtures = await prepareData(session, drill, scale, output);
     output(`\nDrill: ${drill.title} (${session.label})`);
     const startedAtMs = Date.now();
     const result = await body({

@@ -1,4 +1,4 @@
-import type { ChartPanel } from '@scaling/report';
+import type { ChartedSeries, ChartPanel } from '@scaling/report';
 import type { ComparisonRow } from './comparison.ts';
 import type { Fixtures } from './mix.ts';
 import type { ServerSeries } from './server-series.ts';
@@ -51,6 +51,16 @@ export interface ExperimentComparison {
   morePanels?: Omit<ChartPanel, 'series'>[];
   /** Extra Markdown under the table (errors by message, timelines...). */
   details?: string;
+  /** Line charts over time beside bench.svg, each written as `bench-<name>.svg` and linked under the table. */
+  lineCharts?: LineChart[];
+}
+
+/** A chart of values over a run, one line per series, e.g. a consumer group's lag. */
+export interface LineChart {
+  name: string;
+  title: string;
+  unit: string;
+  series: ChartedSeries[];
 }
 
 /**
@@ -64,6 +74,11 @@ export interface Experiment<Side> {
   description: string;
   /** Default data scale (`--scale` overrides it). */
   scale: number;
+  /**
+   * False: the experiment makes its own data through the API (stage 6 has no seeder for its shards), so the bench
+   * neither seeds nor logs in seeded users first and `fixtures` is empty.
+   */
+  seeded?: boolean;
   /** What it compares, in order; without it, the benchmark's columns (the previous stage, then this one). */
   columns?: Column[];
   /** What the servers did during each column's run, read from the stage's Prometheus and stored with the results. */
@@ -114,6 +129,10 @@ export interface Drill {
   title: string;
   description: string;
   scale: number;
+  /** False: the drill makes its own data through the API (see `Experiment.seeded`). */
+  seeded?: boolean;
+  /** How the drill's stage boots (e.g. the load-test variant); the compose file as it is without it. */
+  boot?: BootSettings;
   /** What the servers did during the drill, read from the stage's Prometheus and stored with the results. */
   serverSeries?: ServerSeries[];
   /**

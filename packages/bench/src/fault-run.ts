@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RequestTemplate } from '@scaling/loadtests/scenarios/types';
 import { loadProgress } from './live-progress.ts';
-import type { Fixtures, MixOptions } from './mix.ts';
+import type { Fixtures, MixOptions, ResolvedRequest } from './mix.ts';
 import { type OpenLoadResult, type RequestOutcome, runOpenLoad } from './open-load.ts';
 import { bucketTimeline, type OutageWindow, outageWindow, type TimelineBucket } from './timeline.ts';
 
@@ -14,6 +14,10 @@ export interface FaultRunOptions {
   durationSeconds: number;
   /** Idempotency keys on the writes sent with POST. */
   mix?: MixOptions;
+  /** Where each request comes from instead of the mix, e.g. planned writes (see `runOpenLoad`). */
+  source?: () => ResolvedRequest;
+  /** A request without an answer after this long has failed (5 s unless given). */
+  timeoutMs?: number;
   /** When the fault is injected, in seconds after the load starts. */
   faultAtSeconds: number;
   /**
@@ -61,8 +65,9 @@ export async function runWithFault(options: FaultRunOptions): Promise<FaultRun> 
     requestsPerSecond: options.requestsPerSecond,
     durationSeconds: options.durationSeconds,
     // A request held across a restart should fail or succeed, not hang past the end of the run.
-    timeoutMs: 5_000,
+    timeoutMs: options.timeoutMs ?? 5_000,
     ...(options.mix ? { mix: options.mix } : {}),
+    ...(options.source ? { source: options.source } : {}),
     onOutcome: (outcome) => outcomes.push(outcome),
     onProgress: loadProgress(options.label),
     ...(options.signal ? { signal: options.signal } : {}),

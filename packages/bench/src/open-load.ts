@@ -23,8 +23,12 @@ interface OpenLoadSettings {
   baseUrl: string;
   /** Recorded as the result's scenario name. */
   name: string;
+  /** The mix's templates; with `source`, only their names (each request's `name` is counted under its own). */
   requests: RequestTemplate[];
+  /** What the mix aims at; unused with `source`. */
   fixtures: Fixtures;
+  /** Where each request comes from instead of the weighted mix, e.g. a planned sequence of writes. */
+  source?: () => ResolvedRequest;
   /** A request without an answer after this long counts as an error. */
   timeoutMs?: number;
   /** Arrivals beyond this many requests in flight are not sent and count as errors ("dropped"). */
@@ -80,7 +84,17 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadRes
     : constantArrivals(options.requestsPerSecond, options.durationSeconds);
   const { total } = schedule;
   const plannedSeconds = schedule.durationMs / 1000;
-  const mix = createMix(options.requests, options.fixtures, mulberry32(options.randomSeed ?? 1), options.mix);
+  const nextRequest =
+    options.source ??
+    (() => {
+      const mix = createMix(
+        options.requests,
+        options.fixtures,
+        mulberry32(options.randomSeed ?? 1),
+        options.mix,
+      );
+      return () => mix.next();
+    })();
   const agent = new Agent({ keepAlive: true, maxSockets: maxInFlight });
   const target = new URL(options.baseUrl);
 
@@ -144,7 +158,7 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadRes
     while (sent < total && schedule.dueAtMs(sent) <= now) {
       const scheduledAtMs = schedule.dueAtMs(sent);
       sent++;
-      const next = mix.next();
+      const next = nextRequest();
       if (inFlight >= maxInFlight) {
         record({
           name: next.name,

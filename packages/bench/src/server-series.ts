@@ -266,3 +266,33 @@ export const autoscalerCpuUtilization: ServerSeries = {
   extreme: 'highest',
   by: 'service',
 };
+
+/** How far each consumer group is behind the events topic (stage 6), from the consumers' own gauge. */
+export const consumerLag: ServerSeries = {
+  name: 'kafka-consumer-lag',
+  title: 'messages a consumer group is behind, summed over partitions',
+  unit: 'count',
+  query: 'sum by (group) (kafka_consumer_lag)',
+  extreme: 'highest',
+  by: 'group',
+};
+
+/** Outbox rows the relay has not published yet (stage 6), per relay process. */
+export const outboxUnpublished: ServerSeries = {
+  name: 'outbox-unpublished',
+  title: 'outbox rows waiting for the relay',
+  unit: 'count',
+  query: 'sum by (instance) (outbox_unpublished)',
+  extreme: 'highest',
+  by: 'instance',
+};
+
+/** Events the relay published to Kafka per second (stage 6). */
+export const relayPublishRate: ServerSeries = {
+  name: 'relay-publish-rate',
+  title: 'events the relay published per second',
+  unit: 'ops/s',
+  query: 'sum by (instance) (rate(relay_published_total[$range]))',
+  extreme: 'highest',
+  by: 'instance',
+};

@@ -128,6 +128,30 @@ export async function loadData(
   return logIn(session, scale);
 }
 
+/** What an experiment that makes its own data through the API gets as fixtures: nothing seeded to aim at. */
+export const noFixtures: Fixtures = {
+  tokens: [],
+  slugs: [],
+  usernames: [],
+  tags: [],
+  emails: [],
+  password: '',
+};
+
+/** The seed and its logged-in users, or nothing for a run that makes its own data (`seeded: false`). */
+export function prepareData(
+  session: Pick<StageSession, 'stage' | 'databaseUrl' | 'baseUrl' | 'label'>,
+  run: { seeded?: boolean },
+  scale: number,
+  output: (line: string) => void,
+): Promise<Fixtures> {
+  if (run.seeded === false) {
+    output(`${session.label}: no seed (the run makes its own data through the API).`);
+    return Promise.resolve(noFixtures);
+  }
+  return loadData(session, scale, output);
+}
+
 /** Fresh sessions for a few seeded users (a crash can wipe the sessions a stage keeps in memory). */
 export function logIn(session: Pick<StageSession, 'baseUrl'>, scale: number): Promise<Fixtures> {
   return prepareFixtures({ baseUrl: session.baseUrl, seed: dataSeed, scale });

@@ -3,6 +3,7 @@ import { stage02 } from './02.ts';
 import { stage03 } from './03.ts';
 import { stage04 } from './04.ts';
 import { stage05 } from './05.ts';
+import { stage06 } from './06.ts';
 
 /** Each stage's benchmark, by stage number; stage 1 is the baseline and has only the demo. */
 export const stageBenchmarks: Record<number, StageBenchmark> = {
@@ -10,6 +11,7 @@ export const stageBenchmarks: Record<number, StageBenchmark> = {
   3: stage03,
   4: stage04,
   5: stage05,
+  6: stage06,
 };
 
 export function findBenchmark(stage: string): StageBenchmark {
