@@ -12,4 +12,4 @@ export {
 export { type AuthorOnShard, authorsOnShards, planMoves } from './plan.ts';
 export { poolOf, type ShardPools } from './shard-pools.ts';
 export { countShardRows, type ShardRowCounts } from './shard-row-counts.ts';
-export { type ReshardStageOptions, reshardStage } from './stage-reshard.ts';
+export { type ReshardStageOptions, reshardStage, stageDatabases } from './stage-reshard.ts';

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import {
+  type LoadedPlan,
   loadPlan,
   type PlannedService,
   type StageInput,
@@ -36,20 +37,17 @@ export async function reshardStage(stage: StageInput, options: ReshardStageOptio
     }
     return service;
   };
-  const shardUrl = (name: string): string => {
-    const cluster = serviceOf(name).postgres;
-    if (!cluster) {
-      throw new ReshardingError(
-        'RESHARD_SHARD_UNKNOWN',
-        `Service "${name}" of stage ${plan.stage.name} is not a Postgres server.`,
-      );
-    }
-    return superuserUrl(cluster, cluster.database);
-  };
   const migrate = serviceOf('migrate');
   const app = serviceOf('app');
   serviceOf(`pgbouncer-${add}`);
-  const addUrl = shardUrl(add);
+  const databases = stageDatabases(plan);
+  const addUrl = databases.shards[add];
+  if (!addUrl) {
+    throw new ReshardingError(
+      'RESHARD_SHARD_UNKNOWN',
+      `Stage ${plan.stage.name} has no Postgres service "${add}": name a shard of its compose file, e.g. shard4.`,
+    );
+  }
 
   output(`${add}: starting its server...`);
   await stackStartService(plan.stage, add, { output });
@@ -61,10 +59,12 @@ export async function reshardStage(stage: StageInput, options: ReshardStageOptio
   );
   await stackStartService(plan.stage, `pgbouncer-${add}`, { output });
 
-  const names = [...shardNamesOf(migrate.env.SHARD_MIGRATION_URLS), add];
-  const global = new pg.Pool({ connectionString: migrate.env.DATABASE_URL, max: 2 });
+  const global = new pg.Pool({ connectionString: databases.global, max: 2 });
   const shards = Object.fromEntries(
-    names.map((name) => [name, new pg.Pool({ connectionString: shardUrl(name), max: 2 })]),
+    Object.entries(databases.shards).map(([name, url]) => [
+      name,
+      new pg.Pool({ connectionString: url, max: 2 }),
+    ]),
   );
   try {
     return await addShard({
@@ -80,12 +80,30 @@ export async function reshardStage(stage: StageInput, options: ReshardStageOptio
   }
 }
 
-/** `shard1=postgres://...,shard2=...` -> the names, in order. */
-function shardNamesOf(urls: string | undefined): string[] {
-  return (urls ?? '')
-    .split(',')
-    .map((entry) => entry.trim().split('=')[0] ?? '')
-    .filter((name) => name.length > 0);
+/**
+ * The stage's global database and each shard server (services named shard<N>), natively on 127.0.0.1, as the
+ * schema's owner: what resharding and its drill connect to directly, past the poolers.
+ */
+export function stageDatabases(stage: StageInput | LoadedPlan): {
+  global: string;
+  shards: Record<string, string>;
+} {
+  const plan = typeof stage === 'object' && 'services' in stage ? stage : loadPlan(stage);
+  const shards: Record<string, string> = {};
+  let global: string | undefined;
+  for (const { name, postgres } of plan.services) {
+    if (!postgres) continue;
+    const url = superuserUrl(postgres, postgres.database);
+    if (/^shard\d+$/.test(name)) shards[name] = url;
+    if (name === 'postgres') global = url;
+  }
+  if (!global) {
+    throw new ReshardingError(
+      'RESHARD_SHARD_UNKNOWN',
+      `Stage ${plan.stage.name} has no global Postgres service "postgres": resharding runs on stage 6 and later.`,
+    );
+  }
+  return { global, shards };
 }
 
 /** Runs a one-shot service's command (natively planned) with `env` over its own, its output passed through. */

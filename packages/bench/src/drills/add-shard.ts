@@ -69,7 +69,10 @@ export const addShard: Drill = {
     const databases = stageDatabases(session.stage);
     const before3 = Object.keys(databases.shards).filter((name) => name !== added);
     const pools = Object.fromEntries(
-      Object.entries(databases.shards).map(([name, url]) => [name, new pg.Pool({ connectionString: url, max: 2 })]),
+      Object.entries(databases.shards).map(([name, url]) => [
+        name,
+        new pg.Pool({ connectionString: url, max: 2 }),
+      ]),
     );
     const global = new pg.Pool({ connectionString: databases.global, max: 2 });
     try {
@@ -125,7 +128,10 @@ export const addShard: Drill = {
         }
       }
       const lost = movedTables.reduce((sum, table) => sum + Math.max(0, expected[table] - after[table]), 0);
-      const duplicated = movedTables.reduce((sum, table) => sum + Math.max(0, after[table] - expected[table]), 0);
+      const duplicated = movedTables.reduce(
+        (sum, table) => sum + Math.max(0, after[table] - expected[table]),
+        0,
+      );
       const sharedIds = await idsOnTwoShards(pools);
       const misplaced = await authorsOffTheirShard(pools, before3, session.stage);
       const reads = run.outcomes.filter((outcome) => readNames.has(outcome.name));
@@ -152,7 +158,8 @@ export const addShard: Drill = {
             : '-',
           'longest write pause of one author, ms': resharding ? resharding.longestPauseMs.toFixed(1) : '-',
           'p95 write pause over the moved authors, ms': resharding ? resharding.p95PauseMs.toFixed(1) : '-',
-          'resharding took, ms (start, migrate, move, 2 router refreshes, cleanup)': resharding?.durationMs ?? '-',
+          'resharding took, ms (start, migrate, move, 2 router refreshes, cleanup)':
+            resharding?.durationMs ?? '-',
           'old rows deleted by the cleanup': resharding?.cleanedRows ?? '-',
           'reads / failed (no answer, 5xx or 404)': `${reads.length} / ${failedReads}`,
           'writes / failed or unanswered': `${writeOutcomes.length} / ${failedWrites}`,
@@ -186,7 +193,9 @@ export const addShard: Drill = {
             detail: `${failedWrites} of ${writeOutcomes.length}.`,
           },
         ],
-        details: rowTable(before, expected, after),
+        sections: [
+          { title: 'Rows per table, summed over the shards', body: rowTable(before, expected, after) },
+        ],
       });
     } finally {
       await Promise.all([global.end(), ...Object.values(pools).map((pool) => pool.end())]);
@@ -235,19 +244,10 @@ async function authorsOffTheirShard(
 }
 
 function rowTable(before: ShardRowCounts, expected: ShardRowCounts, after: ShardRowCounts): string {
-  return [
-    '## Rows per table, summed over the shards',
-    '',
-    markdownTable(
-      ['table', 'before', 'before + successful writes', 'after'],
-      movedTables.map((table) => [
-        table,
-        String(before[table]),
-        String(expected[table]),
-        String(after[table]),
-      ]),
-    ),
-  ].join('\n');
+  return markdownTable(
+    ['table', 'before', 'before + successful writes', 'after'],
+    movedTables.map((table) => [table, String(before[table]), String(expected[table]), String(after[table])]),
+  );
 }
 
 function percent(fraction: number): string {
