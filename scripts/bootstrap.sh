@@ -37,6 +37,8 @@ command -v setpriv >/dev/null || missing_debs+=(util-linux)
   missing_debs+=(python3-venv python3-psycopg2 python3-prometheus-client python3-yaml)
 [ -x /usr/bin/chromium ] || missing_debs+=(chromium)
 command -v java >/dev/null || missing_debs+=(openjdk-17-jre-headless)
+# Stage 6's Kafka broker: Maven resolves its runtime classpath from Maven Central (scripts/kafka/pom.xml).
+command -v mvn >/dev/null || missing_debs+=(maven)
 command -v curl >/dev/null || missing_debs+=(curl)
 # The API fuzzer of the stage 3 tests (schemathesis) runs in a Python virtual environment.
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing_debs+=(python3 python3-venv)
@@ -137,6 +139,21 @@ if [ "$(sha1sum "$zipkin_jar" 2>/dev/null | cut -c1-40)" != "$ZIPKIN_SHA1" ]; th
   [ "$(sha1sum "$zipkin_jar.part" | cut -c1-40)" = "$ZIPKIN_SHA1" ] ||
     { rm -f "$zipkin_jar.part"; echo "The Zipkin jar's SHA-1 does not match $ZIPKIN_SHA1: run 'make bootstrap' again." >&2; exit 1; }
   mv "$zipkin_jar.part" "$zipkin_jar"
+fi
+# Apache Kafka (stage 6) runs from its broker jars on Maven Central, the runtime classpath of scripts/kafka/pom.xml;
+# the pom's hash beside the jars says when they must be copied again.
+KAFKA_VERSION=4.4.0
+kafka_dir="$TOOLS/kafka/$KAFKA_VERSION"
+kafka_pom_sha1=$(sha1sum scripts/kafka/pom.xml | cut -c1-40)
+if [ "$(cat "$kafka_dir/pom.sha1" 2>/dev/null)" != "$kafka_pom_sha1" ]; then
+  step "downloading Apache Kafka $KAFKA_VERSION's broker jars into .tools/kafka/$KAFKA_VERSION (Maven, a minute the first time)"
+  rm -rf "$kafka_dir" && mkdir -p "$kafka_dir"
+  # Maven's output goes to a log (even -q prints colour codes), shown when it fails.
+  mvn -B -Dstyle.color=never -f scripts/kafka/pom.xml -Dkafka.version="$KAFKA_VERSION" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$kafka_dir/libs" >"$kafka_dir/maven.log" 2>&1 ||
+    { tail -n 30 "$kafka_dir/maven.log" >&2
+      echo "Resolving Kafka $KAFKA_VERSION from Maven Central failed (above): check the network and run 'make bootstrap' again." >&2; exit 1; }
+  echo "$kafka_pom_sha1" > "$kafka_dir/pom.sha1"
 fi
 # Toxiproxy puts stage 4's distance between the edge and the origin. No release binary downloads here: it is built
 # from the Go module proxy into .tools/toxiproxy (VERSION records what was built, since the binary says "git").

@@ -18,6 +18,16 @@ export {
 export { type DownOptions, stackDown } from './down.ts';
 export { composeEnvironment, nativeEnvironment, rewriteAddresses } from './environment.ts';
 export { interpolate } from './interpolate.ts';
+export {
+  brokerAnswers,
+  brokerArgv,
+  kafkaInstallHint,
+  kafkaLibs,
+  kafkaVersion,
+  log4jProperties,
+  propertiesFromEnvironment,
+  renderProperties,
+} from './kafka-broker.ts';
 export { serviceKinds } from './kinds/index.ts';
 export {
   httpPortFromEnvironment,

@@ -15,6 +15,7 @@ export {
   type UserInput,
   uniqueSuffix,
 } from './factories.ts';
+export { startTestKafka, type TestKafka } from './kafka-server.ts';
 export { type NativeStageOptions, useNativeStage } from './native-stage.ts';
 export { expectOfficialSuitePasses } from './official-suite.ts';
 export { createOwnDatabase, type OwnDatabase } from './own-database.ts';
