@@ -37,6 +37,8 @@ CREATE TABLE arriving_authors (author_id bigint PRIMARY KEY);`;
 export interface ShardDatabases {
   global: OwnDatabase;
   shards: Record<string, pg.Pool>;
+  /** The pool of one shard of these databases. */
+  shard(name: string): pg.Pool;
   drop(): Promise<void>;
 }
 
@@ -64,6 +66,11 @@ export async function createShardDatabases(
   return {
     global,
     shards,
+    shard(name) {
+      const pool = shards[name];
+      if (!pool) throw new Error(`No test database for ${name}: create it with createShardDatabases.`);
+      return pool;
+    },
     async drop() {
       await Promise.all(Object.values(shards).map((pool) => pool.end()));
       for (const database of created) {
