@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import pg from 'pg';
+import { brokerAnswers } from './kafka-broker.ts';
 import { ensureDatabase } from './postgres.ts';
 import type { ReadinessProbe } from './types.ts';
 
@@ -23,6 +24,8 @@ export async function probeOnce(probe: ReadinessProbe): Promise<boolean> {
       );
     case 'redis':
       return redisPing(probe.port, probe.password);
+    case 'kafka':
+      return brokerAnswers(probe.port);
     case 'tcp':
       return new Promise((resolve) => {
         const socket = connect({ port: probe.port, host: '127.0.0.1', timeout: 1000 });
@@ -51,6 +54,8 @@ export function describeProbe(probe: ReadinessProbe): string {
       return `answer GET ${probe.url}${probe.anyStatus ? '' : ' with 2xx'}`;
     case 'redis':
       return `answer PING on port ${probe.port}`;
+    case 'kafka':
+      return `answer a Kafka Metadata request on port ${probe.port}`;
     case 'tcp':
       return `listen on port ${probe.port}`;
     case 'started':

@@ -15,6 +15,8 @@ export type ReadinessProbe =
   | { type: 'http'; url: string; anyStatus?: boolean }
   /** PING answered with PONG (after AUTH when the server has a password). */
   | { type: 'redis'; port: number; password?: string }
+  /** A Kafka broker answering a Metadata request that lists at least one broker (registered and unfenced). */
+  | { type: 'kafka'; port: number }
   | { type: 'tcp'; port: number }
   | { type: 'exit' }
   | { type: 'started' };

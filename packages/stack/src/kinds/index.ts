@@ -1,5 +1,6 @@
 import type { ComposeService } from '../compose.ts';
 import type { ServiceKind } from '../types.ts';
+import { kafkaKind } from './kafka.ts';
 import { nginxKind } from './nginx.ts';
 import { nginxExporterKind } from './nginx-exporter.ts';
 import { nodeKind } from './node.ts';
@@ -29,6 +30,7 @@ export const serviceKinds: ServiceKind[] = [
   redisExporterKind,
   nginxExporterKind,
   zipkinKind,
+  kafkaKind,
   varnishKind,
   toxiproxyKind,
   nodeKind,
