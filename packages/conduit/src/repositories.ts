@@ -1,6 +1,10 @@
 import { withTransaction } from '@scaling/db';
 import type pg from 'pg';
-import { type ArticleRepository, createArticleRepository } from './articles/article-repository.ts';
+import {
+  type ArticleRepository,
+  createArticleRepository,
+  type TransactionArticles,
+} from './articles/article-repository.ts';
 import { createCommentRepository } from './comments/comment-repository.ts';
 import { createProfileRepository } from './profiles/profile-repository.ts';
 import { createUserRepository, type UserRepository } from './users/user-repository.ts';
@@ -24,14 +28,15 @@ export interface Repositories {
   /**
    * Runs fn inside one transaction on the primary, handing it the transaction's repositories: they see its
    * uncommitted writes, and everything commits or rolls back together. A stage's own `transaction` hands its own,
-   * so it sees every write the transaction makes (to invalidate a cache once it commits).
+   * so it sees every write the transaction makes (to invalidate a cache once it commits). `ownerId` is the user
+   * whose data it changes (the article's author): a store split by owner (stage 6's shards) runs it where they live.
    */
-  transaction<T>(fn: (tx: TransactionRepositories) => Promise<T>): Promise<T>;
+  transaction<T>(ownerId: number, fn: (tx: TransactionRepositories) => Promise<T>): Promise<T>;
 }
 
 /** What a transaction's work reaches: the repositories on its connection, and the connection itself. */
 export interface TransactionRepositories {
-  articles: ArticleRepository;
+  articles: TransactionArticles;
   /** For hooks that write in the same transaction (`hooks.articlePublished`), nothing else. */
   client: pg.PoolClient;
 }
@@ -43,7 +48,7 @@ export function createRepositories(database: Database): Repositories {
     profiles: createProfileRepository(primary),
     articles: createArticleRepository(primary),
     comments: createCommentRepository(primary),
-    transaction: (fn) =>
+    transaction: (_ownerId, fn) =>
       withTransaction(primary, (client) => fn({ articles: createArticleRepository(client), client })),
   };
 }

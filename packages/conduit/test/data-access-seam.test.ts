@@ -16,9 +16,9 @@ describe('the data-access seam', () => {
         return repositories.articles.allTagNames();
       },
     },
-    transaction: (fn) => {
+    transaction: (ownerId, fn) => {
       calls.push('transaction');
-      return repositories.transaction(fn);
+      return repositories.transaction(ownerId, fn);
     },
   });
   const app = buildConduitApp({

@@ -15,9 +15,6 @@ export const appRoleSettings = {
   idle_in_transaction_session_timeout: '15s',
 } as const;
 
-/** Tables the application may not touch: the migrations' own bookkeeping. */
-const migrationTables = ['pgmigrations'];
-
 /**
  * Creates or updates the application's role: it logs in with `password`, reads and writes the rows of every
  * table and uses their sequences, and nothing more (no DDL, no superuser, no role or database creation). Runs
@@ -32,7 +29,11 @@ export async function ensureAppRole(client: pg.ClientBase, role: AppRole): Promi
   await client.query(`GRANT USAGE ON SCHEMA public TO ${name}`);
   await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${name}`);
   await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${name}`);
-  for (const table of migrationTables) {
+  // The migrations' own bookkeeping (pgmigrations, and the tables of other migration sets beside it) stays out of reach.
+  const { rows } = await client.query<{ table: string }>(
+    "SELECT tablename AS table FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'pgmigrations%'",
+  );
+  for (const { table } of rows) {
     await client.query(`REVOKE ALL ON TABLE ${client.escapeIdentifier(table)} FROM ${name}`);
   }
 }

@@ -17,39 +17,65 @@ export interface MigrationRoles {
   replicationRole?: ReplicationRole;
 }
 
+/** Creates or updates each role given, with its grants on the tables that exist now (run after the migrations). */
+export async function ensureMigrationRoles(client: pg.ClientBase, roles: MigrationRoles): Promise<void> {
+  if (roles.appRole) await ensureAppRole(client, roles.appRole);
+  if (roles.monitorRole) await ensureMonitorRole(client, roles.monitorRole);
+  if (roles.replicationRole) await ensureReplicationRole(client, roles.replicationRole);
+}
+
+/** One set of SQL migrations: its folder, the table that records which ran, and the advisory lock its runners share. */
+export interface MigrationSet {
+  dir: string;
+  table: string;
+  lockKey: number;
+}
+
 /**
- * Applies every pending SQL migration, installs pg_stat_statements where the server has it
- * (statement-statistics.ts), then creates or updates each role given: the application's least-privilege role
- * (app-role.ts), the exporter's monitoring role (monitor-role.ts), the replicas' replication role
- * (replication-role.ts). Safe to call on every boot and from several processes at once.
- * node-pg-migrate's own lock fails fast when another runner holds it, so callers instead queue on a
- * blocking session-level advisory lock and the late ones find nothing left to do.
+ * Runs fn on a connection to the database holding the set's lock, after applying the set's pending migrations: the
+ * late runners queue on the lock (blocking, session-level) and find nothing left to do, where node-pg-migrate's own
+ * lock would fail them fast. Whatever fn does after (roles, grants) is serialized by the same lock.
  */
-export async function runMigrations(
+export async function withMigratedSet<T>(
   databaseUrl: string,
-  options: MigrationRoles = {},
-): Promise<{ statementStatistics: boolean }> {
+  set: MigrationSet,
+  fn: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [migrationLockKey]);
+    await client.query('SELECT pg_advisory_lock($1)', [set.lockKey]);
     await runner({
       dbClient: client,
-      dir: migrationsDir,
+      dir: set.dir,
       direction: 'up',
-      migrationsTable: 'pgmigrations',
+      migrationsTable: set.table,
       count: Number.POSITIVE_INFINITY,
       noLock: true,
       checkOrder: true,
       log: () => {},
     });
-    const statementStatistics = await ensureStatementStatistics(client);
-    if (options.appRole) await ensureAppRole(client, options.appRole);
-    if (options.monitorRole) await ensureMonitorRole(client, options.monitorRole);
-    if (options.replicationRole) await ensureReplicationRole(client, options.replicationRole);
-    return { statementStatistics };
+    return await fn(client);
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [migrationLockKey]).catch(() => {});
+    await client.query('SELECT pg_advisory_unlock($1)', [set.lockKey]).catch(() => {});
     await client.end();
   }
+}
+
+/**
+ * Applies every pending SQL migration, installs pg_stat_statements where the server has it
+ * (statement-statistics.ts), then creates or updates each role given: the application's least-privilege role
+ * (app-role.ts), the exporter's monitoring role (monitor-role.ts), the replicas' replication role
+ * (replication-role.ts). Safe to call on every boot and from several processes at once.
+ */
+export function runMigrations(
+  databaseUrl: string,
+  options: MigrationRoles = {},
+): Promise<{ statementStatistics: boolean }> {
+  const set = { dir: migrationsDir, table: 'pgmigrations', lockKey: migrationLockKey };
+  return withMigratedSet(databaseUrl, set, async (client) => {
+    const statementStatistics = await ensureStatementStatistics(client);
+    await ensureMigrationRoles(client, options);
+    return { statementStatistics };
+  });
 }

@@ -32,8 +32,8 @@ export function createReadPathComments(
       return created;
     },
     findAuthorId: comments.findAuthorId,
-    async delete(commentId) {
-      const authorId = await comments.delete(commentId);
+    async delete(articleId, commentId) {
+      const authorId = await comments.delete(articleId, commentId);
       if (authorId !== null) await wrote(authorId);
       return authorId;
     },

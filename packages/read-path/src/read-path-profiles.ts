@@ -25,11 +25,12 @@ export function createReadPathProfiles(options: {
   const { primary, routing, publish, overlay, cache, ttlSeconds } = options;
   const onPrimary = createProfileRepository(primary);
 
-  async function followed(followerId: number, change: Promise<void>): Promise<void> {
-    await change;
+  async function followed(followerId: number, change: Promise<boolean>): Promise<boolean> {
+    const changed = await change;
     const changes = createChangeSet();
     changes.writer(followerId);
     await publish(changes.toChange());
+    return changed;
   }
 
   return {

@@ -63,7 +63,7 @@ export function createReadPathRepositories(options: ReadPathOptions): Repositori
       ttl,
     }),
     comments: createReadPathComments(primary, routing, publish),
-    async transaction(fn) {
+    async transaction(_ownerId, fn) {
       const changes = createChangeSet();
       const result = await withTransaction(primary, (client) =>
         fn({ articles: createRecordingArticles(client, changes), client }),

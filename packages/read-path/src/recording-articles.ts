@@ -60,13 +60,15 @@ export function createRecordingArticles(db: Queryable, changes: ChangeSet): Arti
     },
     async favorite(userId, articleId) {
       await touch(articleId);
-      await articles.favorite(userId, articleId);
+      const changed = await articles.favorite(userId, articleId);
       changes.writer(userId);
+      return changed;
     },
     async unfavorite(userId, articleId) {
       await touch(articleId);
-      await articles.unfavorite(userId, articleId);
+      const changed = await articles.unfavorite(userId, articleId);
       changes.writer(userId);
+      return changed;
     },
   };
 }

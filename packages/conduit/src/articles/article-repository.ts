@@ -24,7 +24,8 @@ export interface SharedArticle {
   authorId: number;
 }
 
-interface ArticleRow extends AuthorRow {
+/** An article's own columns, as a database that holds articles but not their authors (a shard) returns them. */
+export interface ArticleOwnRow {
   id: number;
   author_id: number;
   slug: string;
@@ -38,21 +39,36 @@ interface ArticleRow extends AuthorRow {
   favorited: boolean;
 }
 
+/** An article row with its author's profile columns joined in. */
+export type ArticleRow = ArticleOwnRow & AuthorRow;
+
 /**
- * Everything an article response needs, in one statement: author by join, tags, favorited and following
- * by correlated subqueries evaluated inside Postgres. A page of N articles therefore costs one round trip,
- * not 1 + N. `viewer` is the SQL parameter holding the viewer's id (NULL when anonymous: EXISTS is false).
+ * The article's own columns over `articles a`: tags and favorited by correlated subqueries evaluated inside
+ * Postgres. `viewer` is the SQL parameter holding the viewer's id (NULL when anonymous: EXISTS is false).
  */
-function articleColumns(viewer: string, includeBody: boolean): string {
+export function articleOwnColumns(viewer: string, includeBody: boolean): string {
   return `a.id::float8 AS id, a.author_id::float8 AS author_id, a.slug, a.title, a.description, ${includeBody ? 'a.body,' : ''}
     a.created_at, a.updated_at, a.favorites_count,
     coalesce((SELECT array_agg(t.name ORDER BY t.name) FROM article_tags at JOIN tags t ON t.id = at.tag_id
                WHERE at.article_id = a.id), '{}') AS tag_list,
-    EXISTS (SELECT 1 FROM favorites f WHERE f.article_id = a.id AND f.user_id = ${viewer}) AS favorited,
-    ${authorColumns(viewer, 'a.author_id')}`;
+    EXISTS (SELECT 1 FROM favorites f WHERE f.article_id = a.id AND f.user_id = ${viewer}) AS favorited`;
 }
 
-function toListItem(row: ArticleRow): ArticleListItem {
+/**
+ * Everything an article response needs, in one statement: the article's own columns and its author by join.
+ * A page of N articles therefore costs one round trip, not 1 + N.
+ */
+function articleColumns(viewer: string, includeBody: boolean): string {
+  return `${articleOwnColumns(viewer, includeBody)}, ${authorColumns(viewer, 'a.author_id')}`;
+}
+
+/** Articles carrying the tag named by the SQL parameter `name`. */
+export function taggedWith(name: string): string {
+  return `EXISTS (SELECT 1 FROM article_tags at JOIN tags t ON t.id = at.tag_id
+                   WHERE at.article_id = a.id AND t.name = ${name})`;
+}
+
+export function toListItem(row: ArticleRow): ArticleListItem {
   return {
     slug: row.slug,
     title: row.title,
@@ -66,7 +82,7 @@ function toListItem(row: ArticleRow): ArticleListItem {
   };
 }
 
-function toArticle(row: ArticleRow): Article {
+export function toArticle(row: ArticleRow): Article {
   return { ...toListItem(row), body: row.body ?? '' };
 }
 
@@ -81,8 +97,7 @@ function whereClause(filter: ArticleFilter, params: unknown[]): string {
     conditions.push(`a.author_id = (SELECT id FROM users WHERE username = ${param(filter.author)})`);
   }
   if (filter.tag !== undefined) {
-    conditions.push(`EXISTS (SELECT 1 FROM article_tags at JOIN tags t ON t.id = at.tag_id
-                              WHERE at.article_id = a.id AND t.name = ${param(filter.tag)})`);
+    conditions.push(taggedWith(param(filter.tag)));
   }
   if (filter.favoritedBy !== undefined) {
     conditions.push(`EXISTS (SELECT 1 FROM favorites f JOIN users fu ON fu.id = f.user_id
@@ -264,23 +279,28 @@ export function createArticleRepository(db: Queryable) {
       await db.query('DELETE FROM articles WHERE id = $1', [id]);
     },
 
-    /** Inserting the favorite and bumping the counter is one statement, so the counter cannot drift. */
-    async favorite(userId: number, articleId: number): Promise<void> {
-      await db.query(
+    /**
+     * Inserting the favorite and bumping the counter is one statement, so the counter cannot drift. Says whether
+     * it changed anything (false when the favorite was already there).
+     */
+    async favorite(userId: number, articleId: number): Promise<boolean> {
+      const { rowCount } = await db.query(
         `WITH added AS (
            INSERT INTO favorites (user_id, article_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING article_id
          )
          UPDATE articles SET favorites_count = favorites_count + 1 WHERE id IN (SELECT article_id FROM added)`,
         [userId, articleId],
       );
+      return rowCount === 1;
     },
 
-    async unfavorite(userId: number, articleId: number): Promise<void> {
-      await db.query(
+    async unfavorite(userId: number, articleId: number): Promise<boolean> {
+      const { rowCount } = await db.query(
         `WITH removed AS (DELETE FROM favorites WHERE user_id = $1 AND article_id = $2 RETURNING article_id)
          UPDATE articles SET favorites_count = favorites_count - 1 WHERE id IN (SELECT article_id FROM removed)`,
         [userId, articleId],
       );
+      return rowCount === 1;
     },
 
     async allTagNames(): Promise<string[]> {
@@ -291,3 +311,6 @@ export function createArticleRepository(db: Queryable) {
 }
 
 export type ArticleRepository = ReturnType<typeof createArticleRepository>;
+
+/** What a transaction's work writes through (`Repositories.transaction`): the writes of creating and editing an article. */
+export type TransactionArticles = Pick<ArticleRepository, 'insert' | 'replaceTags' | 'moveToSlug' | 'update'>;

@@ -110,7 +110,7 @@ export const articleRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
       const input = request.body.article;
       writeBegins(request);
       const id = await repositories
-        .transaction(async ({ articles: repository, client }) => {
+        .transaction(userId, async ({ articles: repository, client }) => {
           const created = await repository.insert({
             baseSlug: slugify(input.title),
             title: input.title,
@@ -146,7 +146,7 @@ export const articleRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
       const { userId } = requireViewer(request);
       const { id, slug } = await findOwnedArticle(request.params.slug, userId);
       const { title, description, body, tagList } = request.body.article;
-      await repositories.transaction(async ({ articles: repository }) => {
+      await repositories.transaction(userId, async ({ articles: repository }) => {
         const baseSlug = title === undefined ? undefined : nextBaseSlug(slug, title);
         if (baseSlug !== undefined) await repository.moveToSlug(id, baseSlug);
         await repository.update(id, { title, description, body });

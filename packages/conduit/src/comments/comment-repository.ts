@@ -2,19 +2,25 @@ import type { Comment } from '@scaling/contract';
 import type { Queryable } from '@scaling/db';
 import { type AuthorRow, authorColumns, toAuthor } from '../profiles/author.ts';
 
-interface CommentRow extends AuthorRow {
+/** A comment's own columns, as a database that holds comments but not their authors (a shard) returns them. */
+export interface CommentOwnRow {
   id: number;
   body: string;
   created_at: Date;
   updated_at: Date;
 }
 
+export type CommentRow = CommentOwnRow & AuthorRow;
+
+/** The comment's own columns over `comments c`. */
+export const commentOwnColumns = 'c.id::float8 AS id, c.body, c.created_at, c.updated_at';
+
 /** Columns over `comments c JOIN users u`; `viewer` is the parameter with the viewer's id or NULL. */
 function commentColumns(viewer: string): string {
-  return `c.id::float8 AS id, c.body, c.created_at, c.updated_at, ${authorColumns(viewer, 'c.author_id')}`;
+  return `${commentOwnColumns}, ${authorColumns(viewer, 'c.author_id')}`;
 }
 
-function toComment(row: CommentRow): Comment {
+export function toComment(row: CommentRow): Comment {
   return {
     id: row.id,
     body: row.body,
@@ -61,11 +67,14 @@ export function createCommentRepository(db: Queryable) {
       return rows[0]?.authorId ?? null;
     },
 
-    /** Returns the deleted comment's author (whose write it was), null when it was already gone. */
-    async delete(commentId: number): Promise<number | null> {
+    /**
+     * Returns the deleted comment's author (whose write it was), null when it was already gone. The article is
+     * asked for although the comment's id alone names it: a sharded store finds the comment by its article.
+     */
+    async delete(articleId: number, commentId: number): Promise<number | null> {
       const { rows } = await db.query<{ authorId: number }>(
-        'DELETE FROM comments WHERE id = $1 RETURNING author_id::float8 AS "authorId"',
-        [commentId],
+        'DELETE FROM comments WHERE id = $1 AND article_id = $2 RETURNING author_id::float8 AS "authorId"',
+        [commentId, articleId],
       );
       return rows[0]?.authorId ?? null;
     },

@@ -99,7 +99,7 @@ export const commentRoutes: FastifyPluginAsyncZod<ConduitOptions> = async (app, 
       const authorId = await comments.findAuthorId(articleId, request.params.id);
       if (authorId === null) throw notFound('comment');
       if (authorId !== userId) throw forbidden('comment');
-      await comments.delete(request.params.id);
+      await comments.delete(articleId, request.params.id);
       return reply.code(204).send(null);
     },
   );

@@ -18,18 +18,21 @@ export function createProfileRepository(db: Queryable) {
       return rows[0] ?? null;
     },
 
-    async follow(followerId: number, followeeId: number): Promise<void> {
-      await db.query(
+    /** Says whether it changed anything (false when the follow was already there), as `unfollow` does. */
+    async follow(followerId: number, followeeId: number): Promise<boolean> {
+      const { rowCount } = await db.query(
         'INSERT INTO follows (follower_id, followee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
         [followerId, followeeId],
       );
+      return rowCount === 1;
     },
 
-    async unfollow(followerId: number, followeeId: number): Promise<void> {
-      await db.query('DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2', [
+    async unfollow(followerId: number, followeeId: number): Promise<boolean> {
+      const { rowCount } = await db.query('DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2', [
         followerId,
         followeeId,
       ]);
+      return rowCount === 1;
     },
   };
 }

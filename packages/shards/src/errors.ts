@@ -1,0 +1,38 @@
+/** Why a sharded read or write cannot go on; `code` is stable, the message says what to do. */
+export type ShardsErrorCode =
+  | 'SHARD_AUTHOR_MOVED'
+  | 'SHARD_UNKNOWN'
+  | 'SHARD_INVALID_NAME'
+  | 'SHARD_INVALID_URLS'
+  | 'SHARD_RING_EMPTY'
+  | 'SHARD_NO_FREE_SLUG';
+
+export class ShardsError extends Error {
+  readonly code: ShardsErrorCode;
+
+  constructor(code: ShardsErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ShardsError';
+    this.code = code;
+  }
+}
+
+/**
+ * The writer fence found the author's rows gone from this shard (resharding moved them): the write is retried on
+ * `toShard`, which holds them now.
+ */
+export class AuthorMovedError extends ShardsError {
+  readonly toShard: string;
+
+  constructor(authorId: number, fromShard: string, toShard: string) {
+    super(
+      'SHARD_AUTHOR_MOVED',
+      `Author ${authorId} moved from ${fromShard} to ${toShard} while this write was on its way: retry it on ${toShard}.`,
+    );
+    this.toShard = toShard;
+  }
+}
+
+export function isAuthorMoved(error: unknown): error is AuthorMovedError {
+  return error instanceof AuthorMovedError;
+}

@@ -1,0 +1,29 @@
+import type pg from 'pg';
+import { ShardsError } from './errors.ts';
+import type { ShardRouter } from './shard-router.ts';
+
+/** The shards an app may use, each its own pool, and the router that says which one holds an author. */
+export interface ShardSet {
+  /** The pool of the shard named; throws SHARD_UNKNOWN for a name the app has no URL for. */
+  pool(name: string): pg.Pool;
+  /** Every shard the app has a pool for (SHARD_URLS), in the ring or not. */
+  names(): string[];
+  router: ShardRouter;
+}
+
+export function createShardSet(pools: ReadonlyMap<string, pg.Pool>, router: ShardRouter): ShardSet {
+  return {
+    pool(name) {
+      const pool = pools.get(name);
+      if (!pool) {
+        throw new ShardsError(
+          'SHARD_UNKNOWN',
+          `The ring names shard "${name}" but SHARD_URLS has no URL for it: add ${name}=postgres://... to SHARD_URLS on every app replica.`,
+        );
+      }
+      return pool;
+    },
+    names: () => [...pools.keys()],
+    router,
+  };
+}
