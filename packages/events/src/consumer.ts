@@ -15,6 +15,7 @@ import { EventsError } from './errors.ts';
 import { type ConduitEvent, eventsTopic, eventsTopicPartitions } from './event-types.ts';
 import { clientTimeouts, createEventProducer, type EventProducer, ensureTopics } from './kafka-clients.ts';
 import type { EventsLogger } from './logger.ts';
+import { createOffsetCommitter } from './offset-committer.ts';
 import { parseEvent } from './parse-event.ts';
 import { failureHeaders, maxTries, retryTopics } from './retry-topics.ts';
 
@@ -107,6 +108,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
   const stopping = new AbortController();
   let producer: EventProducer | undefined;
   let topicsReady: Promise<void> | undefined;
+  const committer = createOffsetCommitter(group, log);
 
   const newConsumer = (kafkaGroup: string) =>
     new Consumer({
@@ -238,13 +240,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
     else metrics.consumed(outcome);
     // Not awaited: the next message need not wait for the round trip, and a commit lost to a crash only means
     // a redelivery that processed_events turns into a no-op. Later commits of the partition cover this one.
-    Promise.resolve(message.commit()).catch((error: unknown) => {
-      if (!stopping.signal.aborted)
-        log.warn(
-          { group, topic: message.topic, err: error },
-          'An offset commit failed; the message may be delivered again (harmless).',
-        );
-    });
+    committer.commit(message);
   };
 
   const run = async (tier: Tier) => {
@@ -319,6 +315,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
       clearInterval(lagTimer);
       await Promise.all(tiers.map((tier) => tier.stream?.close().catch(() => {})));
       await Promise.all(loops);
+      committer.stop();
       await lagRefresh;
       await Promise.all(tiers.map((tier) => tier.consumer.close(true).catch(() => {})));
       await producer?.close().catch(() => {});

@@ -1,0 +1,236 @@
+import { createMetricsRegistry, type Registry } from '@scaling/metrics';
+import {
+  createOwnDatabase,
+  eventually,
+  type OwnDatabase,
+  type TestKafka,
+  uniqueSuffix,
+} from '@scaling/testing';
+import type pg from 'pg';
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  type ConduitEvent,
+  type EventConsumer,
+  eventsTopic,
+  failureHeaders,
+  migrateEvents,
+  retryTopics,
+  startConsumer,
+} from '../src/index.ts';
+import { ensureTopics, eventsTopicSpec } from '../src/kafka-clients.ts';
+import { buildEvent } from './support/build-event.ts';
+import { asPublished, publishEvents } from './support/publish-events.ts';
+import { startKafkaInSlot } from './support/test-kafka.ts';
+import { startTopicReader, type TopicReader } from './support/topic-reader.ts';
+
+const log = pino({ level: 'silent' });
+let kafka: TestKafka;
+let database: OwnDatabase;
+const running: Array<EventConsumer | TopicReader> = [];
+
+beforeAll(async () => {
+  [kafka, database] = await Promise.all([
+    startKafkaInSlot(1),
+    createOwnDatabase(inject('databaseUrl'), 'events_consumer', migrateEvents),
+  ]);
+  // No unique constraint: an effect applied twice would show as two rows.
+  await database.pool.query(
+    'CREATE TABLE effects (consumer text NOT NULL, event_id uuid NOT NULL, applied_at timestamptz NOT NULL DEFAULT clock_timestamp())',
+  );
+  await ensureTopics(kafka.brokers, 'events-test-admin', [eventsTopicSpec]);
+}, 90_000);
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((client) => client.stop()));
+});
+
+afterAll(async () => {
+  await database?.drop();
+  await kafka?.stop();
+});
+
+function buildGroup(purpose: string): string {
+  return `${purpose}-${uniqueSuffix()}`;
+}
+
+/** The effect every test handler applies: a row naming the event, written in the consumer's transaction. */
+async function recordEffect(group: string, event: ConduitEvent, tx: pg.PoolClient): Promise<void> {
+  await tx.query('INSERT INTO effects (consumer, event_id) VALUES ($1, $2)', [group, event.id]);
+}
+
+async function effectsOf(
+  group: string,
+  events: ConduitEvent[],
+): Promise<Array<{ event_id: string; applied_at: Date }>> {
+  const { rows } = await database.pool.query<{ event_id: string; applied_at: Date }>(
+    'SELECT event_id, applied_at FROM effects WHERE consumer = $1 AND event_id = ANY($2::uuid[]) ORDER BY applied_at',
+    [group, events.map((event) => event.id)],
+  );
+  return rows;
+}
+
+async function sample(metrics: Registry, name: string, labels: Record<string, string>): Promise<number[]> {
+  const metric = await metrics.getSingleMetric(name)?.get();
+  return (metric?.values ?? [])
+    .filter((value) => Object.entries(labels).every(([label, wanted]) => value.labels[label] === wanted))
+    .map((value) => value.value);
+}
+
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+
+describe('startConsumer', () => {
+  it('When an event is delivered twice, then the consumer applies its effect once', async () => {
+    const group = buildGroup('dedupe');
+    const metrics = createMetricsRegistry();
+    const first = buildEvent();
+    const twice = asPublished(first);
+    const after = asPublished(buildEvent({ key: first.key }));
+    await publishEvents(kafka.brokers, [twice, twice, after]);
+
+    running.push(
+      await startConsumer({
+        group,
+        brokers: kafka.brokers,
+        db: database.pool,
+        handle: (event, tx) => recordEffect(group, event, tx),
+        metrics,
+        log,
+      }),
+    );
+
+    // `after` follows both copies on the key's partition: once it is applied, both copies were handled.
+    await eventually(async () => expect(await effectsOf(group, [after])).toHaveLength(1), {
+      timeoutMs: 40_000,
+    });
+    expect(await effectsOf(group, [twice])).toHaveLength(1);
+    expect(await sample(metrics, 'events_consumed_total', { group, outcome: 'duplicate' })).toEqual([1]);
+  }, 60_000);
+
+  it('When one event always fails, then it reaches the dead-letter topic after 3 tries with its story while the others flow', async () => {
+    const group = buildGroup('poison');
+    const topics = retryTopics(group);
+    const poison = asPublished(buildEvent());
+    const others = Array.from({ length: 10 }, (_, sequence) =>
+      asPublished(buildEvent({ key: poison.key, data: { sequence } })),
+    );
+    const tries: string[] = [];
+    running.push(
+      await startConsumer({
+        group,
+        brokers: kafka.brokers,
+        db: database.pool,
+        retryDelaysMs: [500, 1_000],
+        async handle(event, tx) {
+          // The effect comes first, so the failure must roll it back.
+          await recordEffect(group, event, tx);
+          if (event.id !== poison.id) return;
+          tries.push(new Date().toISOString());
+          throw new Error('This event cannot be applied.');
+        },
+        log,
+      }),
+    );
+    const [placed] = await publishEvents(kafka.brokers, [poison, ...others]);
+    const deadLetters = await startTopicReader(kafka.brokers, [topics.deadLetters]);
+    running.push(deadLetters);
+
+    const [dead] = await eventually(
+      async () => {
+        expect(deadLetters.messages).toHaveLength(1);
+        return deadLetters.messages;
+      },
+      { timeoutMs: 40_000 },
+    );
+    expect(JSON.parse(dead?.value ?? '{}')).toEqual(poison);
+    expect(dead?.key).toBe(poison.key);
+    expect(Object.fromEntries(dead?.headers ?? [])).toMatchObject({
+      [failureHeaders.error]: 'This event cannot be applied.',
+      [failureHeaders.tries]: '3',
+      [failureHeaders.originalTopic]: eventsTopic,
+      [failureHeaders.originalPartition]: String(placed?.partition),
+      [failureHeaders.originalOffset]: String(placed?.offset),
+    });
+    expect(tries).toHaveLength(3);
+    expect(await effectsOf(group, [poison])).toEqual([]);
+    const applied = await effectsOf(group, others);
+    expect(applied.map((effect) => effect.event_id).sort()).toEqual(others.map((event) => event.id).sort());
+    // The others did not wait for the poison's retries: all were applied before its last try.
+    expect(Math.max(...applied.map((effect) => effect.applied_at.getTime()))).toBeLessThan(
+      Date.parse(tries[2] ?? ''),
+    );
+  }, 60_000);
+
+  it('When events pile up behind a slow handler, then kafka_consumer_lag shows them and returns to 0 once they are applied', async () => {
+    const group = buildGroup('lag');
+    const metrics = createMetricsRegistry();
+    const key = buildEvent().key;
+    const backlog = Array.from({ length: 15 }, () => asPublished(buildEvent({ key })));
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    running.push(
+      await startConsumer({
+        group,
+        brokers: kafka.brokers,
+        db: database.pool,
+        lagIntervalMs: 200,
+        async handle(event, tx) {
+          if (event.key === key) await released;
+          await recordEffect(group, event, tx);
+        },
+        metrics,
+        log,
+      }),
+    );
+    await publishEvents(kafka.brokers, backlog);
+
+    try {
+      await eventually(
+        async () =>
+          expect(sum(await sample(metrics, 'kafka_consumer_lag', { group, topic: eventsTopic }))).toBe(
+            backlog.length,
+          ),
+        { timeoutMs: 40_000, intervalMs: 200 },
+      );
+    } finally {
+      release();
+    }
+    await eventually(
+      async () =>
+        expect(sum(await sample(metrics, 'kafka_consumer_lag', { group, topic: eventsTopic }))).toBe(0),
+      { timeoutMs: 40_000, intervalMs: 200 },
+    );
+    expect(await effectsOf(group, backlog)).toHaveLength(backlog.length);
+    expect(
+      await sample(metrics, 'kafka_consumer_lag', { group, topic: retryTopics(group).retry1 }),
+    ).not.toEqual([]);
+  }, 90_000);
+  it('When the broker restarts under a running consumer, then the consumer reconnects and applies the events sent after it', async () => {
+    const group = buildGroup('restart');
+    const before = asPublished(buildEvent());
+    const after = asPublished(buildEvent());
+    running.push(
+      await startConsumer({
+        group,
+        brokers: kafka.brokers,
+        db: database.pool,
+        handle: (event, tx) => recordEffect(group, event, tx),
+        log,
+      }),
+    );
+    await publishEvents(kafka.brokers, [before]);
+    await eventually(async () => expect(await effectsOf(group, [before])).toHaveLength(1), {
+      timeoutMs: 40_000,
+    });
+
+    await kafka.restart();
+    await publishEvents(kafka.brokers, [after]);
+
+    await eventually(async () => expect(await effectsOf(group, [after])).toHaveLength(1), {
+      timeoutMs: 60_000,
+    });
+    expect(await effectsOf(group, [before])).toHaveLength(1);
+  }, 120_000);
+});
