@@ -25,19 +25,27 @@ export interface ShardedContext {
   transaction: Repositories['transaction'];
 }
 
-/** Who the filter's usernames are, and whom the feed's reader follows, in one round trip to the global database. */
-async function resolveFilter(global: pg.Pool, filter: ArticleFilter) {
-  const { rows } = await global.query<{
-    author: number | null;
-    favoritedBy: number | null;
-    followees: number[] | null;
-  }>(
+interface ResolvedFilter {
+  author: number | null;
+  favoritedBy: number | null;
+  followees: number[] | null;
+}
+
+/**
+ * Who the filter's usernames are, and whom the feed's reader follows, in one round trip to the global database;
+ * none for a list without them.
+ */
+async function resolveFilter(global: pg.Pool, filter: ArticleFilter): Promise<ResolvedFilter> {
+  if (filter.author === undefined && filter.favoritedBy === undefined && filter.followedBy === undefined) {
+    return { author: null, favoritedBy: null, followees: null };
+  }
+  const { rows } = await global.query<ResolvedFilter>(
     `SELECT (SELECT id::float8 FROM users WHERE username = $1) AS author,
             (SELECT id::float8 FROM users WHERE username = $2) AS "favoritedBy",
             (SELECT array_agg(followee_id::float8) FROM follows WHERE follower_id = $3) AS followees`,
     [filter.author ?? null, filter.favoritedBy ?? null, filter.followedBy ?? null],
   );
-  return rows[0] as { author: number | null; favoritedBy: number | null; followees: number[] | null };
+  return rows[0] as ResolvedFilter;
 }
 
 /** Authors grouped by the shard that holds them: a feed asks only the shards its followees live on. */
