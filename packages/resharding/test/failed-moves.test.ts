@@ -1,108 +1,109 @@
 import { withTransaction } from '@scaling/db';
 import { createHashRing } from '@scaling/ring';
+import type pg from 'pg';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { insertAuthorRows, readAuthorRows } from '../src/author-rows.ts';
 import { addShard, authorsOnShards, countShardRows, moveAuthor, ReshardingError } from '../src/index.ts';
-import { type Seeded, seedAuthors, writeOnce } from './support/author-writes.ts';
-import { createContractWriter } from './support/contract-writer.ts';
-import { createShardDatabases, type ShardDatabases } from './support/shard-databases.ts';
+import {
+  type Client,
+  comment,
+  publish,
+  register,
+  routingRefreshMs,
+  type ShardedStage,
+  startShardedStage,
+} from './support/sharded-api.ts';
 
 const names = ['shard1', 'shard2'] as const;
 
 describe('a move that does not finish', () => {
-  let databases: ShardDatabases;
-  let seeded: Seeded;
-  let movingAuthor: number;
+  let stage: ShardedStage;
+  let shard1: pg.Pool;
+  let shard2: pg.Pool;
+  /** An author the ring with shard2 places there, with two articles and a comment on each. */
+  let mover: Client;
 
   beforeEach(async () => {
-    databases = await createShardDatabases(inject('databaseUrl'), names);
-    seeded = await seedAuthors(databases, 20);
-    const writer = createContractWriter({
-      global: databases.global.pool,
-      shards: databases.shards,
-      refreshMs: 0,
-    });
-    for (const authorId of seeded.authors) {
-      for (let round = 0; round < 3; round++) {
-        await writer.write(authorId, (client) => writeOnce(client, authorId, seeded.readers[round] ?? 0));
+    stage = await startShardedStage(inject('databaseUrl'), names, ['shard1']);
+    shard1 = stage.shards.shard1 as pg.Pool;
+    shard2 = stage.shards.shard2 as pg.Pool;
+    const ring = createHashRing({ nodes: names });
+    const reader = await register(stage);
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const author = await register(stage);
+      if (ring.nodeFor(String(author.id)) !== 'shard2') continue;
+      for (let index = 0; index < 2; index++) {
+        const published = await publish(stage, author);
+        expect(published.ok, published.detail).toBe(true);
+        const commented = await comment(stage, reader, published.slug as string);
+        expect(commented.ok, commented.detail).toBe(true);
       }
+      mover = author;
+      return;
     }
-    const ring = createHashRing({ nodes: ['shard1', 'shard2'] });
-    const planned = seeded.authors.find((author) => ring.nodeFor(String(author)) === 'shard2');
-    if (planned === undefined) throw new Error('No seeded author is placed on shard2: seed more authors.');
-    movingAuthor = planned;
-  });
+    throw new Error('50 registrations put no author on shard2: is the ring seeded with shard1?');
+  }, 30_000);
 
   afterEach(async () => {
-    await databases?.drop();
+    await stage?.close();
   });
 
   it('When a run died after copying an author, then the next run drops the hidden copy and moves the author once', async () => {
-    const { global, shards } = databases;
-    const before = await countShardRows(shards, names);
+    const { global } = stage;
+    const before = await countShardRows(stage.shards, names);
     await global.pool.query(`INSERT INTO shard_ring (name, state) VALUES ('shard2', 'joining')`);
     await global.pool.query(
       `INSERT INTO author_moves (author_id, from_shard, to_shard, state) VALUES ($1, 'shard1', 'shard2', 'moving')`,
-      [movingAuthor],
+      [mover.id],
     );
     // What step 3 leaves when the process dies right after its commit.
-    const rows = await readAuthorRows(databases.shard('shard1'), movingAuthor);
-    await withTransaction(databases.shard('shard2'), async (client) => {
-      await client.query('INSERT INTO arriving_authors (author_id) VALUES ($1)', [movingAuthor]);
+    const rows = await readAuthorRows(shard1, mover.id);
+    await withTransaction(shard2, async (client) => {
+      await client.query('INSERT INTO arriving_authors (author_id) VALUES ($1)', [mover.id]);
       await insertAuthorRows(client, rows);
     });
 
-    await addShard({ global: global.pool, shards, add: 'shard2', routingRefreshMs: 50 });
+    await addShard({ global: global.pool, shards: stage.shards, add: 'shard2', routingRefreshMs });
 
-    expect(await countShardRows(shards, names)).toEqual(before);
-    const articles = await databases
-      .shard('shard2')
-      .query<{ n: number }>(
-        'SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids FROM articles WHERE author_id = $1',
-        [movingAuthor],
-      );
-    expect(articles.rows[0]).toEqual({ n: rows.articles.length, ids: rows.articles.length });
-    const arriving = await databases.shard('shard2').query('SELECT * FROM arriving_authors');
+    expect(await countShardRows(stage.shards, names)).toEqual(before);
+    const copies = await shard2.query(
+      'SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids FROM articles',
+    );
+    expect(copies.rows[0]).toEqual({ n: 2, ids: 2 });
+    const arriving = await shard2.query('SELECT * FROM arriving_authors');
     expect(arriving.rows).toEqual([]);
-    const placed = await authorsOnShards(shards, names);
-    expect(placed.find((author) => author.authorId === movingAuthor)?.shard).toBe('shard2');
+    const placed = await authorsOnShards(stage.shards, names);
+    expect(placed.filter((author) => author.authorId === mover.id).map((author) => author.shard)).toEqual([
+      'shard2',
+    ]);
   });
 
-  it('When the new shard refuses an author’s copy, then the move is undone and the author keeps writing on the old shard', async () => {
-    const { global, shards } = databases;
-    const before = await countShardRows(shards, names);
-    const { rows } = await databases
-      .shard('shard1')
-      .query<{ slug: string }>('SELECT slug FROM articles WHERE author_id = $1 LIMIT 1', [movingAuthor]);
-    // Another author's article on shard2 holding the same slug: the copy breaks its unique index.
-    await databases
-      .shard('shard2')
-      .query(
-        `INSERT INTO articles (slug, title, description, body, author_id) VALUES ($1, 't', 'd', 'b', $2)`,
-        [rows[0]?.slug, seeded.readers[0]],
-      );
+  it('When the new shard refuses an author’s copy, then the move is undone and the author keeps publishing on the old shard', async () => {
+    const { global } = stage;
+    const { rows } = await shard1.query<{ slug: string }>(
+      'SELECT slug FROM articles WHERE author_id = $1 LIMIT 1',
+      [mover.id],
+    );
+    // An article on shard2 holding the same slug: the copy breaks its unique index.
+    await shard2.query(
+      `INSERT INTO articles (slug, title, description, body, author_id) VALUES ($1, 't', 'd', 'b', 0)`,
+      [rows[0]?.slug],
+    );
     await global.pool.query(`INSERT INTO shard_ring (name, state) VALUES ('shard2', 'joining')`);
 
     const move = moveAuthor(
-      { global: global.pool, shards },
-      { authorId: movingAuthor, from: 'shard1', to: 'shard2' },
+      { global: global.pool, shards: stage.shards },
+      { authorId: mover.id, from: 'shard1', to: 'shard2' },
     );
 
     await expect(move).rejects.toThrow(ReshardingError);
     await expect(move).rejects.toMatchObject({ code: 'RESHARD_MOVE_FAILED' });
-    const moves = await global.pool.query('SELECT * FROM author_moves');
-    expect(moves.rows).toEqual([]);
-    const departed = await databases.shard('shard1').query('SELECT * FROM departed_authors');
-    expect(departed.rows).toEqual([]);
-    const copies = await databases
-      .shard('shard2')
-      .query('SELECT id FROM articles WHERE author_id = $1', [movingAuthor]);
-    expect(copies.rows).toEqual([]);
-    const writer = createContractWriter({ global: global.pool, shards, refreshMs: 0 });
-    await writer.write(movingAuthor, (client) => writeOnce(client, movingAuthor, seeded.readers[1] ?? 0));
-    const after = await countShardRows({ shard1: databases.shard('shard1') }, ['shard1']);
-    expect(after.articles + after.comments + after.favorites).toBe(
-      before.articles + before.comments + before.favorites + 1,
-    );
+    expect((await global.pool.query('SELECT * FROM author_moves')).rows).toEqual([]);
+    expect((await shard1.query('SELECT * FROM departed_authors')).rows).toEqual([]);
+    expect((await shard2.query('SELECT id FROM articles WHERE author_id = $1', [mover.id])).rows).toEqual([]);
+    const published = await publish(stage, mover);
+    expect(published.ok, published.detail).toBe(true);
+    const onShard1 = await shard1.query('SELECT id FROM articles WHERE slug = $1', [published.slug]);
+    expect(onShard1.rows).toHaveLength(1);
   });
 });
