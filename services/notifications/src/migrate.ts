@@ -1,19 +1,28 @@
+import { migrationRolesFromEnvironment } from '@scaling/db';
 import { migrateNotifications } from './migrations.ts';
 
-const databaseUrl = process.env.NOTIFICATIONS_DATABASE_URL;
+// APP_DATABASE_USER / APP_DATABASE_PASSWORD name the role the service connects as, as for the app's database.
+const databaseVariable = 'NOTIFICATIONS_DATABASE_URL';
+const databaseUrl = process.env[databaseVariable];
 if (!databaseUrl) {
   console.error(
-    "NOTIFICATIONS_DATABASE_URL is not set: point it at the notifications service's own PostgreSQL and run again.",
+    `${databaseVariable} is not set: point it at the notifications service's own PostgreSQL, as the role that owns ` +
+      'its tables, and run again.',
   );
   process.exit(2);
 }
-if (process.env.NODE_ENV === 'production' && databaseUrl.includes('local-demo-only')) {
-  console.error(
-    'NODE_ENV is production, but NOTIFICATIONS_DATABASE_URL holds a local demo password (published with this ' +
-      'repository). Set your own (see the stage .env.example) and run again.',
-  );
+let environment: ReturnType<typeof migrationRolesFromEnvironment>;
+try {
+  environment = migrationRolesFromEnvironment(process.env, [databaseVariable]);
+} catch (error) {
+  console.error((error as Error).message);
   process.exit(2);
 }
+const { roles, ready } = environment;
 console.error('Migrating the notifications database...');
-await migrateNotifications(databaseUrl);
-console.error('The notifications database is up to date.');
+await migrateNotifications(databaseUrl, roles);
+console.error(
+  ready.length > 0
+    ? `The notifications database is up to date; ${ready.join(', ')} ${ready.length > 1 ? 'are' : 'is'} ready.`
+    : 'The notifications database is up to date.',
+);

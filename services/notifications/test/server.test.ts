@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { sampleSum, scrape } from '@scaling/metrics/testing';
-import { createOwnDatabase, eventually, freePort, type OwnDatabase } from '@scaling/testing';
+import { createOwnDatabase, eventually, freePort, type OwnDatabase, uniqueSuffix } from '@scaling/testing';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type AppKeys, startAppKeys } from './support/app-keys.ts';
 
@@ -34,6 +35,8 @@ async function exitOf(child: ChildProcess): Promise<number | null> {
 describe('the notifications process', () => {
   let database: OwnDatabase;
   let keys: AppKeys;
+  // The service's own least-privilege role, which the migration creates; roles outlive databases, so it is dropped.
+  const role = { name: `notifications_app_${uniqueSuffix()}`, password: 'test-only-notifications-role' };
 
   beforeAll(async () => {
     // An empty database: the migrate entry point is what creates the service's tables.
@@ -44,18 +47,29 @@ describe('the notifications process', () => {
   });
   afterAll(async () => {
     await Promise.all([database?.drop(), keys?.close()]);
+    const admin = new pg.Client({ connectionString: inject('databaseUrl') });
+    await admin.connect();
+    await admin.query(`DROP ROLE IF EXISTS ${admin.escapeIdentifier(role.name)}`);
+    await admin.end();
   });
 
-  it('When it is migrated and started with Kafka unreachable, then it serves its API and metrics, and SIGTERM ends it cleanly', async () => {
-    const migrate = run('src/migrate.ts', { NOTIFICATIONS_DATABASE_URL: database.url });
+  it('When it is migrated and started as its own role with Kafka unreachable, then it serves its API and metrics, and SIGTERM ends it cleanly', async () => {
+    const migrate = run('src/migrate.ts', {
+      NOTIFICATIONS_DATABASE_URL: database.url,
+      APP_DATABASE_USER: role.name,
+      APP_DATABASE_PASSWORD: role.password,
+    });
     expect(await exitOf(migrate.child), migrate.output()).toBe(0);
+    const asServiceRole = new URL(database.url);
+    asServiceRole.username = role.name;
+    asServiceRole.password = role.password;
 
     const [port, metricsPort, kafkaPort] = await Promise.all([freePort(), freePort(), freePort()]);
     const server = run('src/server.ts', {
       HOST: '127.0.0.1',
       PORT: String(port),
       METRICS_PORT: String(metricsPort),
-      NOTIFICATIONS_DATABASE_URL: database.url,
+      NOTIFICATIONS_DATABASE_URL: asServiceRole.toString(),
       KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`,
       JWKS_URL: keys.jwksUrl,
       LOG_LEVEL: 'info',
