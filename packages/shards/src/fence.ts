@@ -22,6 +22,7 @@ export async function writeAsOwner<T>(
     return await fencedTransaction(shards, shard, ownerId, fn);
   } catch (error) {
     if (!isAuthorMoved(error)) throw error;
+    shards.measures.retriedAfterMove(shard, error.toShard);
     return fencedTransaction(shards, error.toShard, ownerId, fn);
   }
 }
@@ -32,12 +33,14 @@ async function fencedTransaction<T>(
   ownerId: number,
   fn: (client: pg.PoolClient, shard: string) => Promise<T>,
 ): Promise<T> {
-  return withTransaction(shards.pool(shard), async (client) => {
+  const result = await withTransaction(shards.pool(shard), async (client) => {
     await client.query('SELECT pg_advisory_xact_lock_shared($1, $2::int)', [authorLockClass, ownerId]);
     const departed = await departedTo(client, ownerId);
     if (departed !== null) throw new AuthorMovedError(ownerId, shard, departed);
     return fn(client, shard);
   });
+  shards.measures.wrote(shard);
+  return result;
 }
 
 /** The shard an author's rows left this one for, or null while they are here. */

@@ -1,8 +1,9 @@
 export { parseShardUrls, type ShardAddress, type ShardsConfig, shardsEnv } from './env.ts';
 export { AuthorMovedError, isAuthorMoved, ShardsError, type ShardsErrorCode } from './errors.ts';
-export { authorLockClass } from './fence.ts';
+export { authorLockClass, authorSettled, departedTo } from './fence.ts';
 export { mergePage, newestFirst, type Recent } from './merge.ts';
 export { globalMigrationsDir, migrateGlobal, migrateShard, shardMigrationsDir } from './migrate.ts';
+export { measureShards, type ShardMeasures } from './shard-metrics.ts';
 export { idRangeOf, idRangeSize, maxShardNumber, shardNumber } from './shard-names.ts';
 export { createShardRouter, type ShardRouter } from './shard-router.ts';
 export { createShardSet, type ShardSet } from './shard-set.ts';

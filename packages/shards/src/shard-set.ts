@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { ShardsError } from './errors.ts';
+import { type ShardMeasures, unmeasured } from './shard-metrics.ts';
 import type { ShardRouter } from './shard-router.ts';
 
 /** The shards an app may use, each its own pool, and the router that says which one holds an author. */
@@ -9,9 +10,15 @@ export interface ShardSet {
   /** Every shard the app has a pool for (SHARD_URLS), in the ring or not. */
   names(): string[];
   router: ShardRouter;
+  /** Counts writes per shard and retries after a move (`shard_*` metrics when the app has a registry). */
+  measures: ShardMeasures;
 }
 
-export function createShardSet(pools: ReadonlyMap<string, pg.Pool>, router: ShardRouter): ShardSet {
+export function createShardSet(
+  pools: ReadonlyMap<string, pg.Pool>,
+  router: ShardRouter,
+  measures: ShardMeasures = unmeasured,
+): ShardSet {
   return {
     pool(name) {
       const pool = pools.get(name);
@@ -25,5 +32,6 @@ export function createShardSet(pools: ReadonlyMap<string, pg.Pool>, router: Shar
     },
     names: () => [...pools.keys()],
     router,
+    measures,
   };
 }

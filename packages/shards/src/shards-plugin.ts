@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type pg from 'pg';
 import type { ShardAddress } from './env.ts';
+import { measureShards } from './shard-metrics.ts';
 import { createShardRouter } from './shard-router.ts';
 import { createShardSet, type ShardSet } from './shard-set.ts';
 
@@ -45,7 +46,10 @@ async function shards(app: FastifyInstance, options: ShardsPluginOptions): Promi
   await refresh();
   const timer = setInterval(refresh, options.refreshMs);
   timer.unref();
-  app.decorate('shards', createShardSet(pools, router));
+  app.decorate(
+    'shards',
+    createShardSet(pools, router, options.metrics ? measureShards(options.metrics) : undefined),
+  );
   app.addHook('onClose', async () => {
     clearInterval(timer);
     await Promise.all([...pools.values()].map((pool) => pool.end()));

@@ -1,3 +1,4 @@
+import { createMetricsRegistry } from '@scaling/metrics';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idRangeOf } from '../src/index.ts';
@@ -13,11 +14,20 @@ import {
 
 let databases: ShardedDatabases;
 let app: FastifyInstance;
+const metrics = createMetricsRegistry();
 
 beforeAll(async () => {
   databases = await createShardedDatabases();
-  app = await buildShardedApp(databases);
+  app = await buildShardedApp(databases, { metrics });
 });
+
+async function counted(name: string, labels: Record<string, string>): Promise<number> {
+  const metric = (await metrics.getSingleMetric(name)?.get())?.values ?? [];
+  const sample = metric.find((value) =>
+    Object.entries(labels).every(([key, label]) => value.labels[key] === label),
+  );
+  return sample?.value ?? 0;
+}
 
 afterAll(async () => {
   await app?.close();
@@ -157,10 +167,14 @@ describe('writes on the author’s shard', () => {
 });
 
 describe('the resharding fence', () => {
-  it('When an author has departed the shard the ring names, then a write is retried on the shard they moved to', async () => {
+  it('When an author has departed the shard the ring names, then a write is retried on the shard they moved to, and counted', async () => {
     const author = await registerAuthor(app, databases.global);
     const from = app.shards.router.shardOf(author.id);
     const to = Object.keys(databases.shards).find((name) => name !== from) as string;
+    const [retriesBefore, writesBefore] = [
+      await counted('shard_author_moved_retries_total', { from, to }),
+      await counted('shard_write_transactions_total', { shard: to }),
+    ];
     await shardPool(from).query('INSERT INTO departed_authors (author_id, to_shard) VALUES ($1, $2)', [
       author.id,
       to,
@@ -171,6 +185,8 @@ describe('the resharding fence', () => {
     const landed = await shardPool(to).query('SELECT 1 FROM articles WHERE slug = $1', [article.slug]);
     const left = await shardPool(from).query('SELECT 1 FROM articles WHERE slug = $1', [article.slug]);
     expect({ to: landed.rowCount, from: left.rowCount }).toEqual({ to: 1, from: 0 });
+    expect(await counted('shard_author_moved_retries_total', { from, to })).toBe(retriesBefore + 1);
+    expect(await counted('shard_write_transactions_total', { shard: to })).toBe(writesBefore + 1);
     const read = await app.inject({ method: 'GET', url: `/api/articles/${article.slug}` });
     expect(read.statusCode).toBe(200);
   });

@@ -1,5 +1,6 @@
 import { buildConduitApp } from '@scaling/conduit';
 import { runMigrations } from '@scaling/db';
+import type { Registry } from '@scaling/metrics';
 import { createMemorySessionStore } from '@scaling/sessions';
 import { buildArticle, buildUser, createOwnDatabase, type OwnDatabase } from '@scaling/testing';
 import type { FastifyInstance } from 'fastify';
@@ -44,7 +45,10 @@ export async function createShardedDatabases(
 }
 
 /** The API on sharded repositories, wired as stage 6 wires it, through conduit's one composition function. */
-export async function buildShardedApp(databases: ShardedDatabases): Promise<FastifyInstance> {
+export async function buildShardedApp(
+  databases: ShardedDatabases,
+  options: { metrics?: Registry } = {},
+): Promise<FastifyInstance> {
   const app = await buildConduitApp({
     logLevel: 'silent',
     database: { connectionString: databases.global.url, max: 6 },
@@ -55,6 +59,7 @@ export async function buildShardedApp(databases: ShardedDatabases): Promise<Fast
         virtualNodes: 128,
         refreshMs: 100,
         pool: { max: 4 },
+        ...(options.metrics ? { metrics: options.metrics } : {}),
       });
     },
     repositories: (database, app) =>
