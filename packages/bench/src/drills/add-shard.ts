@@ -141,7 +141,8 @@ export const addShard: Drill = {
       const failedWrites = writeOutcomes.filter(
         (outcome) => outcome.status === undefined || outcome.status < 200 || outcome.status >= 300,
       ).length;
-      const resharding = run.marks['resharding done'] !== undefined ? report : undefined;
+      const resharding = report;
+      const leftovers = await leftoversOf(global, pools);
       return reportDrill(context, {
         title,
         description,
@@ -166,11 +167,9 @@ export const addShard: Drill = {
         },
         checks: [
           {
-            name: `The resharding finished: ${added} active, old copies deleted`,
-            passed: resharding !== undefined,
-            detail: resharding
-              ? `${resharding.moved} authors moved in ${resharding.durationMs} ms.`
-              : 'It failed: see the errors below.',
+            name: `The resharding finished: ${added} active, no move or departed author left behind`,
+            passed: leftovers.state === 'active' && leftovers.moves === 0 && leftovers.departed === 0,
+            detail: `${added} ${leftovers.state ?? 'not in the ring'}, ${leftovers.moves} author_moves rows, ${leftovers.departed} departed_authors rows.`,
           },
           {
             name: '0 rows lost, 0 duplicated (per table, summed over the shards: before + successful writes = after)',
@@ -202,6 +201,21 @@ export const addShard: Drill = {
     }
   },
 };
+
+/** What a finished resharding leaves: the new shard active, no author_moves row, no departed author on any shard. */
+async function leftoversOf(
+  global: pg.Pool,
+  pools: Record<string, pg.Pool>,
+): Promise<{ state: string | undefined; moves: number; departed: number }> {
+  const ring = await global.query<{ state: string }>('SELECT state FROM shard_ring WHERE name = $1', [added]);
+  const moves = await global.query<{ n: number }>('SELECT count(*)::int AS n FROM author_moves');
+  let departed = 0;
+  for (const pool of Object.values(pools)) {
+    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM departed_authors');
+    departed += rows[0]?.n ?? 0;
+  }
+  return { state: ring.rows[0]?.state, moves: moves.rows[0]?.n ?? 0, departed };
+}
 
 async function assertNotResharded(global: pg.Pool, stage: number): Promise<void> {
   const { rowCount } = await global.query('SELECT 1 FROM shard_ring WHERE name = $1', [added]);
