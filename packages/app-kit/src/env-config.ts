@@ -151,6 +151,20 @@ export function urlList(protocols: RegExp, example: string) {
     );
 }
 
+/** `host:port`, as Kafka clients name a bootstrap broker. */
+const brokerPattern = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+
+/** The Kafka brokers a process bootstraps from (stage 6 on): `KAFKA_BROKERS=kafka:9092[,host:port...]`, required. */
+export const kafkaBrokersEnv = {
+  KAFKA_BROKERS: z
+    .string()
+    .min(1, 'needs at least one broker, such as kafka:9092')
+    .transform((value) => value.split(',').map((broker) => broker.trim()))
+    .refine((brokers) => brokers.every((broker) => brokerPattern.test(broker)), {
+      message: 'must be host:port entries separated by commas, such as kafka:9092',
+    }),
+};
+
 /** A whole number from the environment (where everything is a string), with a floor and a default. */
 export function wholeNumber(min: number, fallback: number) {
   return z.coerce.number().int().min(min).default(fallback);

@@ -8,6 +8,7 @@ export {
   corsEnv,
   databasePoolOptions,
   databaseUrlEnv,
+  kafkaBrokersEnv,
   listenEnv,
   loadEnvConfig,
   logLevelEnv,

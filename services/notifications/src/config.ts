@@ -1,10 +1,14 @@
-import { listenEnv, loadEnvConfig, logLevelEnv, metricsEnv, wholeNumber } from '@scaling/app-kit';
+import {
+  kafkaBrokersEnv,
+  listenEnv,
+  loadEnvConfig,
+  logLevelEnv,
+  metricsEnv,
+  wholeNumber,
+} from '@scaling/app-kit';
 import { poolDefaults } from '@scaling/db';
 import { tokenEnv } from '@scaling/tokens';
 import { z } from 'zod';
-
-/** `host:port`, as Kafka clients name a bootstrap broker. */
-const brokerPattern = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
 const configSchema = z.object({
   ...listenEnv,
@@ -15,13 +19,7 @@ const configSchema = z.object({
   DATABASE_POOL_MAX: wholeNumber(1, 5),
   DATABASE_CONNECT_TIMEOUT_MS: wholeNumber(1, poolDefaults.connectTimeoutMs),
   DATABASE_QUERY_TIMEOUT_MS: wholeNumber(1, poolDefaults.queryTimeoutMs),
-  KAFKA_BROKERS: z
-    .string()
-    .min(1, 'needs at least one broker, such as kafka:9092')
-    .transform((value) => value.split(',').map((broker) => broker.trim()))
-    .refine((brokers) => brokers.every((broker) => brokerPattern.test(broker)), {
-      message: 'must be host:port entries separated by commas, such as kafka:9092',
-    }),
+  ...kafkaBrokersEnv,
   // The app's public signing keys (`/api/.well-known/jwks.json`), fetched when a token names a key not yet known.
   JWKS_URL: z.url({ protocol: /^https?$/ }),
   JWKS_TIMEOUT_MS: wholeNumber(100, 2_000),
