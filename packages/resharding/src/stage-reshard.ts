@@ -67,7 +67,7 @@ export async function reshardStage(stage: StageInput, options: ReshardStageOptio
     ]),
   );
   try {
-    return await addShard({
+    const report = await addShard({
       global,
       shards,
       add,
@@ -75,6 +75,15 @@ export async function reshardStage(stage: StageInput, options: ReshardStageOptio
       routingRefreshMs: Number(app.env.SHARD_ROUTING_REFRESH_MS ?? 1000),
       progress: output,
     });
+    const profiles = serviceOf(add).profiles;
+    if (profiles.length > 0) {
+      // `up` leaves a profile's services stopped, but the ring now places authors on this shard.
+      output(
+        `${add} now holds authors: start this stage with COMPOSE_PROFILES=${profiles[0]} pnpm stack up ${plan.stage.name} ` +
+          `from now on, or "pnpm stack down ${plan.stage.name} --volumes" to start over with ${report.before.length} shards.`,
+      );
+    }
+    return report;
   } finally {
     await Promise.all([global.end(), ...Object.values(shards).map((pool) => pool.end())]);
   }
