@@ -1,6 +1,7 @@
 import { stackDown, stackUp } from '@scaling/stack';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { leaveStageRunning, stopSharedStageOtherThan } from './shared-stage.ts';
+import { forgetSignInAttempts } from './sign-in-attempts.ts';
 
 export interface NativeStageOptions {
   /** Runs before the boot: a check of what the test file needs, failing with what to install. */
@@ -15,12 +16,17 @@ export interface NativeStageOptions {
    * The files must then not depend on each other's data or leave the stage changed.
    */
   shared?: boolean;
+  /**
+   * Forgets the sign-in attempts the stage's Redis counted before the file runs: a file whose logins and
+   * registrations must not be refused for attempts an earlier file sharing the boot made (its login throttle).
+   */
+  freshSignInLimits?: boolean;
 }
 
 /** Boots a stage natively from its compose file for the test file (`pnpm stack up`), and stops it afterwards. */
 export function useNativeStage(
   stage: number,
-  { prepare, volumes = false, variant, shared = false }: NativeStageOptions = {},
+  { prepare, volumes = false, variant, shared = false, freshSignInLimits = false }: NativeStageOptions = {},
 ): { apiUrl: () => string } {
   let apiUrl = '';
   beforeAll(async () => {
@@ -35,6 +41,7 @@ export function useNativeStage(
     }
     apiUrl = up.apiUrl;
     if (shared) leaveStageRunning({ stage, variant: variant ?? null, volumes, runId: inject('testRunId') });
+    if (freshSignInLimits) forgetSignInAttempts(stage);
   }, 180_000);
   afterAll(async () => {
     if (!shared) await stackDown(stage, { volumes });

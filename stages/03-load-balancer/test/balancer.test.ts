@@ -1,16 +1,10 @@
 import { type IncomingHttpHeaders, request } from 'node:http';
 import { stackKill, stackStartService, stackStopService, stackWaitReady } from '@scaling/stack';
-import {
-  buildArticle,
-  expectOfficialSuitePasses,
-  registerUser,
-  uniqueSuffix,
-  useNativeStage,
-} from '@scaling/testing';
+import { buildArticle, expectOfficialSuitePasses, registerUser, uniqueSuffix } from '@scaling/testing';
 import { describe, expect, it } from 'vitest';
+import { useStage3 } from './support/booted-stage.ts';
 
-// Redis keeps the login counts of a run, which the next file must not inherit: its volumes go with it.
-const stage = useNativeStage(3, { volumes: true });
+const stage = useStage3();
 
 const asUser = (token: string) => ({ headers: { authorization: `Token ${token}` } });
 

@@ -1,14 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import {
-  expectFuzzingFindsNothing,
-  registerUser,
-  requireSchemathesis,
-  useNativeStage,
-} from '@scaling/testing';
+import { expectFuzzingFindsNothing, registerUser, requireSchemathesis } from '@scaling/testing';
 import { describe, it } from 'vitest';
+import { useStage3 } from './support/booted-stage.ts';
 
-// Redis keeps the login counts of a run, which the next file must not inherit: its volumes go with it.
-const stage = useNativeStage(3, { volumes: true, prepare: requireSchemathesis });
+// The logins it sends must reach the handler, not a throttle another file used up.
+const stage = useStage3({ prepare: requireSchemathesis, freshSignInLimits: true });
 
 describe('Stage 3 booted natively, fuzzed through nginx from its OpenAPI document', () => {
   it('When schemathesis runs every check on valid and invalid data and on linked operations, then no answer is a server error or breaks the document', async () => {

@@ -1,9 +1,9 @@
 import { promtoolProblems, sampleSum, scrape } from '@scaling/metrics/testing';
 import { loadPlan } from '@scaling/stack';
-import { useNativeStage } from '@scaling/testing';
 import { describe, expect, it } from 'vitest';
+import { useStage3 } from './support/booted-stage.ts';
 
-const stage = useNativeStage(3);
+const stage = useStage3();
 
 /** Every Node instance of the native plan (the replicas and the worker) and where it serves its metrics. */
 function metricsEndpoints(): { instance: string; url: string }[] {

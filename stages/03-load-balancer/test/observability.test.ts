@@ -1,8 +1,9 @@
 import { stackStartService, stackStopService, stackUp } from '@scaling/stack';
-import { eventually, stagePrometheus, useNativeStage } from '@scaling/testing';
+import { eventually, stagePrometheus } from '@scaling/testing';
 import { describe, expect, it } from 'vitest';
+import { useStage3 } from './support/booted-stage.ts';
 
-const stage = useNativeStage(3);
+const stage = useStage3();
 
 const prometheus = () => stagePrometheus(3);
 /** Prometheus scrapes every 5 s: once a second is often enough to ask. */
@@ -71,13 +72,22 @@ describe('stage 3 observed by Prometheus', () => {
     }, slowly);
   });
 
-  it('When the replicas are scaled down to two, then Prometheus reloads its configuration and scrapes those two only', async () => {
+  it('When the replicas are scaled down to two and back to three, then Prometheus reloads its configuration each time and scrapes just those', async () => {
+    const scrapedReplicas = (expected: string[]) =>
+      eventually(async () => {
+        const app = (await prometheus().targets()).filter((target) => target.labels.job === 'app');
+        expect(app.map((target) => target.labels.instance).sort()).toEqual(expected);
+        return app;
+      }, slowly);
+
     await stackUp(3, { scale: { app: 2 }, output: () => {} });
-    const replicas = await eventually(async () => {
-      const app = (await prometheus().targets()).filter((target) => target.labels.job === 'app');
-      expect(app.map((target) => target.labels.instance).sort()).toEqual(['app.1:9464', 'app.2:9464']);
-      return app;
-    }, slowly);
-    expect(replicas.every((target) => target.health !== 'down')).toBe(true);
-  });
+    try {
+      const two = await scrapedReplicas(['app.1:9464', 'app.2:9464']);
+      expect(two.every((target) => target.health !== 'down')).toBe(true);
+    } finally {
+      // The boot is shared with the next files, which expect the stage's three replicas.
+      await stackUp(3, { scale: { app: 3 }, output: () => {} });
+    }
+    await scrapedReplicas(['app.1:9464', 'app.2:9464', 'app.3:9464']);
+  }, 60_000);
 });

@@ -13,6 +13,7 @@ afterAll(() => {
   else process.env.OTEL_TRACES_SAMPLER_ARG = shippedSampleRatio;
 });
 
+// A boot of its own, not the other files' shared one: the replicas read the sampling ratio when they start.
 const stage = useNativeStage(3, { volumes: true });
 const zipkin = 'http://127.0.0.1:9411';
 const pgbouncerPort = '16432';
