@@ -1,5 +1,11 @@
 // The app's wiring lives with the API, so the API's own tests build it the same way the stages do.
-export { buildConduitApp, type ConduitAppOptions } from '@scaling/conduit';
+export {
+  buildConduitApp,
+  type ConduitAppOptions,
+  defaultServerTimeouts,
+  type ServerTimeouts,
+  timeoutOptions,
+} from '@scaling/conduit';
 export { createMetricsRegistry, type MetricsOptions, type Registry } from '@scaling/metrics';
 export { apiEnv } from './api-env.ts';
 export { credentialLimits } from './credential-throttle-env.ts';

@@ -23,6 +23,7 @@ export { withUniqueSuffix } from './domain/slug.ts';
 export type { Viewer } from './http/authentication.ts';
 export type { AllowedOrigins } from './http/cors.ts';
 export { frameworkErrors } from './http/error-handler.ts';
+export { defaultServerTimeouts, type ServerTimeouts, timeoutOptions } from './http/server-timeouts.ts';
 export type { ConduitHooks, ConduitOptions } from './options.ts';
 export { conduit } from './plugin.ts';
 export { type AuthorRow, authorColumns, toAuthor } from './profiles/author.ts';

@@ -1,3 +1,4 @@
+import { defaultServerTimeouts, timeoutOptions } from '@scaling/app-kit';
 import { type PoolOptions, postgresPlugin } from '@scaling/db';
 import { type MetricsOptions, metricsPlugin } from '@scaling/metrics';
 import type { AccessTokenVerifier } from '@scaling/tokens';
@@ -6,7 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { type ConsumerPluginOptions, eventsConsumerPlugin } from './consumer-plugin.ts';
 import { healthRoutes } from './health-routes.ts';
-import { errorHandler } from './http-errors.ts';
+import { errorHandler, notFound } from './http-errors.ts';
 import { notificationRoutes } from './notification-routes.ts';
 
 export interface NotificationsAppOptions {
@@ -29,7 +30,10 @@ export interface NotificationsAppOptions {
  */
 export async function buildNotificationsApp(options: NotificationsAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
+    // The app's limits on slow clients: headers within 10 s, the whole request within 30 s, no idle connection past 60 s.
+    ...timeoutOptions(defaultServerTimeouts),
     ...(options.keepAliveTimeoutMs ? { keepAliveTimeout: options.keepAliveTimeoutMs } : {}),
+    frameworkErrors: errorHandler,
     logger: {
       level: options.logLevel,
       redact: ['req.headers.authorization'],
@@ -38,6 +42,7 @@ export async function buildNotificationsApp(options: NotificationsAppOptions): P
     },
   });
   app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFound);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   if (options.metrics) await app.register(metricsPlugin, options.metrics);

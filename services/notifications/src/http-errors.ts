@@ -34,6 +34,13 @@ const unavailable: Record<'database' | 'keys', ErrorBody> = {
   },
 };
 
+/** Only /api/notifications and its probes live here; nginx sends nothing else, but a direct caller may. */
+export function notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return reply
+    .code(404)
+    .send({ errors: { path: [`${request.url.split('?')[0]} ${errorMessages.notFound}`] } });
+}
+
 /** `?limit=abc` -> `{ limit: ['must be an integer'] }`: each message under the parameter it concerns. */
 function validationBody(issues: readonly FastifySchemaValidationError[], context: string): ErrorBody {
   const errors: ErrorBody['errors'] = {};

@@ -166,6 +166,12 @@ describe('GET /api/notifications', () => {
     }
   });
 
+  it('When a path the service does not serve is asked, then the answer is 404 in the RealWorld error shape', async () => {
+    const response = await get('/api/notifications/unknown');
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({ errors: { path: ['/api/notifications/unknown not found'] } });
+  });
+
   it('When the probes are asked, then liveness is ok and readiness is ready', async () => {
     expect((await get('/api/notifications/health')).json()).toEqual({ status: 'ok' });
     const ready = await get('/api/notifications/ready');
