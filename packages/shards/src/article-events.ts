@@ -14,6 +14,19 @@ export async function articleFacts(client: pg.PoolClient, articleId: number) {
     : null;
 }
 
+/** Appends article.favorited / article.unfavorited: the article (without its tags) and who favorited it. */
+export async function appendFavoriteEvent(
+  client: pg.PoolClient,
+  type: Extract<EventType, 'article.favorited' | 'article.unfavorited'>,
+  articleId: number,
+  userId: number,
+): Promise<void> {
+  const facts = await articleFacts(client, articleId);
+  if (!facts) return;
+  const { tagList: _tags, ...article } = facts;
+  await appendEvent(client, { type, key: articleKey(articleId), data: { ...article, userId } });
+}
+
 /** Appends article.published / article.updated with the article as it stands in this transaction. */
 export async function appendArticleEvent(
   client: pg.PoolClient,

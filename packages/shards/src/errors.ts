@@ -33,6 +33,17 @@ export class AuthorMovedError extends ShardsError {
   }
 }
 
+/**
+ * An article that disappeared between the route's lookup and its write, as Postgres reports it on one database (a
+ * foreign-key violation on the article): conduit's routes already answer that with 404.
+ */
+export function vanishedArticle(articleId: number): Error {
+  return Object.assign(new Error(`Article ${articleId} is gone: it was deleted while this request ran.`), {
+    code: '23503',
+    constraint: 'comments_article_id_fkey',
+  });
+}
+
 export function isAuthorMoved(error: unknown): error is AuthorMovedError {
   return error instanceof AuthorMovedError;
 }

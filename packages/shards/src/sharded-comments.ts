@@ -10,6 +10,7 @@ import type pg from 'pg';
 import type { ArticleDirectory } from './article-directory.ts';
 import { articleFacts } from './article-events.ts';
 import { withAuthors } from './authors.ts';
+import { vanishedArticle } from './errors.ts';
 import { authorSettled, readAsOwner, writeAsOwner } from './fence.ts';
 import type { ShardSet } from './shard-set.ts';
 
@@ -56,13 +57,7 @@ export function createShardedComments(context: {
 
     async insert(comment) {
       const owner = await ownerOf(comment.articleId);
-      if (owner === null) {
-        // What a vanished article gives on one database, so the route answers 404 the same way.
-        throw Object.assign(new Error('The article is gone.'), {
-          code: '23503',
-          constraint: 'comments_article_id_fkey',
-        });
-      }
+      if (owner === null) throw vanishedArticle(comment.articleId);
       const row = await writeAsOwner(shards, owner, async (client) => {
         const { rows } = await client.query<CommentOnShard>(
           `WITH c AS (INSERT INTO comments (article_id, author_id, body) VALUES ($1, $2, $3) RETURNING *)
@@ -86,7 +81,9 @@ export function createShardedComments(context: {
         return created;
       });
       const [composed] = await withAuthors(global, [row], comment.authorId);
-      return toComment(composed as CommentOnShard & Parameters<typeof toComment>[0]);
+      if (!composed)
+        throw new Error(`Comment ${row.id}'s author ${comment.authorId} is not in the global database.`);
+      return toComment(composed);
     },
 
     async findAuthorId(articleId, commentId) {
