@@ -1,4 +1,4 @@
-import { maxLength } from '@scaling/contract';
+import { maxLength, maxPathSegmentLength } from '@scaling/contract';
 import type { ConduitEvent, EventType } from '@scaling/events';
 import { z } from 'zod';
 import { NotificationsError } from './errors.ts';
@@ -12,11 +12,8 @@ const id = z.union([
     .transform(Number)
     .pipe(z.number().max(Number.MAX_SAFE_INTEGER)),
 ]);
-// Slugs grow a suffix when titles collide, so they may be a little longer than a title.
-const slug = z
-  .string()
-  .min(1)
-  .max(maxLength.title * 2);
+// A slug is a path segment of the app's URLs, bounded as the app's router bounds them.
+const slug = z.string().min(1).max(maxPathSegmentLength);
 const title = z.string().min(1).max(maxLength.title);
 
 const person = z.object({ userId: id, username: z.string().min(1).max(maxLength.username) });
