@@ -35,6 +35,8 @@ async function fencedTransaction<T>(
 ): Promise<T> {
   const result = await withTransaction(shards.pool(shard), async (client) => {
     await client.query('SELECT pg_advisory_xact_lock_shared($1, $2::int)', [authorLockClass, ownerId]);
+    // A statement of its own: READ COMMITTED takes a snapshot per statement, and the check must see a move that
+    // committed while the lock was waited for (in one statement it would read the snapshot from before the wait).
     const departed = await departedTo(client, ownerId);
     if (departed !== null) throw new AuthorMovedError(ownerId, shard, departed);
     return fn(client, shard);
