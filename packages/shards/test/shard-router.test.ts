@@ -28,7 +28,7 @@ const poolOf = (name: string) => (databases.shards[name] as ShardedDatabases['sh
  * What resharding leaves once an author's move committed (see @scaling/resharding): their rows copied to `to` with
  * their ids, and the old shard marking them departed. Done here with the shards' own SQL, no router involved.
  */
-async function moveRows(authorId: number, from: string, to: string): Promise<void> {
+async function copyRows(authorId: number, from: string, to: string): Promise<void> {
   const { rows } = await poolOf(from).query<{ rows: unknown[] }>(
     'SELECT coalesce(jsonb_agg(to_jsonb(a)), $2::jsonb) AS rows FROM articles a WHERE author_id = $1',
     [authorId, '[]'],
@@ -37,6 +37,10 @@ async function moveRows(authorId: number, from: string, to: string): Promise<voi
     'INSERT INTO articles OVERRIDING SYSTEM VALUE SELECT * FROM jsonb_populate_recordset(NULL::articles, $1::jsonb)',
     [JSON.stringify(rows[0]?.rows)],
   );
+}
+
+async function moveRows(authorId: number, from: string, to: string): Promise<void> {
+  await copyRows(authorId, from, to);
   await poolOf(from).query('INSERT INTO departed_authors (author_id, to_shard) VALUES ($1, $2)', [
     authorId,
     to,
@@ -92,5 +96,21 @@ describe('routing by the global ring', () => {
       .json()
       .articles.filter((listed: { slug: string }) => listed.slug === article.slug);
     expect(listed).toHaveLength(1);
+  });
+
+  it('When an author’s copies are still arriving on another shard, then the global list and its count show only the originals', async () => {
+    const author = await registerAuthor(app, databases.global);
+    const from = app.shards.router.shardOf(author.id);
+    const to = Object.keys(databases.shards).find((name) => name !== from) as string;
+    const article = await publishArticle(app, author);
+    const before = await app.inject({ method: 'GET', url: '/api/articles?limit=100' });
+
+    await poolOf(to).query('INSERT INTO arriving_authors (author_id) VALUES ($1)', [author.id]);
+    await copyRows(author.id, from, to);
+
+    const after = await app.inject({ method: 'GET', url: '/api/articles?limit=100' });
+    const listed = after.json().articles.filter((listed: { slug: string }) => listed.slug === article.slug);
+    expect(listed).toHaveLength(1);
+    expect(after.json().articlesCount).toBe(before.json().articlesCount);
   });
 });
