@@ -166,6 +166,26 @@ describe('GET /api/notifications', () => {
     }
   });
 
+  it('When its database is unreachable, then a signed-in request is 503 with Retry-After saying so', async () => {
+    const unreachable = await buildService({
+      databaseUrl: 'postgres://nobody@127.0.0.1:9/notifications',
+      jwksUrl: keys.jwksUrl,
+    });
+    try {
+      const response = await unreachable.inject({
+        method: 'GET',
+        url: '/api/notifications',
+        headers: { authorization: `Token ${await tokenOf(buildPerson())}` },
+      });
+      expect([response.statusCode, response.headers['retry-after']]).toEqual([503, '1']);
+      expect(response.json()).toEqual({
+        errors: { database: ['is unavailable right now; retry in a few seconds'] },
+      });
+    } finally {
+      await unreachable.close();
+    }
+  });
+
   it('When a path the service does not serve is asked, then the answer is 404 in the RealWorld error shape', async () => {
     const response = await get('/api/notifications/unknown');
     expect(response.statusCode).toBe(404);
