@@ -166,6 +166,77 @@ describe('writes on the author’s shard', () => {
   });
 });
 
+describe('slugs across shards', () => {
+  it('When authors on every shard publish the same title at once, then every article gets a slug of its own', async () => {
+    const authors = [...(await authorsOnEveryShard(app, databases, 2)).values()].flat();
+    const title = `Race ${Date.now()}`;
+
+    const articles = await Promise.all(authors.map((author) => publishArticle(app, author, { title })));
+
+    expect(new Set(articles.map((article) => article.slug)).size).toBe(authors.length);
+  });
+
+  it('When an article is deleted, then its slugs are free again and an article.deleted event is written', async () => {
+    const author = await registerAuthor(app, databases.global);
+    const title = `Deleted ${Date.now()}`;
+    const article = await publishArticle(app, author, { title });
+    const shard = app.shards.router.shardOf(author.id);
+    const { rows } = await shardPool(shard).query<{ id: number }>(
+      'SELECT id::float8 AS id FROM articles WHERE slug = $1',
+      [article.slug],
+    );
+
+    const deleted = await app.inject({
+      method: 'DELETE',
+      url: `/api/articles/${article.slug}`,
+      headers: tokenHeader(author.token),
+    });
+    const again = await publishArticle(app, await registerAuthor(app, databases.global), { title });
+
+    expect(deleted.statusCode).toBe(204);
+    expect(again.slug).toBe(article.slug);
+    const events = await shardPool(shard).query('SELECT payload FROM outbox WHERE type = $1 AND key = $2', [
+      'article.deleted',
+      `article:${rows[0]?.id}`,
+    ]);
+    expect(events.rows).toEqual([{ payload: { articleId: rows[0]?.id, authorId: author.id } }]);
+  });
+
+  it('When the shard transaction fails after the slug was claimed, then the claim is given back and nothing is written', async () => {
+    const failing = await buildShardedApp(databases, {
+      hooks: {
+        articlePublished: async () => {
+          throw new Error('The hook fails, as a statement on a dying connection would.');
+        },
+      },
+    });
+    try {
+      const author = await registerAuthor(failing, databases.global);
+      const title = `Rolled back ${Date.now()}`;
+
+      const response = await failing.inject({
+        method: 'POST',
+        url: '/api/articles',
+        headers: tokenHeader(author.token),
+        payload: { article: { title, description: 'd', body: 'b' } },
+      });
+
+      expect(response.statusCode).toBe(500);
+      const claims = await databases.global.pool.query(
+        'SELECT 1 FROM article_directory WHERE author_id = $1',
+        [author.id],
+      );
+      const rows = await shardPool(failing.shards.router.shardOf(author.id)).query(
+        'SELECT 1 FROM articles WHERE author_id = $1',
+        [author.id],
+      );
+      expect({ claims: claims.rowCount, rows: rows.rowCount }).toEqual({ claims: 0, rows: 0 });
+    } finally {
+      await failing.close();
+    }
+  });
+});
+
 describe('the resharding fence', () => {
   it('When an author has departed the shard the ring names, then a write is retried on the shard they moved to, and counted', async () => {
     const author = await registerAuthor(app, databases.global);

@@ -1,4 +1,4 @@
-import { buildConduitApp } from '@scaling/conduit';
+import { buildConduitApp, type ConduitHooks } from '@scaling/conduit';
 import { runMigrations } from '@scaling/db';
 import type { Registry } from '@scaling/metrics';
 import { createMemorySessionStore } from '@scaling/sessions';
@@ -47,7 +47,7 @@ export async function createShardedDatabases(
 /** The API on sharded repositories, wired as stage 6 wires it, through conduit's one composition function. */
 export async function buildShardedApp(
   databases: ShardedDatabases,
-  options: { metrics?: Registry } = {},
+  options: { metrics?: Registry; hooks?: ConduitHooks } = {},
 ): Promise<FastifyInstance> {
   const app = await buildConduitApp({
     logLevel: 'silent',
@@ -64,7 +64,7 @@ export async function buildShardedApp(
     },
     repositories: (database, app) =>
       createShardedRepositories({ global: database.primary, shards: app.shards }),
-    conduit: { sessions: createMemorySessionStore() },
+    conduit: { sessions: createMemorySessionStore(), ...(options.hooks ? { hooks: options.hooks } : {}) },
   });
   await app.ready();
   return app;
