@@ -171,13 +171,16 @@ stand_in_for() {
   nginx/nginx-prometheus-exporter:*) echo exporter-nginx ;;
   varnish:*) echo varnish ;;
   ghcr.io/shopify/toxiproxy:*) echo toxiproxy ;;
+  apache/kafka:*) echo kafka ;;
   *) return 1 ;;
   esac
 }
 
 # A stand-in is rebuilt when its recipe (Dockerfile, entrypoint, versions) changes.
 recipe_hash() {
-  cat docker/offline/"$1"* | { cat; echo "$NODE_VERSION $NPM_VERSION $COREPACK_VERSION $ZIPKIN_VERSION $PGBOUNCER_EXPORTER_VERSION"; } | sha1sum | cut -c1-12
+  # Kafka's jars are what scripts/kafka/pom.xml resolves: a changed pom rebuilds its stand-in.
+  { cat docker/offline/"$1"*; [ "$1" != kafka ] || cat scripts/kafka/pom.xml; } |
+    { cat; echo "$NODE_VERSION $NPM_VERSION $COREPACK_VERSION $ZIPKIN_VERSION $PGBOUNCER_EXPORTER_VERSION"; } | sha1sum | cut -c1-12
 }
 
 base_image() {
@@ -224,6 +227,16 @@ zipkin_context() {
   echo "$context"
 }
 
+# Kafka's jars for the release the image's tag names (scripts/bootstrap.sh copies them from Maven Central for the
+# native runner) beside the stand-in's scripts, in a build context of its own under the cache.
+kafka_context() {
+  local version=${1##*:} context libs
+  context="$CACHE/kafka-context-$version" libs=".tools/kafka/$version/libs"
+  [ -d "$libs" ] || fail "$libs is missing: run 'make bootstrap' (it copies Kafka's jars; the image's tag $version must be its KAFKA_VERSION), then run again."
+  rm -rf "$context" && mkdir -p "$context" && cp docker/offline/kafka* "$context/" && cp -r "$libs" "$context/libs"
+  echo "$context"
+}
+
 # Toxiproxy's server and CLI built from their Go module at the release the image's tag names (static, as upstream's
 # release builds), in a build context of their own under the cache.
 toxiproxy_context() {
@@ -248,6 +261,7 @@ build_stand_in() {
   [ "$kind" = node ] && context=$(node_context)
   [ "$kind" = zipkin ] && context=$(zipkin_context)
   [ "$kind" = toxiproxy ] && context=$(toxiproxy_context "$image")
+  [ "$kind" = kafka ] && context=$(kafka_context "$image")
   DOCKER_BUILDKIT=0 timeout 900 docker build -q -f "docker/offline/$kind.Dockerfile" \
     --build-arg "BASE=$BASE_IMAGE" --build-arg "NODE_VERSION=$NODE_VERSION" \
     --build-arg "NPM_VERSION=$NPM_VERSION" --build-arg "COREPACK_VERSION=$COREPACK_VERSION" \
