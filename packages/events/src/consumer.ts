@@ -1,7 +1,6 @@
 import {
   Consumer,
   type Message,
-  type MessagesStream,
   MessagesStreamFallbackModes,
   MessagesStreamModes,
   stringDeserializers,
@@ -15,8 +14,9 @@ import { EventsError } from './errors.ts';
 import { type ConduitEvent, eventsTopic, eventsTopicPartitions } from './event-types.ts';
 import { clientTimeouts, createEventProducer, type EventProducer, ensureTopics } from './kafka-clients.ts';
 import type { EventsLogger } from './logger.ts';
-import { createOffsetCommitter } from './offset-committer.ts';
+import { createOffsetCommitter, type OffsetCommitter } from './offset-committer.ts';
 import { parseEvent } from './parse-event.ts';
+import { createPartitionQueues } from './partition-queues.ts';
 import { failureHeaders, maxTries, retryTopics } from './retry-topics.ts';
 
 export interface ConsumerOptions {
@@ -53,11 +53,12 @@ interface Tier {
   /** Where a message that fails here goes. */
   next: string;
   consumer: Consumer<string, string, string, string>;
-  stream?: MessagesStream<string, string, string, string>;
 }
 
 const groupPattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const maxErrorLength = 1_000;
+/** Messages taken from the stream and not yet finished, over all partitions of a tier: bounds memory. */
+const maxQueuedMessages = 256;
 
 function validate(options: ConsumerOptions): { retryDelaysMs: [number, number]; lagIntervalMs: number } {
   const { group, brokers, retryDelaysMs = [1_000, 10_000], lagIntervalMs = 5_000 } = options;
@@ -108,7 +109,6 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
   const stopping = new AbortController();
   let producer: EventProducer | undefined;
   let topicsReady: Promise<void> | undefined;
-  const committer = createOffsetCommitter(group, log);
 
   const newConsumer = (kafkaGroup: string) =>
     new Consumer({
@@ -230,7 +230,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
     }
   };
 
-  const consumeOne = async (tier: Tier, message: StringMessage) => {
+  const consumeOne = async (tier: Tier, message: StringMessage, committer: OffsetCommitter) => {
     const notBefore = Number(message.headers.get(failureHeaders.notBefore) ?? 0);
     if (notBefore > Date.now()) await pause(notBefore - Date.now(), stopping.signal);
     if (stopping.signal.aborted) return;
@@ -243,36 +243,55 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
     committer.commit(message);
   };
 
-  const run = async (tier: Tier) => {
-    let failures = 0;
-    while (!stopping.signal.aborted) {
-      let cause: unknown = new Error('The message stream ended.');
-      try {
-        await ensureOwnTopics();
-        tier.stream = await tier.consumer.consume({
-          topics: [tier.topic],
-          mode: MessagesStreamModes.COMMITTED,
-          fallbackMode: MessagesStreamFallbackModes.EARLIEST,
-        });
-        for await (const message of tier.stream) {
-          await consumeOne(tier, message);
-          failures = 0;
-          if (stopping.signal.aborted) break;
-        }
-      } catch (error) {
-        cause = error;
-      } finally {
-        await tier.stream?.close().catch(() => {});
-        tier.stream = undefined;
+  const stopped = new Promise<'stopped'>((resolve) =>
+    stopping.signal.addEventListener('abort', () => resolve('stopped'), { once: true }),
+  );
+
+  /** One stream of a tier, from the group's committed offsets until stop, the stream's end or a failure. */
+  const session = async (tier: Tier) => {
+    await ensureOwnTopics();
+    const stream = await tier.consumer.consume({
+      topics: [tier.topic],
+      mode: MessagesStreamModes.COMMITTED,
+      fallbackMode: MessagesStreamFallbackModes.EARLIEST,
+    });
+    const queues = createPartitionQueues(maxQueuedMessages);
+    const committer = createOffsetCommitter(group, log);
+    const failure = queues.failed.then((error) => ({ error }));
+    try {
+      const messages = stream[Symbol.asyncIterator]();
+      for (;;) {
+        const next = await Promise.race([messages.next(), stopped, failure]);
+        if (next === 'stopped') return;
+        if ('error' in next) throw next.error;
+        if (next.done) throw new Error('The message stream ended.');
+        const message = next.value;
+        await queues.push(message.partition, () => consumeOne(tier, message, committer));
       }
-      if (stopping.signal.aborted) break;
-      failures += 1;
-      const delayMs = retryBackoff(failures);
-      log.warn(
-        { group, topic: tier.topic, delayMs, err: cause },
-        'The consumer lost Kafka (is the broker up?); it reconnects after a pause.',
-      );
-      await pause(delayMs, stopping.signal);
+    } finally {
+      // The messages in hand finish and their offsets reach the broker before the stream closes, so a stop hands
+      // the partitions over without redeliveries.
+      await queues.settled();
+      await committer.flush();
+      committer.stop();
+      await stream.close().catch(() => {});
+    }
+  };
+
+  const run = async (tier: Tier) => {
+    for (let failures = 1; !stopping.signal.aborted; failures++) {
+      try {
+        await session(tier);
+        failures = 0;
+      } catch (error) {
+        if (stopping.signal.aborted) break;
+        const delayMs = retryBackoff(failures);
+        log.warn(
+          { group, topic: tier.topic, delayMs, err: error },
+          'The consumer lost Kafka (is the broker up?); it reconnects after a pause.',
+        );
+        await pause(delayMs, stopping.signal);
+      }
     }
   };
 
@@ -313,9 +332,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
     async stop() {
       stopping.abort();
       clearInterval(lagTimer);
-      await Promise.all(tiers.map((tier) => tier.stream?.close().catch(() => {})));
       await Promise.all(loops);
-      committer.stop();
       await lagRefresh;
       await Promise.all(tiers.map((tier) => tier.consumer.close(true).catch(() => {})));
       await producer?.close().catch(() => {});

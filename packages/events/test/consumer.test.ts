@@ -18,7 +18,7 @@ import {
   retryTopics,
   startConsumer,
 } from '../src/index.ts';
-import { ensureTopics, eventsTopicSpec } from '../src/kafka-clients.ts';
+import { createEventProducer, ensureTopics, eventsTopicSpec } from '../src/kafka-clients.ts';
 import { buildEvent } from './support/build-event.ts';
 import { asPublished, publishEvents } from './support/publish-events.ts';
 import { startKafkaInSlot } from './support/test-kafka.ts';
@@ -207,6 +207,75 @@ describe('startConsumer', () => {
       await sample(metrics, 'kafka_consumer_lag', { group, topic: retryTopics(group).retry1 }),
     ).not.toEqual([]);
   }, 90_000);
+  it('When a message is not a Conduit event, then it reaches the dead-letter topic after 3 tries marked EVENTS_MALFORMED_MESSAGE', async () => {
+    const group = buildGroup('malformed');
+    const key = buildEvent().key;
+    running.push(
+      await startConsumer({
+        group,
+        brokers: kafka.brokers,
+        db: database.pool,
+        retryDelaysMs: [100, 100],
+        handle: (event, tx) => recordEffect(group, event, tx),
+        log,
+      }),
+    );
+    const producer = createEventProducer(kafka.brokers, 'events-test-raw-producer');
+    try {
+      await producer.send({ messages: [{ topic: eventsTopic, key, value: 'not json at all' }] });
+    } finally {
+      await producer.close();
+    }
+    const deadLetters = await startTopicReader(kafka.brokers, [retryTopics(group).deadLetters]);
+    running.push(deadLetters);
+
+    const [dead] = await eventually(
+      async () => {
+        expect(deadLetters.messages).toHaveLength(1);
+        return deadLetters.messages;
+      },
+      { timeoutMs: 40_000 },
+    );
+    expect(dead?.value).toBe('not json at all');
+    expect(Object.fromEntries(dead?.headers ?? [])).toMatchObject({
+      [failureHeaders.errorCode]: 'EVENTS_MALFORMED_MESSAGE',
+      [failureHeaders.tries]: '3',
+    });
+  }, 60_000);
+
+  it('When a consumer stops and another takes over its group, then the successor starts after the last applied event', async () => {
+    const group = buildGroup('handover');
+    const key = buildEvent().key;
+    const first = Array.from({ length: 5 }, () => asPublished(buildEvent({ key })));
+    const second = Array.from({ length: 5 }, () => asPublished(buildEvent({ key })));
+    const handle = (event: ConduitEvent, tx: pg.PoolClient) => recordEffect(group, event, tx);
+    const predecessor = await startConsumer({
+      group,
+      brokers: kafka.brokers,
+      db: database.pool,
+      handle,
+      log,
+    });
+    running.push(predecessor);
+    await publishEvents(kafka.brokers, first);
+    await eventually(async () => expect(await effectsOf(group, first)).toHaveLength(first.length), {
+      timeoutMs: 40_000,
+    });
+    await predecessor.stop();
+
+    const metrics = createMetricsRegistry();
+    running.push(
+      await startConsumer({ group, brokers: kafka.brokers, db: database.pool, handle, metrics, log }),
+    );
+    await publishEvents(kafka.brokers, second);
+
+    await eventually(async () => expect(await effectsOf(group, second)).toHaveLength(second.length), {
+      timeoutMs: 40_000,
+    });
+    expect(await sample(metrics, 'events_consumed_total', { group, outcome: 'duplicate' })).toEqual([]);
+    expect(await effectsOf(group, first)).toHaveLength(first.length);
+  }, 90_000);
+
   it('When the broker restarts under a running consumer, then the consumer reconnects and applies the events sent after it', async () => {
     const group = buildGroup('restart');
     const before = asPublished(buildEvent());

@@ -102,6 +102,46 @@ describe('startRelay', () => {
     expect(await unpublishedCount(ids)).toBe(0);
   }, 60_000);
 
+  it('When two relays serve one outbox, then every row is still published once and in order', async () => {
+    const key = buildEvent().key;
+    const events = Array.from({ length: 60 }, (_, index) => buildEvent({ key, data: { sequence: index } }));
+    reader = await startTopicReader(kafka.brokers, [eventsTopic]);
+    const source = { name: 'shard1', pool: database.pool };
+    const standby = await startRelay({
+      sources: [source],
+      brokers: kafka.brokers,
+      batchSize: 5,
+      pollIntervalMs: 10,
+      log,
+    });
+    try {
+      relay = await startRelay({
+        sources: [source],
+        brokers: kafka.brokers,
+        batchSize: 5,
+        pollIntervalMs: 10,
+        log,
+      });
+      const ids = await appendAll(events);
+
+      await eventually(async () => expect(await unpublishedCount(ids)).toBe(0), {
+        timeoutMs: 30_000,
+        intervalMs: 200,
+      });
+      const published = await eventually(
+        async () => {
+          const seen = publishedEvents(ids);
+          expect(seen.length).toBeGreaterThanOrEqual(ids.length);
+          return seen;
+        },
+        { timeoutMs: 30_000, intervalMs: 200 },
+      );
+      expect(published.map((event) => event.id)).toEqual(ids);
+    } finally {
+      await standby.stop();
+    }
+  }, 60_000);
+
   it('When the broker is stopped while events are written, then they wait in the outbox and all arrive once it is back', async () => {
     const metrics = createMetricsRegistry();
     relay = await startRelay({
