@@ -9,20 +9,24 @@ import { createShardedRepositories, migrateGlobal, migrateShard, shardsPlugin } 
 
 export const shardNames = ['shard1', 'shard2', 'shard3'] as const;
 
-/** A global database and one database per shard on the test server, migrated as the migrate CLI does. */
 export interface ShardedDatabases {
   global: OwnDatabase;
   shards: Record<string, OwnDatabase>;
   drop(): Promise<void>;
 }
 
+/**
+ * A global database and one database per shard in `names` on the test server, migrated as the migrate CLI does; the
+ * ring holds the `active` ones (all unless given: a resharding test leaves the shard it adds out).
+ */
 export async function createShardedDatabases(
   names: readonly string[] = shardNames,
+  active: readonly string[] = names,
 ): Promise<ShardedDatabases> {
   const server = inject('databaseUrl');
   const global = await createOwnDatabase(server, 'shards_global', async (url) => {
     await runMigrations(url);
-    await migrateGlobal(url, { initialShards: names });
+    await migrateGlobal(url, { initialShards: active });
   });
   const shards = Object.fromEntries(
     await Promise.all(
@@ -44,10 +48,21 @@ export async function createShardedDatabases(
   };
 }
 
-/** The API on sharded repositories, wired as stage 6 wires it, through conduit's one composition function. */
+export interface ShardedAppOptions {
+  metrics?: Registry;
+  hooks?: ConduitHooks;
+  /** How often the router re-reads the ring and the moves (default 100 ms: a test of a move waits for two). */
+  refreshMs?: number;
+  poolMax?: number;
+}
+
+/**
+ * The API on sharded repositories, wired as stage 6 wires it, through conduit's one composition function. Exported
+ * as `@scaling/shards/testing` with the rest of this file, for other packages' tests of the shards (resharding).
+ */
 export async function buildShardedApp(
   databases: ShardedDatabases,
-  options: { metrics?: Registry; hooks?: ConduitHooks } = {},
+  options: ShardedAppOptions = {},
 ): Promise<FastifyInstance> {
   const app = await buildConduitApp({
     logLevel: 'silent',
@@ -57,8 +72,8 @@ export async function buildShardedApp(
         shards: Object.entries(databases.shards).map(([name, shard]) => ({ name, url: shard.url })),
         global: app.pg,
         virtualNodes: 128,
-        refreshMs: 100,
-        pool: { max: 4 },
+        refreshMs: options.refreshMs ?? 100,
+        pool: { max: options.poolMax ?? 4 },
         ...(options.metrics ? { metrics: options.metrics } : {}),
       });
     },
