@@ -38,8 +38,19 @@ async function shards(app: FastifyInstance, options: ShardsPluginOptions): Promi
     ]),
   );
   const router = createShardRouter(options.global, { virtualNodes: options.virtualNodes });
+  let reportedUnknown = '';
+  const reportUnknownMembers = () => {
+    const unknown = router.members().filter((name) => !pools.has(name));
+    if (unknown.join() === reportedUnknown) return;
+    reportedUnknown = unknown.join();
+    if (unknown.length === 0) return;
+    app.log.error(
+      { shards: unknown },
+      `The shard ring names ${unknown.join(', ')} but SHARD_URLS has no URL for ${unknown.length > 1 ? 'them' : 'it'}: their authors' requests fail until SHARD_URLS lists every shard.`,
+    );
+  };
   const refresh = () =>
-    router.refresh().catch((error: unknown) => {
+    router.refresh().then(reportUnknownMembers, (error: unknown) => {
       // The last routing read stays in force: the ring changes rarely, and a move is fenced on the shards.
       app.log.warn({ err: error }, 'Reading the shard ring failed; routing stays as last read.');
     });

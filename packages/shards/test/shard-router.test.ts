@@ -1,3 +1,4 @@
+import { eventually } from '@scaling/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShardRouter } from '../src/index.ts';
@@ -59,6 +60,21 @@ describe('routing by the global ring', () => {
       expect([...placed].sort()).toEqual(['shard1', 'shard2', 'shard3']);
     } finally {
       await databases.global.pool.query(`DELETE FROM shard_ring WHERE name = 'shard4'`);
+    }
+  });
+
+  it('When the ring names a shard the app has no URL for, then the app logs an error naming it and what to set', async () => {
+    const lines: string[] = [];
+    const unaware = await buildShardedApp(databases, { logStream: { write: (line) => lines.push(line) } });
+    await databases.global.pool.query(`INSERT INTO shard_ring (name, state) VALUES ('shard5', 'joining')`);
+    try {
+      await eventually(
+        async () => expect(lines.join('')).toContain('The shard ring names shard5 but SHARD_URLS has no URL'),
+        { timeoutMs: 5_000, intervalMs: 100 },
+      );
+    } finally {
+      await databases.global.pool.query(`DELETE FROM shard_ring WHERE name = 'shard5'`);
+      await unaware.close();
     }
   });
 

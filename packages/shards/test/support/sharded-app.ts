@@ -54,6 +54,8 @@ export interface ShardedAppOptions {
   /** How often the router re-reads the ring and the moves (default 100 ms: a test of a move waits for two). */
   refreshMs?: number;
   poolMax?: number;
+  /** Where log lines go, for a test that reads them back (silent otherwise). */
+  logStream?: { write(line: string): void };
 }
 
 /**
@@ -65,7 +67,8 @@ export async function buildShardedApp(
   options: ShardedAppOptions = {},
 ): Promise<FastifyInstance> {
   const app = await buildConduitApp({
-    logLevel: 'silent',
+    logLevel: options.logStream ? 'info' : 'silent',
+    ...(options.logStream ? { logStream: options.logStream } : {}),
     database: { connectionString: databases.global.url, max: 6 },
     clients: async (app) => {
       await app.register(shardsPlugin, {
