@@ -6,7 +6,7 @@ import {
   type TestKafka,
   uniqueSuffix,
 } from '@scaling/testing';
-import type pg from 'pg';
+import pg from 'pg';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -20,6 +20,7 @@ import {
 } from '../src/index.ts';
 import { createEventProducer, ensureTopics, eventsTopicSpec } from '../src/kafka-clients.ts';
 import { buildEvent } from './support/build-event.ts';
+import { startCuttableLink } from './support/cuttable-link.ts';
 import { asPublished, publishEvents } from './support/publish-events.ts';
 import { startKafkaInSlot } from './support/test-kafka.ts';
 import { startTopicReader, type TopicReader } from './support/topic-reader.ts';
@@ -75,6 +76,18 @@ async function sample(metrics: Registry, name: string, labels: Record<string, st
   return (metric?.values ?? [])
     .filter((value) => Object.entries(labels).every(([label, wanted]) => value.labels[label] === wanted))
     .map((value) => value.value);
+}
+
+/** Sends a one-off value to `topic`, to know when a reader has read everything sent before it. */
+async function publishMarker(topic: string): Promise<string> {
+  const marker = `marker-${uniqueSuffix()}`;
+  const producer = createEventProducer(kafka.brokers, 'events-test-marker');
+  try {
+    await producer.send({ messages: [{ topic, key: marker, value: marker }] });
+  } finally {
+    await producer.close();
+  }
+  return marker;
 }
 
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
@@ -274,6 +287,60 @@ describe('startConsumer', () => {
     });
     expect(await sample(metrics, 'events_consumed_total', { group, outcome: 'duplicate' })).toEqual([]);
     expect(await effectsOf(group, first)).toHaveLength(first.length);
+  }, 90_000);
+
+  it('When the consumer cannot reach its database, then the event waits without spending a try and is applied once it is back', async () => {
+    const group = buildGroup('outage');
+    const direct = new URL(database.url);
+    const link = await startCuttableLink({ host: direct.hostname, port: Number(direct.port) });
+    const throughLink = new URL(database.url);
+    throughLink.port = String(link.port);
+    const pool = new pg.Pool({
+      connectionString: throughLink.toString(),
+      max: 4,
+      connectionTimeoutMillis: 1_000,
+    });
+    pool.on('error', () => {});
+    try {
+      running.push(
+        await startConsumer({
+          group,
+          brokers: kafka.brokers,
+          db: pool,
+          retryDelaysMs: [100, 100],
+          handle: (event, tx) => recordEffect(group, event, tx),
+          log,
+        }),
+      );
+      const warmUp = asPublished(buildEvent());
+      await publishEvents(kafka.brokers, [warmUp]);
+      await eventually(async () => expect(await effectsOf(group, [warmUp])).toHaveLength(1), {
+        timeoutMs: 40_000,
+      });
+
+      await link.cut();
+      const during = asPublished(buildEvent());
+      await publishEvents(kafka.brokers, [during]);
+      // Long enough for all three tries had the outage counted as failures (retry delays of 100 ms).
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      await link.restore();
+
+      await eventually(async () => expect(await effectsOf(group, [during])).toHaveLength(1), {
+        timeoutMs: 40_000,
+      });
+      const retries = await startTopicReader(kafka.brokers, [retryTopics(group).retry1]);
+      running.push(retries);
+      // The reader starts at the topic's beginning: once it has the marker sent now, it has read all before it.
+      const marker = await publishMarker(retryTopics(group).retry1);
+      await eventually(async () =>
+        expect(retries.messages.map((message) => message.value)).toContain(marker),
+      );
+      expect(retries.messages.filter((message) => message.headers.get('event-id') === during.id)).toEqual([]);
+    } finally {
+      await Promise.all(running.splice(0).map((client) => client.stop()));
+      await pool.end();
+      await link.close();
+    }
   }, 90_000);
 
   it('When the broker restarts under a running consumer, then the consumer reconnects and applies the events sent after it', async () => {
