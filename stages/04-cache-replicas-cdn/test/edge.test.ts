@@ -7,12 +7,11 @@ import {
   type PublishedArticle,
   publish,
   registerUser,
-  useNativeStage,
 } from '@scaling/testing';
 import { describe, expect, it } from 'vitest';
+import { useStage4 } from './support/booted-stage.ts';
 
-// Sessions and login counts live in the sessions' Redis: the next test file must not inherit them.
-const stage = useNativeStage(4, { volumes: true });
+const stage = useStage4();
 
 type ArticleAnswer = Answer<{ article: PublishedArticle & { favorited: boolean; favoritesCount: number } }>;
 

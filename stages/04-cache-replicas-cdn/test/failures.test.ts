@@ -1,19 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promtoolProblems, sampleSum, scrape } from '@scaling/metrics/testing';
 import { loadPlan, stackStartService, stackStopService } from '@scaling/stack';
-import {
-  ask,
-  asUser,
-  eventually,
-  publish,
-  registerUser,
-  stagePrometheus,
-  underLoad,
-  useNativeStage,
-} from '@scaling/testing';
+import { ask, asUser, eventually, publish, registerUser, stagePrometheus, underLoad } from '@scaling/testing';
 import { describe, expect, it } from 'vitest';
+import { useStage4 } from './support/booted-stage.ts';
 
-const stage = useNativeStage(4, { volumes: true });
+const stage = useStage4();
 
 interface ReplicaHealth {
   name: string;
