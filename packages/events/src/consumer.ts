@@ -9,15 +9,17 @@ import { isDatabaseUnavailable, withTransaction } from '@scaling/db';
 import type { Registry } from '@scaling/metrics';
 import type pg from 'pg';
 import { pause, retryBackoff } from './backoff.ts';
+import { monitorLag } from './consumer-lag.ts';
 import { type ConsumeOutcome, createConsumerMetrics } from './consumer-metrics.ts';
 import { EventsError } from './errors.ts';
 import { type ConduitEvent, eventsTopic, eventsTopicPartitions } from './event-types.ts';
-import { clientTimeouts, createEventProducer, type EventProducer, ensureTopics } from './kafka-clients.ts';
+import { createFailureForwarder } from './failure-forwarder.ts';
+import { clientTimeouts, ensureTopics } from './kafka-clients.ts';
 import type { EventsLogger } from './logger.ts';
 import { createOffsetCommitter, type OffsetCommitter } from './offset-committer.ts';
 import { parseEvent } from './parse-event.ts';
 import { createPartitionQueues } from './partition-queues.ts';
-import { failureHeaders, maxTries, retryTopics } from './retry-topics.ts';
+import { failureHeaders, retryTopics } from './retry-topics.ts';
 
 export interface ConsumerOptions {
   /** The consumer group: also the name in processed_events and the prefix of its retry and dead-letter topics. */
@@ -36,7 +38,7 @@ export interface ConsumerOptions {
 }
 
 export interface EventConsumer {
-  /** Finishes the message in hand, commits what was processed, leaves the group and closes the clients. */
+  /** Finishes the messages in hand, commits them, leaves the group and closes the clients. */
   stop(): Promise<void>;
 }
 
@@ -45,19 +47,16 @@ type StringMessage = Message<string, string, string, string>;
 /** One topic the group reads: the events topic (first try) or a retry topic (later tries, after a delay). */
 interface Tier {
   topic: string;
-  /** The Kafka group of this tier's consumer: each tier has its own, so a delayed retry never holds up new events. */
-  kafkaGroup: string;
   /** The try a message on this topic is. */
   tryNumber: number;
-  delayMs: number;
-  /** Where a message that fails here goes. */
-  next: string;
+  /** Where a message that fails here goes, and after what delay it is read there (none: the dead-letter topic). */
+  next: { target: string; delayMs: number | undefined };
+  /** Each tier has a Kafka group of its own, so a retry waiting out its delay never holds up fresh events. */
   consumer: Consumer<string, string, string, string>;
 }
 
 const groupPattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-const maxErrorLength = 1_000;
-/** Messages taken from the stream and not yet finished, over all partitions of a tier: bounds memory. */
+/** Messages taken from the stream and not finished, over all partitions of a tier: bounds memory. */
 const maxQueuedMessages = 256;
 
 function validate(options: ConsumerOptions): { retryDelaysMs: [number, number]; lagIntervalMs: number } {
@@ -89,10 +88,21 @@ function validate(options: ConsumerOptions): { retryDelaysMs: [number, number]; 
   return { retryDelaysMs, lagIntervalMs };
 }
 
-function describe(error: unknown): { message: string; code: string } {
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown } | null)?.code;
-  return { message: message.slice(0, maxErrorLength), code: typeof code === 'string' ? code : '' };
+function createTierConsumer(brokers: string[], kafkaGroup: string): Consumer<string, string, string, string> {
+  return new Consumer({
+    clientId: `conduit-${kafkaGroup}`,
+    groupId: kafkaGroup,
+    bootstrapBrokers: brokers,
+    deserializers: stringDeserializers,
+    autocommit: false,
+    // A consumer that died without leaving holds its partitions for the session timeout: keep it short.
+    sessionTimeout: 10_000,
+    rebalanceTimeout: 10_000,
+    heartbeatInterval: 1_000,
+    maxWaitTime: 500,
+    highWaterMark: 128,
+    ...clientTimeouts,
+  });
 }
 
 /**
@@ -106,51 +116,24 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
   const { group, brokers, db, handle, log } = options;
   const topics = retryTopics(group);
   const metrics = createConsumerMetrics(options.metrics, group);
+  const forwarder = createFailureForwarder({ group, brokers, metrics, log });
   const stopping = new AbortController();
-  let producer: EventProducer | undefined;
-  let topicsReady: Promise<void> | undefined;
-
-  const newConsumer = (kafkaGroup: string) =>
-    new Consumer({
-      clientId: `conduit-${kafkaGroup}`,
-      groupId: kafkaGroup,
-      bootstrapBrokers: brokers,
-      deserializers: stringDeserializers,
-      autocommit: false,
-      // A consumer that died without leaving holds its partitions for the session timeout: keep it short.
-      sessionTimeout: 10_000,
-      rebalanceTimeout: 10_000,
-      heartbeatInterval: 1_000,
-      maxWaitTime: 500,
-      highWaterMark: 128,
-      ...clientTimeouts,
-    });
   const tiers: Tier[] = [
-    { topic: eventsTopic, kafkaGroup: group, tryNumber: 1, delayMs: 0, next: topics.retry1 },
-    {
-      topic: topics.retry1,
-      kafkaGroup: topics.retry1,
-      tryNumber: 2,
-      delayMs: retryDelaysMs[0],
-      next: topics.retry2,
-    },
-    {
-      topic: topics.retry2,
-      kafkaGroup: topics.retry2,
-      tryNumber: 3,
-      delayMs: retryDelaysMs[1],
-      next: topics.deadLetters,
-    },
-  ].map((tier) => ({ ...tier, consumer: newConsumer(tier.kafkaGroup) }));
+    { topic: eventsTopic, tryNumber: 1, next: { target: topics.retry1, delayMs: retryDelaysMs[0] } },
+    { topic: topics.retry1, tryNumber: 2, next: { target: topics.retry2, delayMs: retryDelaysMs[1] } },
+    { topic: topics.retry2, tryNumber: 3, next: { target: topics.deadLetters, delayMs: undefined } },
+  ].map((tier) => ({
+    ...tier,
+    consumer: createTierConsumer(brokers, tier.topic === eventsTopic ? group : tier.topic),
+  }));
 
+  let topicsReady: Promise<void> | undefined;
   const ensureOwnTopics = async () => {
+    const names = [eventsTopic, topics.retry1, topics.retry2, topics.deadLetters];
     topicsReady ??= ensureTopics(
       brokers,
       `conduit-${group}-admin`,
-      [eventsTopic, topics.retry1, topics.retry2, topics.deadLetters].map((name) => ({
-        name,
-        partitions: eventsTopicPartitions,
-      })),
+      names.map((name) => ({ name, partitions: eventsTopicPartitions })),
     );
     await topicsReady.catch((error: unknown) => {
       topicsReady = undefined;
@@ -192,60 +175,17 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
     }
   };
 
-  const forward = async (tier: Tier, message: StringMessage, failure: unknown) => {
-    const target = tier.tryNumber >= maxTries ? topics.deadLetters : tier.next;
-    const { message: error, code } = describe(failure);
-    const headers: Record<string, string> = Object.fromEntries(message.headers);
-    headers[failureHeaders.originalTopic] ??= message.topic;
-    headers[failureHeaders.originalPartition] ??= String(message.partition);
-    headers[failureHeaders.originalOffset] ??= String(message.offset);
-    headers[failureHeaders.error] = error;
-    headers[failureHeaders.errorCode] = code;
-    headers[failureHeaders.tries] = String(tier.tryNumber);
-    const nextTier = tiers.find((candidate) => candidate.topic === target);
-    if (nextTier) headers[failureHeaders.notBefore] = String(Date.now() + nextTier.delayMs);
-    else delete headers[failureHeaders.notBefore];
-    producer ??= createEventProducer(brokers, `conduit-${group}-retries`);
-    const sending = producer;
-    try {
-      await sending.send({ messages: [{ topic: target, key: message.key, value: message.value, headers }] });
-    } catch (sendError) {
-      if (producer === sending) producer = undefined;
-      sending.close().catch(() => {});
-      throw sendError;
-    }
-    const eventId = headers['event-id'];
-    if (nextTier) {
-      metrics.consumed('retried');
-      log.warn(
-        { group, eventId, tries: tier.tryNumber, to: target, error },
-        'An event failed; it is retried later.',
-      );
-    } else {
-      metrics.consumed('dead_lettered');
-      log.error(
-        { group, eventId, tries: tier.tryNumber, to: target, error },
-        `An event failed ${maxTries} times and went to the dead-letter topic; fix the cause, then replay it from there.`,
-      );
-    }
-  };
-
   const consumeOne = async (tier: Tier, message: StringMessage, committer: OffsetCommitter) => {
     const notBefore = Number(message.headers.get(failureHeaders.notBefore) ?? 0);
     if (notBefore > Date.now()) await pause(notBefore - Date.now(), stopping.signal);
     if (stopping.signal.aborted) return;
     const outcome = await apply(message);
     if (outcome === 'stopped') return;
-    if (typeof outcome === 'object') await forward(tier, message, outcome.failure);
+    if (typeof outcome === 'object')
+      await forwarder.forward(message, outcome.failure, { tryNumber: tier.tryNumber, ...tier.next });
     else metrics.consumed(outcome);
-    // Not awaited: the next message need not wait for the round trip, and a commit lost to a crash only means
-    // a redelivery that processed_events turns into a no-op. Later commits of the partition cover this one.
     committer.commit(message);
   };
-
-  const stopped = new Promise<'stopped'>((resolve) =>
-    stopping.signal.addEventListener('abort', () => resolve('stopped'), { once: true }),
-  );
 
   /** One stream of a tier, from the group's committed offsets until stop, the stream's end or a failure. */
   const session = async (tier: Tier) => {
@@ -255,19 +195,39 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
       mode: MessagesStreamModes.COMMITTED,
       fallbackMode: MessagesStreamFallbackModes.EARLIEST,
     });
-    const queues = createPartitionQueues(maxQueuedMessages);
+    const queues = createPartitionQueues();
     const committer = createOffsetCommitter(group, log);
-    const failure = queues.failed.then((error) => ({ error }));
     try {
-      const messages = stream[Symbol.asyncIterator]();
-      for (;;) {
-        const next = await Promise.race([messages.next(), stopped, failure]);
-        if (next === 'stopped') return;
-        if ('error' in next) throw next.error;
-        if (next.done) throw new Error('The message stream ended.');
-        const message = next.value;
-        await queues.push(message.partition, () => consumeOne(tier, message, committer));
-      }
+      // Events rather than an async iterator: every listener is removed at the end, so nothing accumulates over a
+      // long-running session, and pausing the stream is the backpressure.
+      await new Promise<void>((resolve, reject) => {
+        let finished = false;
+        const finish = (error?: unknown) => {
+          finished = true;
+          stream.pause();
+          stream.off('data', onData);
+          stream.off('error', finish);
+          stream.off('close', onClose);
+          stopping.signal.removeEventListener('abort', onStop);
+          if (error) reject(error);
+          else resolve();
+        };
+        const onData = (message: StringMessage) => {
+          queues.push(message.partition, () => consumeOne(tier, message, committer));
+          if (queues.size >= maxQueuedMessages) stream.pause();
+        };
+        const onClose = () => finish(new Error('The message stream closed.'));
+        const onStop = () => finish();
+        queues.onTaskDone(() => {
+          if (!finished && queues.size < maxQueuedMessages && stream.isPaused()) stream.resume();
+        });
+        queues.failed.then(finish);
+        stream.on('data', onData);
+        stream.once('error', finish);
+        stream.once('close', onClose);
+        stopping.signal.addEventListener('abort', onStop, { once: true });
+        if (stopping.signal.aborted) finish();
+      });
     } finally {
       // The messages in hand finish and their offsets reach the broker before the stream closes, so a stop hands
       // the partitions over without redeliveries.
@@ -295,47 +255,16 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
     }
   };
 
-  const refreshLag = async () => {
-    for (const tier of tiers) {
-      const latest = (await tier.consumer.listOffsets({ topics: [tier.topic] })).get(tier.topic) ?? [];
-      const earliest =
-        (await tier.consumer.listOffsets({ topics: [tier.topic], timestamp: -2n })).get(tier.topic) ?? [];
-      const partitions = latest.map((_, partition) => partition);
-      const committed =
-        (await tier.consumer.listCommittedOffsets({ topics: [{ topic: tier.topic, partitions }] })).get(
-          tier.topic,
-        ) ?? [];
-      for (const partition of partitions) {
-        const end = latest[partition] ?? 0n;
-        // -1: the group never committed here and starts from the earliest message still kept.
-        const done =
-          (committed[partition] ?? -1n) >= 0n ? (committed[partition] ?? 0n) : (earliest[partition] ?? 0n);
-        metrics.lag(tier.topic, partition, Number(end > done ? end - done : 0n));
-      }
-    }
-  };
-  let lagRefresh: Promise<void> = Promise.resolve();
-  const lagTimer = setInterval(() => {
-    lagRefresh = lagRefresh.then(() =>
-      refreshLag().catch((error: unknown) =>
-        log.warn(
-          { group, err: error },
-          'The consumer lag could not be read from Kafka; the last figures stay.',
-        ),
-      ),
-    );
-  }, lagIntervalMs);
-
+  const lag = monitorLag({ sources: tiers, intervalMs: lagIntervalMs, metrics, log, group });
   const loops = tiers.map(run);
   log.info({ group, brokers, retryDelaysMs }, 'The event consumer started.');
   return {
     async stop() {
       stopping.abort();
-      clearInterval(lagTimer);
       await Promise.all(loops);
-      await lagRefresh;
+      await lag.stop();
       await Promise.all(tiers.map((tier) => tier.consumer.close(true).catch(() => {})));
-      await producer?.close().catch(() => {});
+      await forwarder.close();
       metrics.clear();
     },
   };

@@ -21,7 +21,7 @@ import {
 import { createEventProducer, ensureTopics, eventsTopicSpec } from '../src/kafka-clients.ts';
 import { buildEvent } from './support/build-event.ts';
 import { startCuttableLink } from './support/cuttable-link.ts';
-import { asPublished, publishEvents } from './support/publish-events.ts';
+import { asPublished, publishBatch, publishEvents } from './support/publish-events.ts';
 import { startKafkaInSlot } from './support/test-kafka.ts';
 import { startTopicReader, type TopicReader } from './support/topic-reader.ts';
 
@@ -255,6 +255,31 @@ describe('startConsumer', () => {
       [failureHeaders.tries]: '3',
     });
   }, 60_000);
+
+  it('When a backlog larger than the consumer takes in at once arrives, then every event is applied exactly once', async () => {
+    const group = buildGroup('backlog');
+    const keys = Array.from({ length: 12 }, () => buildEvent().key);
+    const backlog = Array.from({ length: 1_200 }, (_, index) =>
+      asPublished(buildEvent({ key: keys[index % keys.length] })),
+    );
+    await publishBatch(kafka.brokers, backlog);
+
+    running.push(
+      await startConsumer({
+        group,
+        brokers: kafka.brokers,
+        db: database.pool,
+        handle: (event, tx) => recordEffect(group, event, tx),
+        log,
+      }),
+    );
+
+    await eventually(async () => expect(await effectsOf(group, backlog)).toHaveLength(backlog.length), {
+      timeoutMs: 60_000,
+    });
+    const applied = await effectsOf(group, backlog);
+    expect(new Set(applied.map((effect) => effect.event_id)).size).toBe(backlog.length);
+  }, 90_000);
 
   it('When a consumer stops and another takes over its group, then the successor starts after the last applied event', async () => {
     const group = buildGroup('handover');

@@ -8,6 +8,25 @@ export function asPublished(input: EventInput): ConduitEvent {
   return { id: randomUUID(), occurredAt: new Date().toISOString(), ...input };
 }
 
+function toMessage(event: ConduitEvent) {
+  return {
+    topic: eventsTopic,
+    key: event.key,
+    value: JSON.stringify(event),
+    headers: { 'event-id': event.id, 'event-type': event.type },
+  };
+}
+
+/** Sends `events` in one batch, as a relay publishing a backlog does. */
+export async function publishBatch(brokers: string[], events: ConduitEvent[]): Promise<void> {
+  const producer = createEventProducer(brokers, 'events-test-producer');
+  try {
+    await producer.send({ messages: events.map(toMessage) });
+  } finally {
+    await producer.close();
+  }
+}
+
 /**
  * Sends `events` to the events topic exactly as the relay does (key, JSON value, id and type headers), in order;
  * sending one twice is what a relay that crashed between send and mark does. Returns where each landed.
@@ -20,16 +39,7 @@ export async function publishEvents(
   try {
     const placed = [];
     for (const event of events) {
-      const { offsets } = await producer.send({
-        messages: [
-          {
-            topic: eventsTopic,
-            key: event.key,
-            value: JSON.stringify(event),
-            headers: { 'event-id': event.id, 'event-type': event.type },
-          },
-        ],
-      });
+      const { offsets } = await producer.send({ messages: [toMessage(event)] });
       const [offset] = offsets ?? [];
       if (!offset) throw new Error('The broker acknowledged a send without its offset.');
       placed.push({ partition: offset.partition, offset: offset.offset });
