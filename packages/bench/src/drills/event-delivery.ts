@@ -86,6 +86,8 @@ export async function runEventDrill(context: DrillContext, options: EventDrillOp
       requestsPerSecond: options.writesPerSecond,
       durationSeconds,
       faultAtSeconds: 0,
+      // A write held up this long by a busy machine has not failed; one that gets no answer at all has.
+      timeoutMs: 10_000,
       signal: context.settings.signal,
       async inject(mark, now) {
         facts = await options.inject({

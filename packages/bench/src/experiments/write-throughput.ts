@@ -135,6 +135,10 @@ export const writeThroughput = defineExperiment<WriteThroughputSide>({
         label: 'app replicas, % of one CPU (sum)',
         values: results.map((side) => groupCpu(side.cpu, /^app(\.\d+)?$/)),
       },
+      {
+        label: 'everything else on the machine, % of one CPU',
+        values: results.map((side) => unaccounted(side.cpu)),
+      },
       { label: 'CPU 0 busy, %', values: results.map((side) => side.cpu.cpus[0]) },
       { label: 'CPU 1 busy, %', values: results.map((side) => side.cpu.cpus[1]) },
     ];
@@ -180,6 +184,13 @@ export const writeThroughput = defineExperiment<WriteThroughputSide>({
     };
   },
 });
+
+/** CPU time beyond the stage's processes and the bench: the kernel, other programs on the machine. */
+function unaccounted(cpu: CpuUsage): number {
+  const busy = cpu.cpus.reduce((sum, percent) => sum + percent, 0);
+  const listed = Object.values(cpu.groups).reduce((sum, percent) => sum + percent, 0);
+  return Math.max(0, busy - listed);
+}
 
 function nonSuccessNotFailed(result: ScenarioResult): number {
   return Object.entries(result.statusCodes)
