@@ -65,6 +65,6 @@ async function onStage<Result>(
     captures.push(await captureRunSeries(session, drill, startedAtMs, output));
     return result;
   } finally {
-    await closeStage(column.stage, output);
+    await closeStage(column.stage, output, { volumes: drill.deletesData === true });
   }
 }

@@ -133,6 +133,11 @@ export interface Drill {
   seeded?: boolean;
   /** How the drill's stage boots (e.g. the load-test variant); the compose file as it is without it. */
   boot?: BootSettings;
+  /**
+   * The drill changes the stage's shape for good (add-shard fills a shard that only resharding starts): its data is
+   * deleted when it stops, so the next boot is the stage as its compose file describes it.
+   */
+  deletesData?: boolean;
   /** What the servers did during the drill, read from the stage's Prometheus and stored with the results. */
   serverSeries?: ServerSeries[];
   /**

@@ -93,15 +93,20 @@ function describeBoot(boot: BootSettings): string {
 }
 
 /**
- * Stops the stage. Runs in `finally` blocks, so a failure here is reported (and fails the command) without hiding
- * the error that brought us here.
+ * Stops the stage (with `volumes`, deleting its data too). Runs in `finally` blocks, so a failure here is reported
+ * (and fails the command) without hiding the error that brought us here.
  */
-export async function closeStage(stage: number, output: (line: string) => void): Promise<void> {
-  output(`Stopping stage ${stage}...`);
+export async function closeStage(
+  stage: number,
+  output: (line: string) => void,
+  { volumes = false }: { volumes?: boolean } = {},
+): Promise<void> {
+  output(`Stopping stage ${stage}${volumes ? ' and deleting its data' : ''}...`);
   try {
-    await stackDown(stage, { output: (line) => output(`  ${line}`) });
+    await stackDown(stage, { output: (line) => output(`  ${line}`), volumes });
   } catch (error) {
-    output(`Stopping stage ${stage} failed: ${(error as Error).message} Run "pnpm stack down ${stage}".`);
+    const command = `pnpm stack down ${stage}${volumes ? ' --volumes' : ''}`;
+    output(`Stopping stage ${stage} failed: ${(error as Error).message} Run "${command}".`);
     process.exitCode = 1;
   }
 }

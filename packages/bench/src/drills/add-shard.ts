@@ -63,6 +63,7 @@ export const addShard: Drill = {
   scale: 1,
   seeded: false,
   boot: threeShards.boot ?? {},
+  deletesData: true,
   serverSeries: [requestRate, requestP95, postgresTransactionRate, processCpu],
   async run(context) {
     const { session, seconds, output, settings } = context;
