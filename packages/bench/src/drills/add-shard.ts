@@ -160,8 +160,9 @@ export const addShard: Drill = {
             : '-',
           'longest write pause of one author, ms': resharding ? resharding.longestPauseMs.toFixed(1) : '-',
           'p95 write pause over the moved authors, ms': resharding ? resharding.p95PauseMs.toFixed(1) : '-',
-          'resharding took, ms (start, migrate, move, 2 router refreshes, cleanup)':
-            resharding?.durationMs ?? '-',
+          'pnpm stack reshard took, ms (start and migrate shard4, move, wait for the routers, clean up)':
+            (run.marks['resharding done'] ?? 0) - (run.marks['resharding starts'] ?? 0),
+          'of which moving, waiting for the routers and cleaning up, ms': resharding?.durationMs ?? '-',
           'old rows deleted by the cleanup': resharding?.cleanedRows ?? '-',
           'reads / failed (no answer, 5xx or 404)': `${reads.length} / ${failedReads}`,
           'writes / failed or unanswered': `${writeOutcomes.length} / ${failedWrites}`,
