@@ -12,45 +12,58 @@ export interface OffsetCommitter {
   stop(): void;
 }
 
-const nudgeIntervalMs = 1_000;
+const retryIntervalMs = 1_000;
 const flushTimeoutMs = 5_000;
 
+interface Pending {
+  message: AnyMessage;
+  answered: Promise<void>;
+  failed: boolean;
+}
+
 /**
- * Commits processed offsets through the stream's own commit queue, which merges them per partition. That queue
- * holds a commit requested while the consumer is between group generations and sends it with the next request, so
- * the last offsets of a partition that then goes quiet could wait indefinitely (and the lag would never reach 0):
- * every second the latest unanswered commit of each partition is requested again.
+ * Commits processed offsets through the stream's commit queue, which merges them per partition. The client reports
+ * a failed commit (a coordinator moving, a broker restarting) and does not try it again by itself, so the last
+ * offset of a partition that then goes quiet would stay uncommitted, its lag above 0 and its messages due again:
+ * the latest failed commit of each partition is requested again every second until it lands or a later one does.
  */
 export function createOffsetCommitter(group: string, log: EventsLogger): OffsetCommitter {
-  const waiting = new Map<string, { message: AnyMessage; answered: Promise<void> }>();
-  const commit = (message: AnyMessage) => {
+  const pending = new Map<string, Pending>();
+  /** Partitions whose commit failure was logged: one line per outage, not one per second. */
+  const warned = new Set<string>();
+  const request = (message: AnyMessage) => {
     const partition = `${message.topic}/${message.partition}`;
-    const answered = Promise.resolve(message.commit()).then(
+    const entry: Pending = { message, failed: false, answered: Promise.resolve() };
+    entry.answered = Promise.resolve(message.commit()).then(
       () => {
-        if (waiting.get(partition)?.message === message) waiting.delete(partition);
+        warned.delete(partition);
+        if (pending.get(partition)?.message === message) pending.delete(partition);
       },
       (error: unknown) => {
-        if (waiting.get(partition)?.message === message) waiting.delete(partition);
+        if (pending.get(partition) !== entry) return;
+        entry.failed = true;
+        if (warned.has(partition)) return;
+        warned.add(partition);
         log.warn(
           { group, topic: message.topic, partition: message.partition, err: error },
-          'An offset commit failed; the messages after the last committed offset will be delivered again (harmless: they are deduplicated).',
+          'An offset commit failed; it is tried again every second (until then a restart would redeliver, harmlessly).',
         );
       },
     );
-    waiting.set(partition, { message, answered });
+    pending.set(partition, entry);
   };
   const timer = setInterval(() => {
-    for (const { message } of waiting.values()) commit(message);
-  }, nudgeIntervalMs);
+    for (const { message, failed } of pending.values()) if (failed) request(message);
+  }, retryIntervalMs);
   return {
-    commit,
+    commit: request,
     async flush() {
-      const answers = Promise.all([...waiting.values()].map((entry) => entry.answered));
+      const answers = Promise.all([...pending.values()].map((entry) => entry.answered));
       await Promise.race([answers, sleep(flushTimeoutMs)]);
     },
     stop() {
       clearInterval(timer);
-      waiting.clear();
+      pending.clear();
     },
   };
 }
