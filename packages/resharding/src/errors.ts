@@ -4,7 +4,8 @@ export type ReshardingErrorCode =
   | 'RESHARD_RING_EMPTY'
   | 'RESHARD_MOVE_FAILED'
   | 'RESHARD_MIGRATE_FAILED'
-  | 'RESHARD_ROWS_MISMATCH';
+  | 'RESHARD_ROWS_MISMATCH'
+  | 'RESHARD_STAGE_DOWN';
 
 /** A resharding step that could not be done; `code` is stable, the message says what to do. */
 export class ReshardingError extends Error {

@@ -49,6 +49,7 @@ export async function reshardStage(stage: StageInput, options: ReshardStageOptio
     );
   }
 
+  await assertReady(databases.global, add, plan.stage.name);
   output(`${add}: starting its server...`);
   await stackStartService(plan.stage, add, { output });
   output(`${add}: migrating (the stage's migrate command, for ${add} only)...`);
@@ -86,6 +87,32 @@ export async function reshardStage(stage: StageInput, options: ReshardStageOptio
     return report;
   } finally {
     await Promise.all([global.end(), ...Object.values(shards).map((pool) => pool.end())]);
+  }
+}
+
+/** Before anything starts: the stage runs (its global database answers) and the shard is not in the ring yet. */
+async function assertReady(globalUrl: string, add: string, stageName: string): Promise<void> {
+  const client = new pg.Client({ connectionString: globalUrl, connectionTimeoutMillis: 5_000 });
+  let state: string | undefined;
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ state: string }>('SELECT state FROM shard_ring WHERE name = $1', [
+      add,
+    ]);
+    state = rows[0]?.state;
+  } catch (error) {
+    throw new ReshardingError(
+      'RESHARD_STAGE_DOWN',
+      `The global database of stage ${stageName} does not answer or has no ring (${(error as Error).message}): start the stage with "pnpm stack up ${stageName}" and run the resharding again.`,
+    );
+  } finally {
+    await client.end().catch(() => {});
+  }
+  if (state === 'active') {
+    throw new ReshardingError(
+      'RESHARD_SHARD_ACTIVE',
+      `${add} is already an active shard of stage ${stageName}: nothing to add ("pnpm stack down ${stageName} --volumes" starts over with the initial shards).`,
+    );
   }
 }
 
