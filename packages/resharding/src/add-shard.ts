@@ -3,7 +3,7 @@ import { createHashRing, defaultVirtualNodes, type KeysMoved, keysMoved } from '
 import type pg from 'pg';
 import { cleanUpMoved } from './clean-up.ts';
 import { ReshardingError } from './errors.ts';
-import { type MovedAuthor, moveAuthor, undoMove } from './move-author.ts';
+import { type AuthorMove, type MovedAuthor, moveAuthor, undoMove } from './move-author.ts';
 import { authorsOnShards, planMoves, readRing } from './plan.ts';
 import type { ShardPools } from './shard-pools.ts';
 
@@ -140,6 +140,7 @@ async function finishInterruptedMoves(options: AddShardOptions): Promise<void> {
   if (rows.length > 0) progress(`finished or undid ${rows.length} move(s) an earlier run left half done`);
 }
 
+/** Moves authors one at a time, printing progress, and keeps every move's pause for the report. */
 class Mover {
   readonly moved: MovedAuthor[] = [];
   readonly #options: AddShardOptions;
@@ -148,12 +149,13 @@ class Mover {
     this.#options = options;
   }
 
-  async moveAll(moves: Awaited<ReturnType<typeof planMoves>>, what: string): Promise<void> {
+  async moveAll(moves: readonly AuthorMove[], what: string): Promise<void> {
     const { progress = () => {}, progressEveryMs = 1000 } = this.#options;
     if (moves.length === 0) return;
     let lastLine = Date.now();
     let rows = 0;
     for (const [index, move] of moves.entries()) {
+      // One at a time: each move holds one author's lock, and the shards keep serving everyone else meanwhile.
       const moved = await moveAuthor(this.#options, move);
       this.moved.push(moved);
       rows += moved.rows;
