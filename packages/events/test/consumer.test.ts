@@ -32,7 +32,7 @@ const running: Array<EventConsumer | TopicReader> = [];
 
 beforeAll(async () => {
   [kafka, database] = await Promise.all([
-    startKafkaInSlot(1),
+    startKafkaInSlot(2),
     createOwnDatabase(inject('databaseUrl'), 'events_consumer', migrateEvents),
   ]);
   // No unique constraint: an effect applied twice would show as two rows.

@@ -24,7 +24,7 @@ let reader: TopicReader | undefined;
 
 beforeAll(async () => {
   [kafka, database] = await Promise.all([
-    startKafkaInSlot(0),
+    startKafkaInSlot(1),
     createOwnDatabase(inject('databaseUrl'), 'events_relay', migrateEvents),
   ]);
   await ensureTopics(kafka.brokers, 'events-test-admin', [eventsTopicSpec]);
