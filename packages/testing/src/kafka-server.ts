@@ -87,12 +87,22 @@ function lastLines(file: string, count = 40): string {
 }
 
 /**
+ * TEST_POSTGRES_PORT + 2000 + 10 x the vitest worker's number: test files run side by side in several workers, each
+ * of which may start a broker, and a worker runs its files one after another (each stops its broker when done).
+ * The ports from + 2000 to + 2009 stay free for a file that runs several brokers at once and picks its own.
+ */
+function defaultKafkaPort(): number {
+  const worker = Number(process.env.VITEST_POOL_ID ?? 1);
+  return Number(process.env.TEST_POSTGRES_PORT ?? defaultPostgresPort) + 2000 + 10 * worker;
+}
+
+/**
  * A real Apache Kafka broker (KRaft, broker and controller in one JVM) as a child of the test process, on
- * 127.0.0.1:<port> (default TEST_POSTGRES_PORT + 2000) and its controller on the next port, with its data in a
+ * 127.0.0.1:<port> (default: see defaultKafkaPort) and its controller on the next port, with its data in a
  * fresh temporary folder. Resolves once the broker answers a Metadata request.
  */
 export async function startTestKafka(options: { port?: number } = {}): Promise<TestKafka> {
-  const port = options.port ?? Number(process.env.TEST_POSTGRES_PORT ?? defaultPostgresPort) + 2000;
+  const port = options.port ?? defaultKafkaPort();
   if (!existsSync(kafkaLibs())) {
     throw new Error(`Apache Kafka's broker jars are missing (no ${kafkaLibs()}): ${kafkaInstallHint()}.`);
   }
