@@ -1,9 +1,9 @@
 import { runConformance, totals } from '@scaling/conformance';
-import { useNativeStage } from '@scaling/testing';
 import { describe, expect, it } from 'vitest';
+import { useStage2 } from './support/stage.ts';
 
 describe('Stage 2 booted natively from its compose file', () => {
-  const stage = useNativeStage(2);
+  const stage = useStage2();
 
   it('When the official RealWorld suite runs against it, through PgBouncer, then every request and assertion passes', async () => {
     const results = await runConformance(stage.apiUrl().replace(/\/api$/, ''));

@@ -1,7 +1,6 @@
-import { useNativeStage } from '@scaling/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conduitClient, poolerUrl } from './support/stage.ts';
+import { conduitClient, poolerUrl, useStage2 } from './support/stage.ts';
 
 // The kind of per-request setting row-level security policies read: whose request this transaction serves.
 const setting = 'app.current_user_id';
@@ -50,7 +49,7 @@ async function backendPid(client: pg.Client): Promise<number> {
 }
 
 describe('Stage 2: PgBouncer in transaction mode', () => {
-  const stage = useNativeStage(2);
+  const stage = useStage2();
   const clients: pg.Client[] = [];
   let first: pg.Client;
   let second: pg.Client;

@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { repoRoot } from '@scaling/stack';
-import { useNativeStage } from '@scaling/testing';
 import { describe, expect, it } from 'vitest';
-import { conduitClient, poolerUrl, serviceLog, withClient } from './support/stage.ts';
+import { conduitClient, poolerUrl, serviceLog, useStage2, withClient } from './support/stage.ts';
 
 const run = promisify(execFile);
 
@@ -18,7 +17,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 }
 
 describe('Stage 2: the worker process', () => {
-  const stage = useNativeStage(2);
+  const stage = useStage2();
 
   it('When an article is published through the API, then the worker process, not the app, notifies the followers', async () => {
     const api = conduitClient(stage.apiUrl());

@@ -1,11 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appDatabaseUrl, loadPlan, resolveStage } from '@scaling/stack';
-import { buildArticle, buildUser } from '@scaling/testing';
+import { buildArticle, buildUser, useNativeStage } from '@scaling/testing';
 import pg from 'pg';
 import { expect } from 'vitest';
 
 const stage = resolveStage(2);
+
+/**
+ * Stage 2 booted natively once for its test files: each creates the rows it reads and leaves every service running,
+ * so one boot serves them all (its volumes stay, as they do between runs).
+ */
+export function useStage2(): { apiUrl: () => string } {
+  return useNativeStage(2, { shared: true });
+}
 
 /** What the app connects to, from the stage's plan: PgBouncer's native address, as the app's own role. */
 export const poolerUrl = appDatabaseUrl(loadPlan(stage));
