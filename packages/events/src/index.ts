@@ -12,6 +12,6 @@ export {
   userKey,
 } from './event-types.ts';
 export type { EventsLogger } from './logger.ts';
-export { eventsMigrationsDir, migrateEvents } from './migrate.ts';
+export { migrateEvents } from './migrate.ts';
 export { type Relay, type RelayOptions, type RelaySource, startRelay } from './relay.ts';
 export { failureHeaders, maxTries, retryTopics } from './retry-topics.ts';
