@@ -12,7 +12,7 @@ const planned = (service: string) => {
   return nativeEnvironment(found);
 };
 
-const databaseServers = ['postgres', 'shard1', 'shard2', 'shard3', 'shard4', 'notifications-db'];
+const databaseServers = ['postgres', 'shard1', 'shard2', 'shard3', 'shard4'];
 
 describe('stage 6 configuration', () => {
   it('When the compose file configures the app, then it reaches the global database and every shard it may use, each through its own PgBouncer', () => {
@@ -55,7 +55,7 @@ describe('stage 6 configuration', () => {
     ]);
   });
 
-  it('When the load-test variant is applied, then every database server gets the same quarter of a CPU and nothing else about it changes', () => {
+  it("When the load-test variant is applied, then every database server of Conduit's data gets the same quarter of a CPU and nothing else about it changes", () => {
     const base = composed();
     const loadTest = composed('load-test');
 

@@ -83,7 +83,7 @@ describe('Stage 6 booted natively: events through the outbox, Kafka and the noti
       { timeoutMs: 30_000 },
     );
 
-    expect(whileDown).toMatchObject({ commented: 200, favorited: 200, notifications: 502 });
+    expect(whileDown).toMatchObject({ commented: 201, favorited: 200, notifications: 502 });
     expect(slugs).toEqual([whileDown.published]);
     expect(authorWasTold).toHaveLength(3);
   }, 90_000);
