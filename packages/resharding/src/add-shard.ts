@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createHashRing, defaultVirtualNodes, type KeysMoved, keysMoved } from '@scaling/ring';
+import { departedTo, readShardRing } from '@scaling/shards';
 import type pg from 'pg';
 import { cleanUpMoved } from './clean-up.ts';
 import { ReshardingError } from './errors.ts';
 import { type AuthorMove, type MovedAuthor, moveAuthor, undoMove } from './move-author.ts';
-import { authorsOnShards, planMoves, readRing } from './plan.ts';
-import type { ShardPools } from './shard-pools.ts';
+import { authorsOnShards, planMoves } from './plan.ts';
+import { poolOf, type ShardPools } from './shard-pools.ts';
 
 export interface AddShardOptions {
   global: pg.Pool;
@@ -50,7 +51,7 @@ export async function addShard(options: AddShardOptions): Promise<AddShardReport
   const virtualNodes = options.virtualNodes ?? defaultVirtualNodes;
   const refreshMs = options.routingRefreshMs ?? 1000;
   const started = Date.now();
-  const ring = await readRing(global);
+  const ring = await readShardRing(global);
   const member = ring.find((node) => node.name === add);
   if (member?.state === 'active') {
     throw new ReshardingError(
@@ -126,10 +127,8 @@ async function finishInterruptedMoves(options: AddShardOptions): Promise<void> {
   );
   for (const row of rows) {
     const move = { authorId: Number(row.author_id), from: row.from_shard, to: add };
-    const departed = await shards[move.from]?.query('SELECT 1 FROM departed_authors WHERE author_id = $1', [
-      move.authorId,
-    ]);
-    if (departed?.rowCount) {
+    // Without the old shard's answer nothing is undone: if it committed the departure, the copy is the only one.
+    if ((await departedTo(poolOf(shards, move.from), move.authorId)) !== null) {
       await global.query(`UPDATE author_moves SET state = 'moved', moved_at = now() WHERE author_id = $1`, [
         move.authorId,
       ]);

@@ -1,12 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { withTransaction } from '@scaling/db';
+import { authorLockClass } from '@scaling/shards';
 import type pg from 'pg';
 import { countRows, deleteAuthorRows, insertAuthorRows, readAuthorRows } from './author-rows.ts';
 import { ReshardingError } from './errors.ts';
 import { poolOf, type ShardPools } from './shard-pools.ts';
-
-/** The advisory lock class every shard write takes (shared) for its owner, and a move takes (exclusive). */
-export const authorLockClass = 6006;
 
 export interface AuthorMove {
   authorId: number;
@@ -51,7 +49,8 @@ export async function moveAuthor(options: MoveOptions, move: AuthorMove): Promis
     await client.query('BEGIN');
     await client.query(`SET LOCAL lock_timeout = ${Math.round(lockTimeoutMs)}`);
     const lockAskedAt = performance.now();
-    // Waits for the author's writes in flight (they hold the lock shared); new ones queue behind it.
+    // The lock every shard write takes shared for its owner (@scaling/shards' fence): taken exclusive here, it waits
+    // for the author's writes in flight, and new ones queue behind it.
     await client.query('SELECT pg_advisory_xact_lock($1, $2::int)', [authorLockClass, authorId]);
     const authorRows = await readAuthorRows(client, authorId);
     rows = countRows(authorRows);

@@ -1,5 +1,5 @@
 import type { Placement } from '@scaling/ring';
-import type pg from 'pg';
+import { authorSettled } from '@scaling/shards';
 import type { AuthorMove } from './move-author.ts';
 import { poolOf, type ShardPools } from './shard-pools.ts';
 
@@ -11,7 +11,7 @@ export interface AuthorOnShard {
 }
 
 /**
- * The authors each shard holds (those it has not given away), with their rows: articles plus the comments,
+ * The authors each shard holds (neither given away nor still arriving), with their rows: articles plus the comments,
  * favorites and tags on them. One query per shard; the author count is what a plan costs.
  */
 export async function authorsOnShards(
@@ -26,7 +26,7 @@ export async function authorsOnShards(
              + (SELECT count(*) FROM favorites f WHERE f.article_id = a.id)
              + (SELECT count(*) FROM article_tags t WHERE t.article_id = a.id)))::int AS rows
          FROM articles a
-         WHERE author_id NOT IN (SELECT author_id FROM departed_authors)
+         WHERE ${authorSettled('author_id')}
          GROUP BY author_id`,
       );
       return rows.map((row) => ({ authorId: Number(row.author_id), shard, rows: row.rows }));
@@ -40,12 +40,4 @@ export function planMoves(authors: readonly AuthorOnShard[], after: Placement, t
   return authors
     .filter((author) => author.shard !== to && after.nodeFor(String(author.authorId)) === to)
     .map((author) => ({ authorId: author.authorId, from: author.shard, to }));
-}
-
-/** The ring's members as the routers read them: `active` ones place keys, a `joining` one does not yet. */
-export async function readRing(global: pg.Pool): Promise<{ name: string; state: string }[]> {
-  const { rows } = await global.query<{ name: string; state: string }>(
-    'SELECT name, state FROM shard_ring ORDER BY name',
-  );
-  return rows;
 }

@@ -1,3 +1,4 @@
+import { authorSettled } from '@scaling/shards';
 import { type MovedTable, movedTables } from './author-rows.ts';
 import { poolOf, type ShardPools } from './shard-pools.ts';
 
@@ -14,8 +15,7 @@ export async function countShardRows(shards: ShardPools, names: readonly string[
     names.map((name) =>
       poolOf(shards, name).query<Record<MovedTable, number>>(
         `WITH visible AS (
-           SELECT id FROM articles WHERE author_id NOT IN (SELECT author_id FROM departed_authors)
-             AND author_id NOT IN (SELECT author_id FROM arriving_authors))
+           SELECT id FROM articles WHERE ${authorSettled('author_id')})
          SELECT ${movedTables
            .map((table) =>
              table === 'articles'

@@ -1,5 +1,5 @@
 import { createHashRing } from '@scaling/ring';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addShard, authorsOnShards, countShardRows, type ShardRowCounts } from '../src/index.ts';
 import {
   type Answer,
@@ -30,7 +30,7 @@ describe('addShard under the sharded API', () => {
   const articles: { slug: string; author: Client }[] = [];
 
   beforeAll(async () => {
-    stage = await startShardedStage(inject('databaseUrl'), names, ['shard1']);
+    stage = await startShardedStage(names, ['shard1']);
     authors = [];
     for (let index = 0; index < 16; index++) authors.push(await register(stage));
     readers = [];

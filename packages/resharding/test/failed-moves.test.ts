@@ -1,7 +1,7 @@
 import { withTransaction } from '@scaling/db';
 import { createHashRing } from '@scaling/ring';
 import type pg from 'pg';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { insertAuthorRows, readAuthorRows } from '../src/author-rows.ts';
 import { addShard, authorsOnShards, countShardRows, moveAuthor, ReshardingError } from '../src/index.ts';
 import {
@@ -24,7 +24,7 @@ describe('a move that does not finish', () => {
   let mover: Client;
 
   beforeEach(async () => {
-    stage = await startShardedStage(inject('databaseUrl'), names, ['shard1']);
+    stage = await startShardedStage(names, ['shard1']);
     shard1 = stage.shards.shard1 as pg.Pool;
     shard2 = stage.shards.shard2 as pg.Pool;
     const ring = createHashRing({ nodes: names });

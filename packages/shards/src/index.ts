@@ -5,7 +5,7 @@ export { mergePage, newestFirst, type Recent } from './merge.ts';
 export { globalMigrationsDir, migrateGlobal, migrateShard, shardMigrationsDir } from './migrate.ts';
 export { measureShards, type ShardMeasures } from './shard-metrics.ts';
 export { idRangeOf, idRangeSize, maxShardNumber, shardNumber } from './shard-names.ts';
-export { createShardRouter, type ShardRouter } from './shard-router.ts';
+export { createShardRouter, type RingMember, readShardRing, type ShardRouter } from './shard-router.ts';
 export { createShardSet, type ShardSet } from './shard-set.ts';
 export { createShardedRepositories } from './sharded-repositories.ts';
 export { type ShardsPluginOptions, shardsPlugin } from './shards-plugin.ts';

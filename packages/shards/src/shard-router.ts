@@ -12,6 +12,18 @@ export interface ShardRouter {
   refresh(): Promise<void>;
 }
 
+/** A shard in the global `shard_ring`: `active` ones place authors, a `joining` one is being filled by resharding. */
+export interface RingMember {
+  name: string;
+  state: 'active' | 'joining';
+}
+
+/** The ring's members as routers read them, by name: what a resharding plans from too. */
+export async function readShardRing(global: pg.Pool): Promise<RingMember[]> {
+  const { rows } = await global.query<RingMember>('SELECT name, state FROM shard_ring ORDER BY name');
+  return rows;
+}
+
 interface Routing {
   ring: HashRing | undefined;
   members: readonly string[];
@@ -39,18 +51,18 @@ export function createShardRouter(global: pg.Pool, options: { virtualNodes: numb
     members: () => routing.members,
     async refresh() {
       const [ring, moves] = await Promise.all([
-        global.query<{ name: string; state: string }>('SELECT name, state FROM shard_ring ORDER BY name'),
+        readShardRing(global),
         global.query<{ author_id: string; to_shard: string }>(
           `SELECT author_id::text, to_shard FROM author_moves WHERE state = 'moved'`,
         ),
       ]);
-      const active = ring.rows.filter((row) => row.state === 'active').map((row) => row.name);
+      const active = ring.filter((row) => row.state === 'active').map((row) => row.name);
       routing = {
         ring:
           active.length === 0
             ? undefined
             : createHashRing({ nodes: active, virtualNodes: options.virtualNodes }),
-        members: ring.rows.map((row) => row.name),
+        members: ring.map((row) => row.name),
         moved: new Map(moves.rows.map((row) => [Number(row.author_id), row.to_shard])),
       };
     },

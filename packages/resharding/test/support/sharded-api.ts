@@ -1,11 +1,13 @@
-import { buildConduitApp } from '@scaling/conduit';
-import { runMigrations } from '@scaling/db';
-import { createMemorySessionStore } from '@scaling/sessions';
-import { createShardedRepositories, migrateGlobal, migrateShard, shardsPlugin } from '@scaling/shards';
-import { buildArticle, buildComment, buildUser, createOwnDatabase, type OwnDatabase } from '@scaling/testing';
+import {
+  type Author,
+  buildShardedApp,
+  createShardedDatabases,
+  registerAuthor,
+  tokenHeader,
+} from '@scaling/shards/testing';
+import { buildArticle, buildComment, type OwnDatabase } from '@scaling/testing';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
-import { expect } from 'vitest';
 
 /** How often the app's router re-reads the ring and the moves: the resharding waits two of these. */
 export const routingRefreshMs = 100;
@@ -19,67 +21,29 @@ export interface ShardedStage {
 }
 
 /**
- * A global database whose ring holds `active` shards, one database per shard in `names` (all migrated as the migrate
- * CLI does), and the API over them: what the stage's app replicas are, in one process.
+ * A global database whose ring holds `active` shards, one database per shard in `names`, and the API over them
+ * (@scaling/shards' own test stage): what the stage's app replicas are, in one process.
  */
 export async function startShardedStage(
-  serverUrl: string,
   names: readonly string[],
   active: readonly string[],
 ): Promise<ShardedStage> {
-  const global = await createOwnDatabase(serverUrl, 'resharding_global', async (url) => {
-    await runMigrations(url);
-    await migrateGlobal(url, { initialShards: active });
-  });
-  const databases = await Promise.all(
-    names.map((name) => createOwnDatabase(serverUrl, `resharding_${name}`, (url) => migrateShard(url, name))),
-  );
-  const app = await buildConduitApp({
-    logLevel: 'silent',
-    database: { connectionString: global.url, max: 8 },
-    clients: async (app) => {
-      await app.register(shardsPlugin, {
-        shards: names.map((name, index) => ({ name, url: databases[index]?.url ?? '' })),
-        global: app.pg,
-        virtualNodes: 128,
-        refreshMs: routingRefreshMs,
-        pool: { max: 6 },
-      });
-    },
-    repositories: (database, app) =>
-      createShardedRepositories({ global: database.primary, shards: app.shards }),
-    conduit: { sessions: createMemorySessionStore() },
-  });
-  await app.ready();
+  const databases = await createShardedDatabases(names, active);
+  const app = await buildShardedApp(databases, { refreshMs: routingRefreshMs, poolMax: 6 });
   return {
-    global,
-    shards: Object.fromEntries(names.map((name, index) => [name, databases[index]?.pool as pg.Pool])),
+    global: databases.global,
+    shards: Object.fromEntries(Object.entries(databases.shards).map(([name, shard]) => [name, shard.pool])),
     app,
     async close() {
       await app.close();
-      await Promise.all([global.drop(), ...databases.map((database) => database.drop())]);
+      await databases.drop();
     },
   };
 }
 
-export interface Client {
-  id: number;
-  username: string;
-  token: string;
-}
+export type Client = Author;
 
-const auth = (client: Client) => ({ authorization: `Token ${client.token}` });
-
-export async function register(stage: ShardedStage): Promise<Client> {
-  const user = buildUser();
-  const response = await stage.app.inject({ method: 'POST', url: '/api/users', payload: { user } });
-  expect(response.statusCode, response.body).toBe(201);
-  const { rows } = await stage.global.pool.query<{ id: number }>(
-    'SELECT id::float8 AS id FROM users WHERE username = $1',
-    [user.username],
-  );
-  return { id: rows[0]?.id as number, username: user.username, token: response.json().user.token };
-}
+export const register = (stage: ShardedStage): Promise<Client> => registerAuthor(stage.app, stage.global);
 
 /** What one request got: whether it did what it should and, when not, what the API answered. */
 export interface Answer {
@@ -98,7 +62,7 @@ export async function publish(stage: ShardedStage, author: Client): Promise<Answ
   const response = await stage.app.inject({
     method: 'POST',
     url: '/api/articles',
-    headers: auth(author),
+    headers: tokenHeader(author.token),
     payload: { article: buildArticle({ tagList: ['resharding'] }) },
   });
   return {
@@ -111,7 +75,7 @@ export async function comment(stage: ShardedStage, reader: Client, slug: string)
   const response = await stage.app.inject({
     method: 'POST',
     url: `/api/articles/${slug}/comments`,
-    headers: auth(reader),
+    headers: tokenHeader(reader.token),
     payload: { comment: buildComment() },
   });
   return answer('comment', response, 201);
@@ -121,7 +85,7 @@ export async function favorite(stage: ShardedStage, reader: Client, slug: string
   const response = await stage.app.inject({
     method: 'POST',
     url: `/api/articles/${slug}/favorite`,
-    headers: auth(reader),
+    headers: tokenHeader(reader.token),
   });
   return answer('favorite', response, 200);
 }
