@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { ensureMigrationRoles, type MigrationRoles, withMigratedSet } from '@scaling/db';
 import { migrateEvents } from '@scaling/events';
-import pg from 'pg';
 
 export const notificationsMigrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -13,20 +12,12 @@ const notificationsSet = {
 };
 
 /**
- * Brings the service's own database up to date: its tables (people, follows, notifications), then @scaling/events'
- * processed_events, which the consumer records each applied event in, then the roles given (the service's
- * least-privilege role: rows only, as the app's on the app's database). Safe on every boot and from several
- * replicas at once: they queue on advisory locks and the late ones find nothing to do.
+ * Brings the service's own database up to date: @scaling/events' processed_events (the consumer records each applied
+ * event in it), then its tables (people, follows, notifications) and, under the same lock, the roles given (the
+ * service's least-privilege role: rows only, as the app's on the app's database), granted both sets' tables. Safe on
+ * every boot and from several replicas at once: they queue on advisory locks and the late ones find nothing to do.
  */
 export async function migrateNotifications(databaseUrl: string, roles: MigrationRoles = {}): Promise<void> {
-  await withMigratedSet(databaseUrl, notificationsSet, async () => {});
   await migrateEvents(databaseUrl);
-  // After both sets, so the grants cover processed_events too.
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await ensureMigrationRoles(client, roles);
-  } finally {
-    await client.end();
-  }
+  await withMigratedSet(databaseUrl, notificationsSet, (client) => ensureMigrationRoles(client, roles));
 }
