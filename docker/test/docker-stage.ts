@@ -95,6 +95,11 @@ export function describeDockerStage(options: DockerStageOptions): void {
       const databaseUrl = app?.environment?.DATABASE_URL;
       // Stage 4 reads on replicas: a query may go to any host the app is given, the primary's or a replica's.
       const replicaUrls = (app?.environment?.DATABASE_REPLICA_URLS ?? '').split(',').filter(Boolean);
+      // Stage 6 writes an article on its author's shard: SHARD_URLS lists `name=url` per shard, comma-separated.
+      const shardUrls = (app?.environment?.SHARD_URLS ?? '')
+        .split(',')
+        .filter((entry) => entry.includes('='))
+        .map((entry) => entry.slice(entry.indexOf('=') + 1));
       if (!appService || !databaseUrl) {
         throw new Error(
           `The app service of stage ${stage} has no OTEL_SERVICE_NAME or DATABASE_URL in its compose file.`,
@@ -108,7 +113,9 @@ export function describeDockerStage(options: DockerStageOptions): void {
       expect(trace.server, `a SERVER span of ${appService} in trace ${trace.traceId}`).toBeDefined();
       expect(trace.server?.parentId).toBe(trace.clientSpanId);
       expect(trace.queries.length).toBeGreaterThan(0);
-      const databaseHosts = [databaseUrl, ...replicaUrls].map((url) => new URL(url.trim()).hostname);
+      const databaseHosts = [databaseUrl, ...replicaUrls, ...shardUrls].map(
+        (url) => new URL(url.trim()).hostname,
+      );
       for (const query of trace.queries) {
         expect(databaseHosts, `${query.name}: database host`).toContain(query.tags?.['server.address']);
       }
