@@ -13,13 +13,12 @@ import {
   processedEvents,
 } from '../event-audit.ts';
 import type { DrillContext, DrillReport } from '../experiment.ts';
+import { writeMixShape } from '../experiments/write-throughput.ts';
 import { type FaultRun, runWithFault } from '../fault-run.ts';
 import { kafkaBrokers, waitForNoLag, watchKafka } from '../kafka-watch.ts';
 import { failedRequests } from '../load-summary.ts';
 import { plannedWrites, prepareWriteWorkload, writeTemplates } from '../write-workload.ts';
 
-/** The writers every event drill registers first (each follows two others and publishes two articles). */
-const workloadShape = { writers: 48, articlesEach: 2, followsEach: 2 };
 /** How long the events may take to reach the consumer once the writes stop. */
 const drainTimeoutMs = 300_000;
 
@@ -60,7 +59,7 @@ export async function runEventDrill(context: DrillContext, options: EventDrillOp
     const workload = await prepareWriteWorkload({
       baseUrl: session.baseUrl,
       runId: randomBytes(3).toString('hex'),
-      ...workloadShape,
+      ...writeMixShape,
       // The service learns who follows whom from the follow events: articles published before it knows would owe
       // notifications nobody could send (events of different aggregates have no order between them).
       afterFollows: async () => {

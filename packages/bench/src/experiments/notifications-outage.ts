@@ -24,7 +24,7 @@ import { summarizeLatencies } from '../percentiles.ts';
 import { consumerLag, outboxUnpublished, processCpu, requestP95, requestRate } from '../server-series.ts';
 import { plannedWrites, prepareWriteWorkload, writeTemplates } from '../write-workload.ts';
 import { threeShards } from './sharding-columns.ts';
-import { writeMixShape } from './write-throughput.ts';
+import { articles, writeMixShape } from './write-throughput.ts';
 
 /** The open rate, as a share of what the stage answered closed-model just before: loaded, not saturated. */
 const shareOfSaturation = 0.5;
@@ -66,7 +66,7 @@ export const notificationsOutage = defineExperiment<OutageSide>({
   title: 'The notifications service stopped for a minute under the write mix',
   description:
     `Stage 6 (load-test variant). ${writeMixShape.writers} writers registered through the API first (each follows ` +
-    `${writeMixShape.followsEach} others and publishes ${writeMixShape.articlesEach} articles); then what the stage ` +
+    `${writeMixShape.followsEach} others and publishes ${articles(writeMixShape.articlesEach)}); then what the stage ` +
     `answers closed-model (10 s), and the write-heavy mix at ${shareOfSaturation * 100}% of that, open model: 60 s ` +
     'with every service running, 60 s with `notifications` stopped (`pnpm stack stop-service`), 60 s after it ' +
     'started again. The p95 of the writes (and of article publishes alone) in each phase: the writes only touch a ' +

@@ -3,6 +3,7 @@ import { mulberry32 } from '@scaling/seed';
 import { stackStatus } from '@scaling/stack';
 import { runClosedLoad } from '../closed-load.ts';
 import { type CpuUsage, cpuUsageBetween, stageCpuGroups, takeSnapshot } from '../cpu-usage.ts';
+import { eventSources, outboxEvents } from '../event-audit.ts';
 import { defineExperiment } from '../experiment.ts';
 import { loadProgress } from '../live-progress.ts';
 import { failedRequests } from '../load-summary.ts';
@@ -22,7 +23,11 @@ const atQuotaShare = 0.9;
 /** Both CPUs this busy: the machine, not one server's quota, was the limit. */
 const machineBusyPercent = 90;
 
-export const writeMixShape = { writers: 48, articlesEach: 2, followsEach: 2 };
+/** `one article`, `2 articles`: for the descriptions. */
+export const articles = (count: number) => (count === 1 ? 'one article' : `${count} articles`);
+
+/** Enough authors that the ring spreads them evenly over three shards (48 in a trial put half the writes on one). */
+export const writeMixShape = { writers: 120, articlesEach: 1, followsEach: 2 };
 
 export interface WriteThroughputSide {
   /** nginx, the front door of the app replicas (stage 5's edge would only add its latency to every write). */
@@ -33,6 +38,8 @@ export interface WriteThroughputSide {
   p95ByKind: Record<string, number>;
   cpu: CpuUsage;
   databaseServers: string[];
+  /** Outbox rows each database server wrote during the measured run (stage 6: where the writes went). */
+  eventsByServer: Record<string, number>;
 }
 
 export const writeThroughput = defineExperiment<WriteThroughputSide>({
@@ -43,8 +50,8 @@ export const writeThroughput = defineExperiment<WriteThroughputSide>({
     `The write-heavy mix (new articles ${writeHeavyWeights.article}, comments ${writeHeavyWeights.comment}, ` +
     `favorites ${writeHeavyWeights.favorite}), closed model, ${connections} connections, sent to nginx (stage 5's ` +
     `edge would only add its 80 ms to every write). Before it, ${writeMixShape.writers} writers are registered ` +
-    `through the API, follow ${writeMixShape.followsEach} others each and publish ${writeMixShape.articlesEach} ` +
-    'articles each, which the comments and favorites aim at (never a favorite twice). Both stages run their load-test ' +
+    `through the API, follow ${writeMixShape.followsEach} others each and publish ${articles(writeMixShape.articlesEach)} ` +
+    'each, which the comments and favorites aim at (never a favorite twice). Both stages run their load-test ' +
     "variant: sign-up limits lifted, the app's replicas fixed, and every Postgres server held to the same CPU quota " +
     '(read from both plans and given below). The CPU of each process and processor is read from /proc over the ' +
     'measured part: a database server near its quota was the limit; both CPUs busy means the machine was.',
@@ -79,6 +86,8 @@ export const writeThroughput = defineExperiment<WriteThroughputSide>({
     const groups = stageCpuGroups(await stackStatus(session.stage), benchLoadGenerator);
     const latencies: Record<string, number[]> = {};
     output(`${connections} connections for ${seconds(30, 10)} s (closed model)...`);
+    const sources = await eventSources(session.stage);
+    const measuredFrom = new Date();
     const start = takeSnapshot();
     const result = await runClosedLoad({
       baseUrl,
@@ -108,6 +117,7 @@ export const writeThroughput = defineExperiment<WriteThroughputSide>({
       ),
       cpu,
       databaseServers: Object.keys(quotas),
+      eventsByServer: (await outboxEvents(sources, measuredFrom)).bySource,
     };
   },
   compare(results, labels) {
