@@ -1,4 +1,4 @@
-import { eventually } from '@scaling/testing';
+import { buildArticle, eventually } from '@scaling/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShardRouter } from '../src/index.ts';
@@ -8,6 +8,7 @@ import {
   publishArticle,
   registerAuthor,
   type ShardedDatabases,
+  tokenHeader,
 } from './support/sharded-app.ts';
 
 let databases: ShardedDatabases;
@@ -128,5 +129,40 @@ describe('routing by the global ring', () => {
     const listed = after.json().articles.filter((listed: { slug: string }) => listed.slug === article.slug);
     expect(listed).toHaveLength(1);
     expect(after.json().articlesCount).toBe(before.json().articlesCount);
+  });
+});
+
+describe('before the ring is read', () => {
+  it('When the app could not read the shard ring yet, then writes answer 503 with Retry-After in the RealWorld shape, and succeed once it is read', async () => {
+    const own = await createShardedDatabases(['shard1']);
+    // The router's first read fails as it would with the global database away at boot; the rest of the app works.
+    await own.global.pool.query('ALTER TABLE shard_ring RENAME TO shard_ring_hidden');
+    const early = await buildShardedApp(own);
+    try {
+      const author = await registerAuthor(early, own.global);
+      const publish = () =>
+        early.inject({
+          method: 'POST',
+          url: '/api/articles',
+          headers: tokenHeader(author.token),
+          payload: { article: buildArticle() },
+        });
+
+      const refused = await publish();
+
+      expect(refused.statusCode, refused.body).toBe(503);
+      expect(refused.headers['retry-after']).toBe('1');
+      expect(refused.json()).toEqual({
+        errors: { shards: ['are not known yet (the shard ring has not been read); retry in a few seconds'] },
+      });
+      await own.global.pool.query('ALTER TABLE shard_ring_hidden RENAME TO shard_ring');
+      await eventually(async () => expect((await publish()).statusCode).toBe(201), {
+        timeoutMs: 5_000,
+        intervalMs: 100,
+      });
+    } finally {
+      await early.close();
+      await own.drop();
+    }
   });
 });

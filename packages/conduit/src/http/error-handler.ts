@@ -37,14 +37,31 @@ export const unavailableBodies = {
       ],
     },
   },
+  shards: {
+    errors: { shards: ['are not known yet (the shard ring has not been read); retry in a few seconds'] },
+  },
 } satisfies Record<string, ErrorBody>;
+
+/**
+ * The stable codes of the repositories a stage swaps in that mean "not yet, retry": matched by code, since conduit
+ * cannot import those packages (they build on it).
+ */
+function unavailableByCode(error: Error): ErrorBody | null {
+  switch ((error as { code?: unknown }).code) {
+    // @scaling/shards before its router's first successful read of the ring (the global database was away at boot).
+    case 'SHARD_RING_EMPTY':
+      return unavailableBodies.shards;
+    default:
+      return null;
+  }
+}
 
 function unavailableBody(error: Error): ErrorBody | null {
   if (error instanceof SessionStoreUnavailableError) return unavailableBodies.session;
   if (error instanceof IdempotencyStoreUnavailableError) return unavailableBodies.idempotency;
   if (error instanceof RateLimiterUnavailableError) return unavailableBodies.rateLimit;
   if (isDatabaseUnavailable(error)) return unavailableBodies.database;
-  return null;
+  return unavailableByCode(error);
 }
 
 /** Keys each message by the field it concerns: `/article/tagList/1` -> `tagList`, a whole missing body -> `body`. */
