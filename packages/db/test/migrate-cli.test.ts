@@ -1,22 +1,10 @@
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runCli } from '@scaling/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildLoginRole } from './support/migrated-role.ts';
 
 const cli = fileURLToPath(new URL('../src/migrate-cli.ts', import.meta.url));
-
-/** Runs the migrate CLI as a stage's one-shot service does, with only the variables given. */
-function runCli(environment: Record<string, string>): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cli],
-      { env: { PATH: process.env.PATH ?? '', ...environment }, timeout: 30_000 },
-      (error, _stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }),
-    );
-  });
-}
 
 describe('the migrate CLI', () => {
   const replicator = buildLoginRole('cli_replicator');
@@ -31,7 +19,7 @@ describe('the migrate CLI', () => {
   });
 
   it('When the replication role’s variables are set, then it creates the role with REPLICATION and says so', async () => {
-    const { code, stderr } = await runCli({
+    const { code, stderr } = await runCli(cli, {
       DATABASE_URL: inject('databaseUrl'),
       REPLICATION_DATABASE_USER: replicator.name,
       REPLICATION_DATABASE_PASSWORD: replicator.password,
@@ -46,7 +34,7 @@ describe('the migrate CLI', () => {
   });
 
   it('When the replication user is set without its password, then it stops before migrating, naming both variables', async () => {
-    const { code, stderr } = await runCli({
+    const { code, stderr } = await runCli(cli, {
       DATABASE_URL: inject('databaseUrl'),
       REPLICATION_DATABASE_USER: buildLoginRole('cli_replicator').name,
     });
@@ -56,7 +44,7 @@ describe('the migrate CLI', () => {
 
   it('When NODE_ENV is production and a password is a local demo value, then it stops before migrating, naming it', async () => {
     const demo = buildLoginRole('cli_demo');
-    const { code, stderr } = await runCli({
+    const { code, stderr } = await runCli(cli, {
       NODE_ENV: 'production',
       DATABASE_URL: inject('databaseUrl'),
       APP_DATABASE_USER: demo.name,

@@ -1,23 +1,13 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { createOwnDatabase, type OwnDatabase } from '@scaling/testing';
+import { createOwnDatabase, type OwnDatabase, runCli } from '@scaling/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { idRangeOf } from '../src/index.ts';
 
 const cli = fileURLToPath(new URL('../src/migrate-cli.ts', import.meta.url));
-
-function runCli(environment: Record<string, string>): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cli],
-      { env: { PATH: process.env.PATH ?? '', ...environment }, timeout: 60_000 },
-      (error, _stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }),
-    );
-  });
-}
+// The global database and three shards, each migrated in turn.
+const migrateAll = (environment: Record<string, string>) => runCli(cli, environment, { timeoutMs: 60_000 });
 
 const unmigrated = async () => {};
 const app = {
@@ -53,8 +43,8 @@ afterAll(async () => {
 
 describe('the shards migrate CLI', () => {
   it('When it runs twice on empty databases, then the ring holds the initial shards once, each shard draws ids from its range, and the app role reaches the tables but not the migrations’ bookkeeping', async () => {
-    const first = await runCli(environment);
-    const second = await runCli(environment);
+    const first = await migrateAll(environment);
+    const second = await migrateAll(environment);
 
     expect(first, first.stderr).toMatchObject({ code: 0 });
     expect(second, second.stderr).toMatchObject({ code: 0 });
@@ -84,7 +74,7 @@ describe('the shards migrate CLI', () => {
   });
 
   it('When a shard entry has no name, then it stops before migrating and says how to write the list', async () => {
-    const { code, stderr } = await runCli({
+    const { code, stderr } = await migrateAll({
       ...environment,
       SHARD_MIGRATION_URLS: (shards[0] as OwnDatabase).url,
     });

@@ -28,6 +28,7 @@ export {
   startChildRedis,
   startPrivateRedis,
 } from './redis-server.ts';
+export { runCli } from './run-cli.ts';
 export {
   expectFuzzingFindsNothing,
   type FuzzOptions,
