@@ -17,5 +17,25 @@ export const errorBodySchema = z.object({
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
+/**
+ * An expected failure with its RealWorld body: an error handler sends `{ errors }` with `statusCode` as is. One class
+ * for every service that answers in this shape (the app, the notifications service), so each handler knows it.
+ */
+export class HttpError extends Error {
+  readonly statusCode: number;
+  readonly errors: ErrorBody['errors'];
+
+  constructor(statusCode: number, errors: ErrorBody['errors']) {
+    super(
+      Object.entries(errors)
+        .map(([field, messages]) => `${field} ${messages.join(', ')}`)
+        .join('; '),
+    );
+    this.name = 'HttpError';
+    this.statusCode = statusCode;
+    this.errors = errors;
+  }
+}
+
 /** 204 No Content: a successful delete has no body. */
 export const noContentSchema = z.null().describe('No content');

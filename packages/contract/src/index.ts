@@ -26,7 +26,7 @@ export {
   newCommentRequestSchema,
   singleCommentResponseSchema,
 } from './comments.ts';
-export { type ErrorBody, errorBodySchema, errorMessages, noContentSchema } from './errors.ts';
+export { type ErrorBody, errorBodySchema, errorMessages, HttpError, noContentSchema } from './errors.ts';
 export { maxLength, maxPathSegmentLength, maxTagsPerArticle, passwordLength } from './fields.ts';
 export { healthResponseSchema } from './health.ts';
 export { type Profile, profileResponseSchema, profileSchema, usernameParamsSchema } from './profiles.ts';

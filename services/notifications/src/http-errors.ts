@@ -1,24 +1,7 @@
-import { type ErrorBody, errorMessages } from '@scaling/contract';
+import { type ErrorBody, errorMessages, HttpError } from '@scaling/contract';
 import { isDatabaseUnavailable } from '@scaling/db';
 import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
 import { NotificationsError } from './errors.ts';
-
-/** An expected failure with its RealWorld body (`{ errors: { <field>: [messages] } }`). */
-export class HttpError extends Error {
-  readonly statusCode: number;
-  readonly errors: ErrorBody['errors'];
-
-  constructor(statusCode: number, errors: ErrorBody['errors']) {
-    super(
-      Object.entries(errors)
-        .map(([field, messages]) => `${field} ${messages.join(', ')}`)
-        .join('; '),
-    );
-    this.name = 'HttpError';
-    this.statusCode = statusCode;
-    this.errors = errors;
-  }
-}
 
 export const unauthorized = (message: string = errorMessages.invalid) =>
   new HttpError(401, { token: [message] });

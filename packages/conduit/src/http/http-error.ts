@@ -1,21 +1,7 @@
-import { errorMessages } from '@scaling/contract';
+import { errorMessages, HttpError } from '@scaling/contract';
 
-/** An expected failure with its RealWorld body; the error handler sends it as is. */
-export class HttpError extends Error {
-  readonly statusCode: number;
-  readonly errors: Record<string, string[]>;
-
-  constructor(statusCode: number, errors: Record<string, string[]>) {
-    super(
-      Object.entries(errors)
-        .map(([field, messages]) => `${field} ${messages.join(', ')}`)
-        .join('; '),
-    );
-    this.name = 'HttpError';
-    this.statusCode = statusCode;
-    this.errors = errors;
-  }
-}
+// The class is the contract's (the notifications service answers with it too); the app's usual answers are here.
+export { HttpError };
 
 export const unauthorized = (message: string) => new HttpError(401, { token: [message] });
 export const invalidRefreshToken = () => new HttpError(401, { refreshToken: [errorMessages.invalid] });
