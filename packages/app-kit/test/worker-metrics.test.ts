@@ -1,45 +1,20 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { enqueue } from '@scaling/jobs';
 import { promtoolProblems, sampleSum, scrape } from '@scaling/metrics/testing';
+import { freePort, type StartedScript, startScript } from '@scaling/testing';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { loadWorkerConfig } from '../src/index.ts';
 
 const entry = new URL('./support/worker-entry.ts', import.meta.url).pathname;
 
-/** A port free right now, for the worker's METRICS_PORT. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+function startWorker(env: Record<string, string>): StartedScript {
+  return startScript(entry, { DATABASE_URL: inject('databaseUrl'), HOST: '127.0.0.1', ...env });
 }
 
-interface WorkerRun {
-  child: ChildProcess;
-  output: () => string;
-}
-
-function startWorker(env: Record<string, string>): WorkerRun {
-  const child = spawn(process.execPath, [entry], {
-    env: { PATH: process.env.PATH, DATABASE_URL: inject('databaseUrl'), HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk;
-  });
-  return { child, output: () => output };
-}
-
-async function waitForLine(run: WorkerRun, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+async function waitForLine(run: StartedScript, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const line = run

@@ -17,6 +17,7 @@ export {
 } from './factories.ts';
 export { startTestKafka, type TestKafka } from './kafka-server.ts';
 export { type NativeStageOptions, useNativeStage } from './native-stage.ts';
+export { runCli, type StartedScript, startScript } from './node-scripts.ts';
 export { expectOfficialSuitePasses } from './official-suite.ts';
 export { createOwnDatabase, type OwnDatabase } from './own-database.ts';
 export { type Standby, type StandbyOptions, startStandby } from './postgres-standby.ts';
@@ -28,7 +29,6 @@ export {
   startChildRedis,
   startPrivateRedis,
 } from './redis-server.ts';
-export { runCli } from './run-cli.ts';
 export {
   expectFuzzingFindsNothing,
   type FuzzOptions,

@@ -1,8 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { sampleSum, scrape } from '@scaling/metrics/testing';
-import { createOwnDatabase, eventually, freePort, type OwnDatabase, uniqueSuffix } from '@scaling/testing';
+import {
+  createOwnDatabase,
+  eventually,
+  freePort,
+  type OwnDatabase,
+  startScript,
+  uniqueSuffix,
+} from '@scaling/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type AppKeys, startAppKeys } from './support/app-keys.ts';
@@ -10,21 +17,8 @@ import { type AppKeys, startAppKeys } from './support/app-keys.ts';
 const serviceDirectory = new URL('..', import.meta.url).pathname;
 
 /** One of the service's entry points as compose runs it, with only the environment given. */
-function run(entry: string, env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [entry], {
-    cwd: serviceDirectory,
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk;
-  });
-  return { child, output: () => output };
-}
+const run = (entry: string, env: Record<string, string>) =>
+  startScript(entry, env, { cwd: serviceDirectory });
 
 async function exitOf(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null) return child.exitCode;
