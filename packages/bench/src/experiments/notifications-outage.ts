@@ -42,7 +42,7 @@ interface LagSample {
 export interface OutageSide {
   saturationWritesPerSecond: number;
   writesPerSecond: number;
-  phases: { runningSeconds: number; stoppedSeconds: number; afterSeconds: number };
+  phases: { warmUpSeconds: number; runningSeconds: number; stoppedSeconds: number; afterSeconds: number };
   /** On the load's clock, ms. */
   stoppedAtMs: number;
   startedAtMs: number;
@@ -67,8 +67,9 @@ export const notificationsOutage = defineExperiment<OutageSide>({
   description:
     `Stage 6 (load-test variant). ${writeMixShape.writers} writers registered through the API first (each follows ` +
     `${writeMixShape.followsEach} others and publishes ${articles(writeMixShape.articlesEach)}); then what the stage ` +
-    `answers closed-model (10 s), and the write-heavy mix at ${shareOfSaturation * 100}% of that, open model: 60 s ` +
-    'with every service running, 60 s with `notifications` stopped (`pnpm stack stop-service`), 60 s after it ' +
+    `answers closed-model (10 s), and, once both consumer groups caught up, the write-heavy mix at ` +
+    `${shareOfSaturation * 100}% of that, open model: 15 s not measured, 60 s with every service running, ` +
+    '60 s with `notifications` stopped (`pnpm stack stop-service`), 60 s after it ' +
     'started again. The p95 of the writes (and of article publishes alone) in each phase: the writes only touch a ' +
     `shard and its outbox, so the goal is within ${p95Tolerance * 100}% while the service is away. Every second the ` +
     "bench reads the consumer groups' lag from the broker itself (end offsets minus committed offsets: the stopped " +
@@ -106,17 +107,23 @@ export const notificationsOutage = defineExperiment<OutageSide>({
         signal: settings.signal,
       });
       const writesPerSecond = Math.max(1, Math.round(saturation.requestsPerSecond * shareOfSaturation));
+      // The saturation's backlog must be gone first, in both groups: the running phase is the steady state.
       await waitForNoLag(watch, notificationsGroup, drainTimeoutMs, output);
+      await waitForNoLag(watch, workerGroup, drainTimeoutMs, output);
 
       const phases = {
+        warmUpSeconds: seconds(15, 5),
         runningSeconds: seconds(60, 20),
         stoppedSeconds: seconds(60, 20),
         afterSeconds: seconds(60, 20),
       };
-      const durationSeconds = phases.runningSeconds + phases.stoppedSeconds + phases.afterSeconds;
+      const durationSeconds =
+        phases.warmUpSeconds + phases.runningSeconds + phases.stoppedSeconds + phases.afterSeconds;
+      const stopAtSeconds = phases.warmUpSeconds + phases.runningSeconds;
       output(
         `${writesPerSecond} writes/s (${shareOfSaturation * 100}% of ${Math.round(saturation.requestsPerSecond)}) for ` +
-          `${durationSeconds} s; notifications stopped from ${phases.runningSeconds} s for ${phases.stoppedSeconds} s...`,
+          `${durationSeconds} s (the first ${phases.warmUpSeconds} s not measured); notifications stopped from ` +
+          `${stopAtSeconds} s for ${phases.stoppedSeconds} s...`,
       );
       const outcomes: RequestOutcome[] = [];
       const startedAt = performance.now();
@@ -124,10 +131,10 @@ export const notificationsOutage = defineExperiment<OutageSide>({
       const sampling = sampleLag(watch, now);
       const moments = { stoppedAtMs: 0, startedAtMs: 0 };
       const outage = (async () => {
-        await sleep(phases.runningSeconds * 1000);
+        await sleep(stopAtSeconds * 1000);
         moments.stoppedAtMs = Math.round(now());
         await stackStopService(session.stage, 'notifications', { output });
-        await sleep(Math.max(0, (phases.runningSeconds + phases.stoppedSeconds) * 1000 - now()));
+        await sleep(Math.max(0, (stopAtSeconds + phases.stoppedSeconds) * 1000 - now()));
         moments.startedAtMs = Math.round(now());
         await stackStartService(session.stage, 'notifications', { output });
       })();
@@ -166,12 +173,15 @@ export const notificationsOutage = defineExperiment<OutageSide>({
         await processedEvents(notificationsUrl, notificationsGroup, since),
       );
 
+      const warmUpMs = phases.warmUpSeconds * 1000;
       const phaseOf = (outcome: RequestOutcome) =>
-        outcome.scheduledAtMs < moments.stoppedAtMs
-          ? 'running'
-          : outcome.scheduledAtMs < moments.startedAtMs
-            ? 'stopped'
-            : 'after';
+        outcome.scheduledAtMs < warmUpMs
+          ? 'warm-up'
+          : outcome.scheduledAtMs < moments.stoppedAtMs
+            ? 'running'
+            : outcome.scheduledAtMs < moments.startedAtMs
+              ? 'stopped'
+              : 'after';
       const p95 = Object.fromEntries(
         (['running', 'stopped', 'after'] as const).map((phase) => {
           const answered = outcomes.filter(
@@ -195,7 +205,7 @@ export const notificationsOutage = defineExperiment<OutageSide>({
       const runningLagLevel = Math.max(
         0,
         ...lag
-          .filter((sample) => sample.atMs < moments.stoppedAtMs)
+          .filter((sample) => sample.atMs >= warmUpMs && sample.atMs < moments.stoppedAtMs)
           .map((sample) => notificationLag(sample) ?? 0),
       );
       const afterStart = lag.filter((sample) => sample.atMs >= moments.startedAtMs);

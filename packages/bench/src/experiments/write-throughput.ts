@@ -6,7 +6,7 @@ import { type CpuUsage, cpuUsageBetween, stageCpuGroups, takeSnapshot } from '..
 import { eventSources, outboxEvents } from '../event-audit.ts';
 import { defineExperiment } from '../experiment.ts';
 import { loadProgress } from '../live-progress.ts';
-import { failedRequests } from '../load-summary.ts';
+import { describeCounts, failedRequests } from '../load-summary.ts';
 import { summarizeLatencies } from '../percentiles.ts';
 import type { ScenarioResult } from '../run-scenario.ts';
 import { postgresTransactionRate, processCpu, requestRate } from '../server-series.ts';
@@ -185,6 +185,11 @@ export const writeThroughput = defineExperiment<WriteThroughputSide>({
             limitOf(side),
           ]),
         ),
+        '',
+        'Where the writes went: the outbox rows (one per write) each server wrote during the measured run (stage 5 ' +
+          'has no outbox):',
+        '',
+        ...results.map((side, index) => `- ${labels[index]}: ${describeCounts(side.eventsByServer)}`),
         '',
         "CPU time per process over the measured run (% of one CPU; a process counts its children, e.g. Postgres's " +
           'backends):',
