@@ -1,5 +1,7 @@
 import type { AccessTokenSettings, KeyRingOptions, RotationOptions } from '../../src/index.ts';
 
+// Exported as @scaling/tokens/testing too: services that verify the app's tokens sign theirs with the same settings.
+
 export const testEncryptionSecret = 'test-only-jwt-key-encryption-secret';
 
 export function buildKeyRingOptions(overrides: Partial<KeyRingOptions> = {}): KeyRingOptions {

@@ -9,8 +9,8 @@ import {
   jwksRoute,
   keyRingPlugin,
 } from '@scaling/tokens';
+import { buildAccessTokenSettings, buildKeyRingOptions } from '@scaling/tokens/testing';
 import Fastify from 'fastify';
-import { buildAccessTokenSettings } from './factories.ts';
 
 export interface AppKeys {
   /** Where the service fetches the keys, as it would from the app. */
@@ -30,10 +30,7 @@ export async function startAppKeys(serverUrl: string): Promise<AppKeys> {
   const database: OwnDatabase = await createOwnDatabase(serverUrl, 'notifications_keys');
   const app = Fastify();
   await app.register(postgresPlugin, { connectionString: database.url });
-  await app.register(keyRingPlugin, {
-    refreshSeconds: 30,
-    encryptionSecret: 'test-only-jwt-key-encryption-secret',
-  });
+  await app.register(keyRingPlugin, buildKeyRingOptions());
   await app.register(jwksRoute, { keys: app.keyRing, maxAgeSeconds: 30 });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;

@@ -1,21 +1,10 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { articleKey, type ConduitEvent, type EventType, userKey } from '@scaling/events';
 import { uniqueSuffix } from '@scaling/testing';
-import type { AccessTokenSettings } from '@scaling/tokens';
 
 /** A user or article id no other test uses: random in the range the shards draw from, below 2^53. */
 export function uniqueId(): number {
   return randomInt(2 ** 40, 2 ** 47);
-}
-
-export function buildAccessTokenSettings(overrides: Partial<AccessTokenSettings> = {}): AccessTokenSettings {
-  return {
-    issuer: 'scaling-conduit',
-    audience: 'conduit-api',
-    ttlSeconds: 900,
-    clockSkewSeconds: 30,
-    ...overrides,
-  };
 }
 
 /** An event as the consumer hands it over; `data` is the part each test chooses. */

@@ -1,8 +1,8 @@
 import { createAccessTokenVerifier } from '@scaling/tokens';
+import { buildAccessTokenSettings } from '@scaling/tokens/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildNotificationsApp, type NotificationsAppOptions } from '../../src/app.ts';
 import { remoteVerificationKeys } from '../../src/remote-keys.ts';
-import { buildAccessTokenSettings } from './factories.ts';
 
 /** The service as server.ts wires it, on the test's database, verifying tokens against `jwksUrl`. */
 export function buildService(
