@@ -98,6 +98,22 @@ export async function waitForNoLag(
   }
 }
 
+/** `waitForNoLag` that says when a group never caught up instead of throwing: the run goes on and reports it. */
+export async function caughtUp(
+  watch: KafkaWatch,
+  group: string,
+  timeoutMs: number,
+  output: (line: string) => void,
+): Promise<boolean> {
+  try {
+    await waitForNoLag(watch, group, timeoutMs, output);
+    return true;
+  } catch (error) {
+    output((error as Error).message);
+    return false;
+  }
+}
+
 /** Sends one raw message (e.g. a poison message no consumer can handle) and returns where it landed. */
 export async function produceRaw(
   brokers: string[],

@@ -16,7 +16,7 @@ import {
   processedEvents,
 } from '../event-audit.ts';
 import { defineExperiment } from '../experiment.ts';
-import { type KafkaWatch, kafkaBrokers, waitForNoLag, watchKafka } from '../kafka-watch.ts';
+import { caughtUp, type KafkaWatch, kafkaBrokers, watchKafka } from '../kafka-watch.ts';
 import { loadProgress } from '../live-progress.ts';
 import { failedRequests } from '../load-summary.ts';
 import { type OpenLoadResult, type RequestOutcome, runOpenLoad } from '../open-load.ts';
@@ -53,6 +53,8 @@ export interface OutageSide {
   /** The highest lag sampled before the stop: the level of a group keeping up under this load. */
   runningLagLevel: number;
   peakLag: number;
+  /** Messages the notifications group was still behind when the bench stopped waiting (0 once drained). */
+  behindAtEnd: number | undefined;
   /** From the service's start to its lag back at the running level; undefined if never within the run. */
   drainedToRunningLevelMs: number | undefined;
   /** From the service's start to the first sample with lag 0 (every event committed); undefined if none. */
@@ -91,7 +93,7 @@ export const notificationsOutage = defineExperiment<OutageSide>({
         runId: randomBytes(3).toString('hex'),
         ...writeMixShape,
         afterFollows: async () => {
-          await waitForNoLag(watch, notificationsGroup, 60_000, output);
+          await caughtUp(watch, notificationsGroup, 60_000, output);
         },
         output,
       });
@@ -108,8 +110,8 @@ export const notificationsOutage = defineExperiment<OutageSide>({
       });
       const writesPerSecond = Math.max(1, Math.round(saturation.requestsPerSecond * shareOfSaturation));
       // The saturation's backlog must be gone first, in both groups: the running phase is the steady state.
-      await waitForNoLag(watch, notificationsGroup, drainTimeoutMs, output);
-      await waitForNoLag(watch, workerGroup, drainTimeoutMs, output);
+      await caughtUp(watch, notificationsGroup, drainTimeoutMs, output);
+      await caughtUp(watch, workerGroup, drainTimeoutMs, output);
 
       const phases = {
         warmUpSeconds: seconds(15, 5),
@@ -158,10 +160,11 @@ export const notificationsOutage = defineExperiment<OutageSide>({
       ]);
       output('Writes done; waiting for the outboxes and the notifications group to drain...');
       const sources = await eventSources(session.stage);
-      await waitForNoLag(watch, notificationsGroup, drainTimeoutMs, output);
+      await caughtUp(watch, notificationsGroup, drainTimeoutMs, output);
       // One more round of samples, so the chart ends on the drained backlog.
       await sleep(1_500);
       const lag = await sampling.stop();
+      const behindAtEnd = (await watch.lag(notificationsGroup).catch(() => undefined))?.total;
       const outbox = await outboxEvents(sources, since);
       const notificationsUrl = notificationsDatabaseUrl(session.stage);
       const notifications = auditNotifications(
@@ -222,6 +225,7 @@ export const notificationsOutage = defineExperiment<OutageSide>({
         p95,
         lag,
         runningLagLevel,
+        behindAtEnd,
         peakLag: Math.max(0, ...lag.map((sample) => notificationLag(sample) ?? 0)),
         drainedToRunningLevelMs: backAtLevel ? backAtLevel.atMs - moments.startedAtMs : undefined,
         drainedToZeroMs: atZero ? atZero.atMs - moments.startedAtMs : undefined,
@@ -261,6 +265,7 @@ export const notificationsOutage = defineExperiment<OutageSide>({
         label: 'from restart to lag 0, s',
         values: value((s) => seconds(s.drainedToZeroMs)),
       },
+      { label: 'messages still behind at the end', values: value((s) => s.behindAtEnd), decimals: 0 },
       { label: 'notifications owed', values: value((s) => s.notifications.expected), decimals: 0 },
       { label: 'notifications found', values: value((s) => s.notifications.found), decimals: 0 },
       { label: 'notifications lost', values: value((s) => s.notifications.missing), decimals: 0 },
