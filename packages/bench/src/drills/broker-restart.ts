@@ -4,7 +4,7 @@ import { threeShards } from '../experiments/sharding-columns.ts';
 import { consumerLag, outboxUnpublished, processCpu, relayPublishRate } from '../server-series.ts';
 import { runEventDrill } from './event-delivery.ts';
 
-const events: [number, number] = [6_000, 1_500];
+const events: [number, number] = [4_000, 1_500];
 const writesPerSecond = 80;
 const restartAt = 0.3;
 

@@ -6,7 +6,7 @@ import { eventsTopic, findMessage, kafkaBrokers, produceRaw } from '../kafka-wat
 import { consumerLag, outboxUnpublished, processCpu, relayPublishRate } from '../server-series.ts';
 import { runEventDrill } from './event-delivery.ts';
 
-const events: [number, number] = [3_000, 1_000];
+const events: [number, number] = [2_000, 1_000];
 const writesPerSecond = 50;
 const poisonAt = 0.2;
 /** The tries the contract gives a message before the dead-letter topic: the first and two retries. */

@@ -7,7 +7,7 @@ import { type EventFaultTools, runEventDrill } from './event-delivery.ts';
 
 const kills = 3;
 const events: [number, number] = [10_000, 2_000];
-const writesPerSecond = 80;
+const writesPerSecond = 100;
 
 /** SIGKILL to `service` at a quarter, half and three quarters of the writes; the supervisor restarts it each time. */
 function killThrice(stage: number, service: string) {
