@@ -3,13 +3,16 @@ import { startTestKafka, type TestKafka } from '@scaling/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findMessage, produceRaw, watchKafka } from '../src/kafka-watch.ts';
 
+/** Its own port, apart from startTestKafka's default and @scaling/events' slots: test files of a run start together. */
+const kafkaPort = Number(process.env.TEST_POSTGRES_PORT ?? 25432) + 2010;
+
 describe('The bench reading a Kafka broker', () => {
   let kafka: TestKafka;
   let admin: Admin;
   const topic = 'bench.watch';
 
   beforeAll(async () => {
-    kafka = await startTestKafka();
+    kafka = await startTestKafka({ port: kafkaPort });
     admin = new Admin({ clientId: 'bench-test', bootstrapBrokers: kafka.brokers });
     await admin.createTopics({ topics: [topic], partitions: 2, replicas: 1 });
   }, 120_000);
