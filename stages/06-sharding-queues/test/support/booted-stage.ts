@@ -1,5 +1,5 @@
 import { loadPlan, stackDown, stackStatus, superuserUrl } from '@scaling/stack';
-import { type Answer, ask, asUser, buildUser, useNativeStage } from '@scaling/testing';
+import { type Answer, ask, asUser, buildUser, eventually, useNativeStage } from '@scaling/testing';
 import pg from 'pg';
 import { beforeAll, expect } from 'vitest';
 
@@ -33,13 +33,26 @@ export async function signUp(apiUrl: string): Promise<SignedIn> {
   return registered.body.user;
 }
 
-/** `reader` follows `author` through nginx. */
+/**
+ * `reader` follows `author` through nginx, and waits until the notifications service has applied the follow (the
+ * author is told of it). Events keep their order per user and per article, not across them: an article published
+ * right after the follow could be applied first, before the service counts the reader among the followers.
+ */
 export async function follow(apiUrl: string, reader: SignedIn, author: SignedIn): Promise<void> {
   const followed = await ask(apiUrl, `/profiles/${author.username}/follow`, {
     method: 'POST',
     headers: asUser(reader.token),
   });
   expect(followed.status).toBe(200);
+  await eventually(
+    async () => {
+      const page = await notificationsOf(apiUrl, author);
+      expect(page.body.notifications).toContainEqual(
+        expect.objectContaining({ type: 'user.followed', actor: { username: reader.username } }),
+      );
+    },
+    { timeoutMs: 30_000 },
+  );
 }
 
 export interface NotificationsPage {
