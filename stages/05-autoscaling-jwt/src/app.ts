@@ -10,29 +10,8 @@ import {
 } from '@scaling/app-kit';
 import { readPath } from '@scaling/app-kit/read-path';
 import { redisPlugin } from '@scaling/redis';
-import {
-  accessTokenSettings,
-  createAccessTokens,
-  createJwtSessions,
-  createRefreshTokenStore,
-  jwksRoute,
-  keyRingOptions,
-  keyRingPlugin,
-} from '@scaling/tokens';
-import type { FastifyInstance } from 'fastify';
+import { registerSignInKeys, signedSessions } from '@scaling/tokens';
 import type { Config } from './config.ts';
-
-/**
- * Sign-ins as signed access tokens: any replica verifies one with the public keys it holds in memory, without
- * asking a store, so a request needs nothing from a shared session store and a new replica serves at once. Only
- * the refresh tokens are stored (hashed, in Postgres), and they are read once per token lifetime, not per request.
- */
-function jwtSessions(app: FastifyInstance, config: Config) {
-  return createJwtSessions({
-    accessTokens: createAccessTokens(app.keyRing, accessTokenSettings(config)),
-    refreshTokens: createRefreshTokenStore(app.pg, { ttlSeconds: config.REFRESH_TOKEN_TTL_SECONDS }),
-  });
-}
 
 /**
  * Stage 5: stage 4's replica (the edge, the cache, the read replicas: `readPath`), now disposable. Its sign-ins
@@ -52,18 +31,15 @@ export async function buildApp(config: Config, drain: DrainSwitch) {
     clients: async (app) => {
       await app.register(redisPlugin, { url: config.REDIS_URL, metrics });
       await reads.clients(app);
-      if (signed) {
-        // The signing keys from Postgres, the same on every replica, reloaded in the background to follow rotations.
-        await app.register(keyRingPlugin, keyRingOptions(config));
-        // Their public halves, for any client or service that checks a token itself; cacheable until the next reload.
-        await app.register(jwksRoute, { keys: app.keyRing, maxAgeSeconds: config.JWT_KEYS_REFRESH_SECONDS });
-      }
+      // Signed access tokens: any replica verifies one with the keys it holds in memory, so a request needs
+      // nothing from a shared session store and a new replica serves at once.
+      if (signed) await registerSignInKeys(app, config);
     },
     repositories: reads.repositories,
     conduit: (app) => ({
       ...replicaApiOptions(app.redis, config, {
         drain,
-        sessions: signed ? jwtSessions(app, config) : redisSessions(app.redis, config),
+        sessions: signed ? signedSessions(app, config) : redisSessions(app.redis, config),
       }),
       healthDetails: reads.healthDetails(app),
     }),
