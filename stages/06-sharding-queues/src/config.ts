@@ -1,6 +1,7 @@
 import {
   apiEnv,
   databaseUrlEnv,
+  kafkaBrokersEnv,
   listenEnv,
   loadEnvConfig,
   logLevelEnv,
@@ -30,9 +31,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return loadEnvConfig(appSchema, env);
 }
 
-/** `host:port`, as Kafka clients name a bootstrap broker. */
-const brokerPattern = /^[A-Za-z0-9.-]+:\d{1,5}$/;
-
 /** What the relay and the worker share: their logs and metrics, the global database, the shards and the broker. */
 const eventProcessEnv = {
   ...logLevelEnv,
@@ -43,13 +41,7 @@ const eventProcessEnv = {
   DATABASE_POOL_MAX: wholeNumber(1, 2),
   SHARD_URLS: shardsEnv.SHARD_URLS,
   SHARD_POOL_MAX: wholeNumber(1, 2),
-  KAFKA_BROKERS: z
-    .string()
-    .min(1, 'needs at least one broker, such as kafka:9092')
-    .transform((value) => value.split(',').map((broker) => broker.trim()))
-    .refine((brokers) => brokers.every((broker) => brokerPattern.test(broker)), {
-      message: 'must be host:port entries separated by commas, such as kafka:9092',
-    }),
+  ...kafkaBrokersEnv,
 };
 
 const relaySchema = z.object({
