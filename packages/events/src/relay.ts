@@ -21,6 +21,14 @@ export interface RelayOptions {
   batchSize?: number;
   /** Wait between polls of an empty outbox (default 200 ms). */
   pollIntervalMs?: number;
+  /**
+   * The names of the sources in use now (default: every source), asked again every `sourcesRefreshMs`. A source
+   * not named is left alone instead of failing and retrying, so a database that runs only later (a shard that
+   * resharding adds) is published from as soon as it is named, without a restart. A failed read keeps the last answer.
+   */
+  sourcesInUse?: () => Promise<readonly string[]>;
+  /** How often `sourcesInUse` is asked again (default 5000 ms). */
+  sourcesRefreshMs?: number;
   metrics?: Registry;
   log: EventsLogger;
 }
@@ -44,8 +52,10 @@ interface OutboxRow {
 // A second relay (a standby replica) finds the lock held and stays idle until the first one dies.
 const relayLockKey = 0x72656c6179;
 
-function validate(options: RelayOptions): Required<Pick<RelayOptions, 'batchSize' | 'pollIntervalMs'>> {
-  const { sources, brokers, batchSize = 500, pollIntervalMs = 200 } = options;
+function validate(
+  options: RelayOptions,
+): Required<Pick<RelayOptions, 'batchSize' | 'pollIntervalMs' | 'sourcesRefreshMs'>> {
+  const { sources, brokers, batchSize = 500, pollIntervalMs = 200, sourcesRefreshMs = 5_000 } = options;
   const names = new Set(sources.map((source) => source.name));
   if (sources.length === 0 || names.size !== sources.length) {
     throw new EventsError(
@@ -71,7 +81,13 @@ function validate(options: RelayOptions): Required<Pick<RelayOptions, 'batchSize
       `pollIntervalMs must be 10..60000; got ${pollIntervalMs}.`,
     );
   }
-  return { batchSize, pollIntervalMs };
+  if (!Number.isInteger(sourcesRefreshMs) || sourcesRefreshMs < 10 || sourcesRefreshMs > 600_000) {
+    throw new EventsError(
+      'EVENTS_INVALID_OPTIONS',
+      `sourcesRefreshMs must be 10..600000; got ${sourcesRefreshMs}.`,
+    );
+  }
+  return { batchSize, pollIntervalMs, sourcesRefreshMs };
 }
 
 /** The error to log: a missing outbox says what to run instead of Postgres's "relation does not exist". */
@@ -106,8 +122,8 @@ function toMessage(row: OutboxRow) {
  * by event id). While the broker is away the batch rolls back and the rows wait; the loop retries with backoff.
  */
 export async function startRelay(options: RelayOptions): Promise<Relay> {
-  const { batchSize, pollIntervalMs } = validate(options);
-  const { sources, brokers, log } = options;
+  const { batchSize, pollIntervalMs, sourcesRefreshMs } = validate(options);
+  const { sources, brokers, sourcesInUse, log } = options;
   const metrics: RelayMetrics = createRelayMetrics(options.metrics, sources);
   const stopping = new AbortController();
   let producer: EventProducer | undefined;
@@ -157,9 +173,35 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       return rows.length;
     });
 
+  let inUse: ReadonlySet<string> = new Set(sourcesInUse ? [] : sources.map((source) => source.name));
+  const readSourcesInUse = async (read: () => Promise<readonly string[]>) => {
+    try {
+      const names = new Set(await read());
+      const joined = sources.filter(({ name }) => names.has(name) && !inUse.has(name));
+      if (joined.length > 0)
+        log.info({ sources: joined.map(({ name }) => name) }, 'The relay publishes these sources now.');
+      inUse = names;
+    } catch (error) {
+      log.warn(
+        { err: error },
+        'The relay could not read which sources are in use; it keeps the last ones and asks again.',
+      );
+    }
+  };
+  const followSourcesInUse = async (read: () => Promise<readonly string[]>) => {
+    while (!stopping.signal.aborted) {
+      await pause(sourcesRefreshMs, stopping.signal);
+      if (!stopping.signal.aborted) await readSourcesInUse(read);
+    }
+  };
+
   const run = async (source: RelaySource) => {
     let failures = 0;
     while (!stopping.signal.aborted) {
+      if (!inUse.has(source.name)) {
+        await pause(pollIntervalMs, stopping.signal);
+        continue;
+      }
       try {
         const published = await publishBatch(source);
         if (failures > 0) log.info({ source: source.name, failures }, 'The relay publishes again.');
@@ -179,8 +221,9 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     }
   };
 
-  const loops = sources.map(run);
-  log.info({ sources: sources.map((source) => source.name), brokers }, 'The outbox relay started.');
+  if (sourcesInUse) await readSourcesInUse(sourcesInUse);
+  const loops = [...sources.map(run), ...(sourcesInUse ? [followSourcesInUse(sourcesInUse)] : [])];
+  log.info({ sources: [...inUse], brokers }, 'The outbox relay started.');
   return {
     async stop() {
       stopping.abort();

@@ -1,6 +1,7 @@
 import { withTransaction } from '@scaling/db';
 import { createMetricsRegistry } from '@scaling/metrics';
 import { createOwnDatabase, eventually, type OwnDatabase, type TestKafka } from '@scaling/testing';
+import pg from 'pg';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -139,6 +140,65 @@ describe('startRelay', () => {
       expect(published.map((event) => event.id)).toEqual(ids);
     } finally {
       await standby.stop();
+    }
+  }, 60_000);
+
+  it('When a source is not in use yet, then the relay leaves it alone and publishes it once it is named, without a restart', async () => {
+    const metrics = createMetricsRegistry();
+    // A database that does not run (as shard4 before resharding): polling it would fail on every try.
+    const absent = new pg.Pool({
+      connectionString: 'postgres://nobody@127.0.0.1:1/none',
+      connectionTimeoutMillis: 500,
+    });
+    const named: string[] = [];
+    let reads = 0;
+    const ids = await appendAll(Array.from({ length: 10 }, () => buildEvent()));
+    reader = await startTopicReader(kafka.brokers, [eventsTopic]);
+    try {
+      relay = await startRelay({
+        sources: [
+          { name: 'shard1', pool: database.pool },
+          { name: 'shard4', pool: absent },
+        ],
+        sourcesInUse: async () => {
+          reads += 1;
+          return named;
+        },
+        sourcesRefreshMs: 50,
+        brokers: kafka.brokers,
+        pollIntervalMs: 20,
+        metrics,
+        log,
+      });
+      await eventually(async () => expect(reads).toBeGreaterThanOrEqual(5), {
+        timeoutMs: 5_000,
+        intervalMs: 50,
+      });
+      expect(await unpublishedCount(ids)).toBe(ids.length);
+
+      named.push('shard1');
+      await eventually(async () => expect(await unpublishedCount(ids)).toBe(0), {
+        timeoutMs: 30_000,
+        intervalMs: 200,
+      });
+      await eventually(
+        async () =>
+          expect(
+            publishedEvents(ids)
+              .map((event) => event.id)
+              .sort(),
+          ).toEqual([...ids].sort()),
+        {
+          timeoutMs: 30_000,
+          intervalMs: 200,
+        },
+      );
+      const failures = await metrics.getSingleMetric('relay_publish_failures_total')?.get();
+      expect(failures?.values.filter((sample) => sample.labels.source === 'shard4')).toEqual([]);
+    } finally {
+      await relay?.stop();
+      relay = undefined;
+      await absent.end();
     }
   }, 60_000);
 
