@@ -23,7 +23,7 @@ import { buildEvent } from './support/build-event.ts';
 import { startCuttableLink } from './support/cuttable-link.ts';
 import { asPublished, publishBatch, publishEvents } from './support/publish-events.ts';
 import { startKafkaInSlot } from './support/test-kafka.ts';
-import { startTopicReader, type TopicReader } from './support/topic-reader.ts';
+import { type ReadMessage, startTopicReader, type TopicReader } from './support/topic-reader.ts';
 
 const log = pino({ level: 'silent' });
 let kafka: TestKafka;
@@ -90,6 +90,20 @@ async function publishMarker(topic: string): Promise<string> {
   return marker;
 }
 
+/** The one message in the group's dead-letter topic, once it arrived (its 3 tries take a few seconds). */
+async function theDeadLetter(group: string): Promise<ReadMessage | undefined> {
+  const deadLetters = await startTopicReader(kafka.brokers, [retryTopics(group).deadLetters]);
+  running.push(deadLetters);
+  const [dead] = await eventually(
+    async () => {
+      expect(deadLetters.messages).toHaveLength(1);
+      return deadLetters.messages;
+    },
+    { timeoutMs: 40_000 },
+  );
+  return dead;
+}
+
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
 describe('startConsumer', () => {
@@ -122,7 +136,6 @@ describe('startConsumer', () => {
 
   it('When one event always fails, then it reaches the dead-letter topic after 3 tries with its story while the others flow', async () => {
     const group = buildGroup('poison');
-    const topics = retryTopics(group);
     const poison = asPublished(buildEvent());
     const others = Array.from({ length: 10 }, (_, sequence) =>
       asPublished(buildEvent({ key: poison.key, data: { sequence } })),
@@ -145,16 +158,8 @@ describe('startConsumer', () => {
       }),
     );
     const [placed] = await publishEvents(kafka.brokers, [poison, ...others]);
-    const deadLetters = await startTopicReader(kafka.brokers, [topics.deadLetters]);
-    running.push(deadLetters);
 
-    const [dead] = await eventually(
-      async () => {
-        expect(deadLetters.messages).toHaveLength(1);
-        return deadLetters.messages;
-      },
-      { timeoutMs: 40_000 },
-    );
+    const dead = await theDeadLetter(group);
     expect(JSON.parse(dead?.value ?? '{}')).toEqual(poison);
     expect(dead?.key).toBe(poison.key);
     expect(Object.fromEntries(dead?.headers ?? [])).toMatchObject({
@@ -239,16 +244,8 @@ describe('startConsumer', () => {
     } finally {
       await producer.close();
     }
-    const deadLetters = await startTopicReader(kafka.brokers, [retryTopics(group).deadLetters]);
-    running.push(deadLetters);
 
-    const [dead] = await eventually(
-      async () => {
-        expect(deadLetters.messages).toHaveLength(1);
-        return deadLetters.messages;
-      },
-      { timeoutMs: 40_000 },
-    );
+    const dead = await theDeadLetter(group);
     expect(dead?.value).toBe('not json at all');
     expect(Object.fromEntries(dead?.headers ?? [])).toMatchObject({
       [failureHeaders.errorCode]: 'EVENTS_MALFORMED_MESSAGE',

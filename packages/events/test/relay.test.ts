@@ -57,6 +57,18 @@ function publishedEvents(ids: string[]): ConduitEvent[] {
     .filter((event) => wanted.has(event.id));
 }
 
+/** The events of `ids` the reader has seen, once there are at least as many as ids (duplicates would show). */
+function allPublished(ids: string[]): Promise<ConduitEvent[]> {
+  return eventually(
+    async () => {
+      const seen = publishedEvents(ids);
+      expect(seen.length).toBeGreaterThanOrEqual(ids.length);
+      return seen;
+    },
+    { timeoutMs: 30_000, intervalMs: 200 },
+  );
+}
+
 async function unpublishedCount(ids: string[]): Promise<number> {
   const { rows } = await database.pool.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM outbox WHERE event_id = ANY($1::uuid[]) AND published_at IS NULL',
@@ -81,14 +93,7 @@ describe('startRelay', () => {
       log,
     });
 
-    const published = await eventually(
-      async () => {
-        const seen = publishedEvents(ids);
-        expect(seen.length).toBeGreaterThanOrEqual(ids.length);
-        return seen;
-      },
-      { timeoutMs: 30_000, intervalMs: 200 },
-    );
+    const published = await allPublished(ids);
     expect(new Set(published.map((event) => event.id)).size).toBe(published.length);
     for (const key of keys) {
       const expected = events.flatMap((event, index) => (event.key === key ? [ids[index]] : []));
@@ -129,14 +134,7 @@ describe('startRelay', () => {
         timeoutMs: 30_000,
         intervalMs: 200,
       });
-      const published = await eventually(
-        async () => {
-          const seen = publishedEvents(ids);
-          expect(seen.length).toBeGreaterThanOrEqual(ids.length);
-          return seen;
-        },
-        { timeoutMs: 30_000, intervalMs: 200 },
-      );
+      const published = await allPublished(ids);
       expect(published.map((event) => event.id)).toEqual(ids);
     } finally {
       await standby.stop();
@@ -181,18 +179,8 @@ describe('startRelay', () => {
         timeoutMs: 30_000,
         intervalMs: 200,
       });
-      await eventually(
-        async () =>
-          expect(
-            publishedEvents(ids)
-              .map((event) => event.id)
-              .sort(),
-          ).toEqual([...ids].sort()),
-        {
-          timeoutMs: 30_000,
-          intervalMs: 200,
-        },
-      );
+      const published = await allPublished(ids);
+      expect(published.map((event) => event.id).sort()).toEqual([...ids].sort());
       const failures = await metrics.getSingleMetric('relay_publish_failures_total')?.get();
       expect(failures?.values.filter((sample) => sample.labels.source === 'shard4')).toEqual([]);
     } finally {
