@@ -11,6 +11,7 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   type ConduitEvent,
+  type ConsumerOptions,
   type EventConsumer,
   eventsTopic,
   failureHeaders,
@@ -104,6 +105,23 @@ async function theDeadLetter(group: string): Promise<ReadMessage | undefined> {
   return dead;
 }
 
+/** A consumer of `group` on the test broker and database that records each event's effect, stopped after the test. */
+async function startRecordingConsumer(
+  group: string,
+  overrides: Partial<Omit<ConsumerOptions, 'group'>> = {},
+): Promise<EventConsumer> {
+  const consumer = await startConsumer({
+    group,
+    brokers: kafka.brokers,
+    db: database.pool,
+    handle: (event, tx) => recordEffect(group, event, tx),
+    log,
+    ...overrides,
+  });
+  running.push(consumer);
+  return consumer;
+}
+
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
 describe('startConsumer', () => {
@@ -115,16 +133,7 @@ describe('startConsumer', () => {
     const after = asPublished(buildEvent({ key: first.key }));
     await publishEvents(kafka.brokers, [twice, twice, after]);
 
-    running.push(
-      await startConsumer({
-        group,
-        brokers: kafka.brokers,
-        db: database.pool,
-        handle: (event, tx) => recordEffect(group, event, tx),
-        metrics,
-        log,
-      }),
-    );
+    await startRecordingConsumer(group, { metrics });
 
     // `after` follows both copies on the key's partition: once it is applied, both copies were handled.
     await eventually(async () => expect(await effectsOf(group, [after])).toHaveLength(1), {
@@ -141,22 +150,16 @@ describe('startConsumer', () => {
       asPublished(buildEvent({ key: poison.key, data: { sequence } })),
     );
     const tries: string[] = [];
-    running.push(
-      await startConsumer({
-        group,
-        brokers: kafka.brokers,
-        db: database.pool,
-        retryDelaysMs: [500, 1_000],
-        async handle(event, tx) {
-          // The effect comes first, so the failure must roll it back.
-          await recordEffect(group, event, tx);
-          if (event.id !== poison.id) return;
-          tries.push(new Date().toISOString());
-          throw new Error('This event cannot be applied.');
-        },
-        log,
-      }),
-    );
+    await startRecordingConsumer(group, {
+      retryDelaysMs: [500, 1_000],
+      async handle(event, tx) {
+        // The effect comes first, so the failure must roll it back.
+        await recordEffect(group, event, tx);
+        if (event.id !== poison.id) return;
+        tries.push(new Date().toISOString());
+        throw new Error('This event cannot be applied.');
+      },
+    });
     const [placed] = await publishEvents(kafka.brokers, [poison, ...others]);
 
     const dead = await theDeadLetter(group);
@@ -188,20 +191,14 @@ describe('startConsumer', () => {
     const released = new Promise<void>((resolve) => {
       release = resolve;
     });
-    running.push(
-      await startConsumer({
-        group,
-        brokers: kafka.brokers,
-        db: database.pool,
-        lagIntervalMs: 200,
-        async handle(event, tx) {
-          if (event.key === key) await released;
-          await recordEffect(group, event, tx);
-        },
-        metrics,
-        log,
-      }),
-    );
+    await startRecordingConsumer(group, {
+      lagIntervalMs: 200,
+      async handle(event, tx) {
+        if (event.key === key) await released;
+        await recordEffect(group, event, tx);
+      },
+      metrics,
+    });
     await publishEvents(kafka.brokers, backlog);
 
     try {
@@ -228,16 +225,7 @@ describe('startConsumer', () => {
   it('When a message is not a Conduit event, then it reaches the dead-letter topic after 3 tries marked EVENTS_MALFORMED_MESSAGE', async () => {
     const group = buildGroup('malformed');
     const key = buildEvent().key;
-    running.push(
-      await startConsumer({
-        group,
-        brokers: kafka.brokers,
-        db: database.pool,
-        retryDelaysMs: [100, 100],
-        handle: (event, tx) => recordEffect(group, event, tx),
-        log,
-      }),
-    );
+    await startRecordingConsumer(group, { retryDelaysMs: [100, 100] });
     const producer = createEventProducer(kafka.brokers, 'events-test-raw-producer');
     try {
       await producer.send({ messages: [{ topic: eventsTopic, key, value: 'not json at all' }] });
@@ -261,15 +249,7 @@ describe('startConsumer', () => {
     );
     await publishBatch(kafka.brokers, backlog);
 
-    running.push(
-      await startConsumer({
-        group,
-        brokers: kafka.brokers,
-        db: database.pool,
-        handle: (event, tx) => recordEffect(group, event, tx),
-        log,
-      }),
-    );
+    await startRecordingConsumer(group);
 
     await eventually(async () => expect(await effectsOf(group, backlog)).toHaveLength(backlog.length), {
       timeoutMs: 60_000,
@@ -283,15 +263,7 @@ describe('startConsumer', () => {
     const key = buildEvent().key;
     const first = Array.from({ length: 5 }, () => asPublished(buildEvent({ key })));
     const second = Array.from({ length: 5 }, () => asPublished(buildEvent({ key })));
-    const handle = (event: ConduitEvent, tx: pg.PoolClient) => recordEffect(group, event, tx);
-    const predecessor = await startConsumer({
-      group,
-      brokers: kafka.brokers,
-      db: database.pool,
-      handle,
-      log,
-    });
-    running.push(predecessor);
+    const predecessor = await startRecordingConsumer(group);
     await publishEvents(kafka.brokers, first);
     await eventually(async () => expect(await effectsOf(group, first)).toHaveLength(first.length), {
       timeoutMs: 40_000,
@@ -299,9 +271,7 @@ describe('startConsumer', () => {
     await predecessor.stop();
 
     const metrics = createMetricsRegistry();
-    running.push(
-      await startConsumer({ group, brokers: kafka.brokers, db: database.pool, handle, metrics, log }),
-    );
+    await startRecordingConsumer(group, { metrics });
     await publishEvents(kafka.brokers, second);
 
     await eventually(async () => expect(await effectsOf(group, second)).toHaveLength(second.length), {
@@ -324,16 +294,7 @@ describe('startConsumer', () => {
     });
     pool.on('error', () => {});
     try {
-      running.push(
-        await startConsumer({
-          group,
-          brokers: kafka.brokers,
-          db: pool,
-          retryDelaysMs: [100, 100],
-          handle: (event, tx) => recordEffect(group, event, tx),
-          log,
-        }),
-      );
+      await startRecordingConsumer(group, { db: pool, retryDelaysMs: [100, 100] });
       const warmUp = asPublished(buildEvent());
       await publishEvents(kafka.brokers, [warmUp]);
       await eventually(async () => expect(await effectsOf(group, [warmUp])).toHaveLength(1), {
@@ -369,15 +330,7 @@ describe('startConsumer', () => {
     const group = buildGroup('restart');
     const before = asPublished(buildEvent());
     const after = asPublished(buildEvent());
-    running.push(
-      await startConsumer({
-        group,
-        brokers: kafka.brokers,
-        db: database.pool,
-        handle: (event, tx) => recordEffect(group, event, tx),
-        log,
-      }),
-    );
+    await startRecordingConsumer(group);
     await publishEvents(kafka.brokers, [before]);
     await eventually(async () => expect(await effectsOf(group, [before])).toHaveLength(1), {
       timeoutMs: 40_000,
