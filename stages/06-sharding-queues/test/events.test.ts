@@ -43,7 +43,13 @@ describe('Stage 6 booted natively: events through the outbox, Kafka and the noti
     await follow(stage.apiUrl(), reader, author);
 
     await stackStopService(6, 'notifications', quiet);
-    let whileDown: { published: string; commented: number; favorited: number; notifications: number };
+    let whileDown: {
+      published: string;
+      commented: number;
+      favorited: number;
+      notifications: number;
+      notificationsErrors: string[];
+    };
     try {
       const article = await publish(stage.apiUrl(), author.token);
       const commented = await ask(stage.apiUrl(), `/articles/${article.slug}/comments`, {
@@ -61,6 +67,7 @@ describe('Stage 6 booted natively: events through the outbox, Kafka and the noti
         commented: commented.status,
         favorited: favorited.status,
         notifications: notifications.status,
+        notificationsErrors: Object.keys((notifications.body as { errors?: object }).errors ?? {}),
       };
     } finally {
       await stackStartService(6, 'notifications', quiet);
@@ -83,7 +90,12 @@ describe('Stage 6 booted natively: events through the outbox, Kafka and the noti
       { timeoutMs: 30_000 },
     );
 
-    expect(whileDown).toMatchObject({ commented: 201, favorited: 200, notifications: 502 });
+    expect(whileDown).toMatchObject({
+      commented: 201,
+      favorited: 200,
+      notifications: 503,
+      notificationsErrors: ['notifications'],
+    });
     expect(slugs).toEqual([whileDown.published]);
     expect(authorWasTold).toHaveLength(3);
   }, 90_000);
