@@ -1,3 +1,5 @@
+import { CodedError } from '@scaling/errors';
+
 /** Why events cannot be written, published or consumed; `code` is stable, the message says what to do. */
 export type EventsErrorCode =
   | 'EVENTS_UNKNOWN_TYPE'
@@ -6,12 +8,4 @@ export type EventsErrorCode =
   | 'EVENTS_MALFORMED_MESSAGE'
   | 'EVENTS_INVALID_OPTIONS';
 
-export class EventsError extends Error {
-  readonly code: EventsErrorCode;
-
-  constructor(code: EventsErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'EventsError';
-    this.code = code;
-  }
-}
+export class EventsError extends CodedError<EventsErrorCode> {}

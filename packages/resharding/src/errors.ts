@@ -1,3 +1,5 @@
+import { CodedError } from '@scaling/errors';
+
 export type ReshardingErrorCode =
   | 'RESHARD_SHARD_UNKNOWN'
   | 'RESHARD_SHARD_ACTIVE'
@@ -8,12 +10,4 @@ export type ReshardingErrorCode =
   | 'RESHARD_STAGE_DOWN';
 
 /** A resharding step that could not be done; `code` is stable, the message says what to do. */
-export class ReshardingError extends Error {
-  readonly code: ReshardingErrorCode;
-
-  constructor(code: ReshardingErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'ReshardingError';
-    this.code = code;
-  }
-}
+export class ReshardingError extends CodedError<ReshardingErrorCode> {}

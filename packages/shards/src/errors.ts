@@ -1,3 +1,5 @@
+import { CodedError } from '@scaling/errors';
+
 /** Why a sharded read or write cannot go on; `code` is stable, the message says what to do. */
 export type ShardsErrorCode =
   | 'SHARD_AUTHOR_MOVED'
@@ -7,15 +9,7 @@ export type ShardsErrorCode =
   | 'SHARD_RING_EMPTY'
   | 'SHARD_NO_FREE_SLUG';
 
-export class ShardsError extends Error {
-  readonly code: ShardsErrorCode;
-
-  constructor(code: ShardsErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'ShardsError';
-    this.code = code;
-  }
-}
+export class ShardsError extends CodedError<ShardsErrorCode> {}
 
 /**
  * The writer fence found the author's rows gone from this shard (resharding moved them): the write is retried on

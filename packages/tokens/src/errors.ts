@@ -1,3 +1,5 @@
+import { CodedError } from '@scaling/errors';
+
 /** Why the signing keys cannot be used; `code` is stable, the message says what to do. */
 export type TokenKeyErrorCode =
   | 'TOKENS_ENCRYPTION_SECRET_TOO_SHORT'
@@ -5,12 +7,4 @@ export type TokenKeyErrorCode =
   | 'TOKENS_NO_SIGNING_KEY'
   | 'TOKENS_SIGNING_KEYS_TABLE_MISSING';
 
-export class TokenKeyError extends Error {
-  readonly code: TokenKeyErrorCode;
-
-  constructor(code: TokenKeyErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'TokenKeyError';
-    this.code = code;
-  }
-}
+export class TokenKeyError extends CodedError<TokenKeyErrorCode> {}

@@ -1,3 +1,5 @@
+import { CodedError } from '@scaling/errors';
+
 /** What changes the number of replicas: the native runner, or the Docker Engine. */
 export interface Actuator {
   /** Replicas of `service` running now (a replica its restart policy is bringing back counts). */
@@ -18,12 +20,4 @@ export type ActuatorErrorCode =
   | 'ACTUATOR_RELOAD_FAILED'
   | 'ACTUATOR_FAILED';
 
-export class ActuatorError extends Error {
-  readonly code: ActuatorErrorCode;
-
-  constructor(code: ActuatorErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'ActuatorError';
-    this.code = code;
-  }
-}
+export class ActuatorError extends CodedError<ActuatorErrorCode> {}

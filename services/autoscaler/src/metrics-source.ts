@@ -1,3 +1,4 @@
+import { CodedError } from '@scaling/errors';
 import type { ReplicaSample } from './policy.ts';
 
 /** The two windows the CPU is averaged over, in seconds (already divided by the time scale). */
@@ -24,12 +25,4 @@ export type MetricsSourceErrorCode =
   | 'METRICS_SOURCE_REJECTED'
   | 'METRICS_SOURCE_BAD_RESPONSE';
 
-export class MetricsSourceError extends Error {
-  readonly code: MetricsSourceErrorCode;
-
-  constructor(code: MetricsSourceErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'MetricsSourceError';
-    this.code = code;
-  }
-}
+export class MetricsSourceError extends CodedError<MetricsSourceErrorCode> {}
