@@ -6,23 +6,11 @@ import { stackRestart } from '../src/index.ts';
 import { propertyOfVariable } from '../src/kafka-broker.ts';
 import { fixtureStackDuringTests } from './support/fixture-stack.ts';
 import { fixtureStage, fixturesDir } from './support/fixture-stage.ts';
+import { listeningAddresses, loopbackAddresses } from './support/listening-addresses.ts';
 
 const stage = fixtureStage(join(fixturesDir, 'kafka', 'docker-compose.yml'), 'kafka');
 const brokers = ['127.0.0.1:19592'];
 const quiet = { output: () => {} };
-
-/** The local addresses listening on a port, from /proc/net/tcp{,6} (hex, little-endian). */
-function listeningAddresses(port: number): string[] {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  return ['tcp', 'tcp6'].flatMap((table) =>
-    readFileSync(`/proc/net/${table}`, 'utf8')
-      .split('\n')
-      .map((line) => line.trim().split(/\s+/))
-      // st 0A: LISTEN.
-      .filter((fields) => fields[1]?.endsWith(`:${hexPort}`) && fields[3] === '0A')
-      .map((fields) => fields[1]?.split(':')[0] ?? ''),
-  );
-}
 
 async function withAdmin<T>(use: (admin: Admin) => Promise<T>): Promise<T> {
   const admin = new Admin({ clientId: 'kafka-kind-test', bootstrapBrokers: brokers });
@@ -73,12 +61,10 @@ describe('Kafka in the fixture stack', () => {
   });
 
   it('When the broker listens, then its broker and controller ports are on the loopback address only', () => {
-    // 127.0.0.1 as an IPv4 address, or as IPv4-mapped IPv6 (::ffff:127.0.0.1), in /proc's little-endian hex.
-    const loopback = ['0100007F', '0000000000000000FFFF00000100007F'];
     for (const port of [19592, 19593]) {
       const addresses = listeningAddresses(port);
       expect(addresses.length).toBeGreaterThan(0);
-      for (const address of addresses) expect(loopback).toContain(address);
+      for (const address of addresses) expect(loopbackAddresses).toContain(address);
     }
   });
 

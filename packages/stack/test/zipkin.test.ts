@@ -1,25 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtureStackDuringTests } from './support/fixture-stack.ts';
 import { fixtureStage, fixturesDir } from './support/fixture-stage.ts';
+import { listeningAddresses, loopbackIpv4MappedIpv6 } from './support/listening-addresses.ts';
 
 const stage = fixtureStage(join(fixturesDir, 'zipkin', 'docker-compose.yml'), 'zipkin');
 const zipkin = 'http://127.0.0.1:19498';
-
-/** The local addresses the process listens on, from /proc/net/tcp{,6} for its port (hex). */
-function listeningAddresses(port: number): string[] {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  return ['tcp', 'tcp6'].flatMap((table) =>
-    readFileSync(`/proc/net/${table}`, 'utf8')
-      .split('\n')
-      .map((line) => line.trim().split(/\s+/))
-      // st 0A: LISTEN.
-      .filter((fields) => fields[1]?.endsWith(`:${hexPort}`) && fields[3] === '0A')
-      .map((fields) => fields[1]?.split(':')[0] ?? ''),
-  );
-}
 
 describe('Zipkin in the fixture stack', () => {
   const services = fixtureStackDuringTests(stage, 85_000);
@@ -31,8 +18,7 @@ describe('Zipkin in the fixture stack', () => {
   });
 
   it('When Zipkin listens, then it is on the loopback address only, as the compose file publishes it', () => {
-    // 127.0.0.1 as an IPv4 address, or as IPv4-mapped IPv6 (::ffff:127.0.0.1), in /proc's little-endian hex.
-    expect(listeningAddresses(19498).sort()).toEqual(['0000000000000000FFFF00000100007F']);
+    expect(listeningAddresses(19498).sort()).toEqual([loopbackIpv4MappedIpv6]);
   });
 
   it('When a span is posted to its collector, then its query API returns it', async () => {
