@@ -105,6 +105,31 @@ function createTierConsumer(brokers: string[], kafkaGroup: string): Consumer<str
   });
 }
 
+/** How long joining the group and opening the stream may take before the session counts as failed. */
+const joinTimeoutMs = 30_000;
+
+/** The stream once the group is joined; a join that never answers fails the session, which then reconnects. */
+async function joined<T>(consuming: Promise<T>, topic: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new EventsError(
+            'EVENTS_JOIN_TIMEOUT',
+            `Joining the consumer group of ${topic} took more than ${joinTimeoutMs / 1000} s; the consumer reconnects with a new client.`,
+          ),
+        ),
+      joinTimeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([consuming, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Consumes the events topic as `group`: each event is applied with its id recorded in processed_events in the same
  * transaction, so a redelivered event is skipped (at least once + idempotent = effectively once). An event whose
@@ -118,13 +143,14 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
   const metrics = createConsumerMetrics(options.metrics, group);
   const forwarder = createFailureForwarder({ group, brokers, metrics, log });
   const stopping = new AbortController();
+  const kafkaGroupOf = (topic: string) => (topic === eventsTopic ? group : topic);
   const tiers: Tier[] = [
     { topic: eventsTopic, tryNumber: 1, next: { target: topics.retry1, delayMs: retryDelaysMs[0] } },
     { topic: topics.retry1, tryNumber: 2, next: { target: topics.retry2, delayMs: retryDelaysMs[1] } },
     { topic: topics.retry2, tryNumber: 3, next: { target: topics.deadLetters, delayMs: undefined } },
   ].map((tier) => ({
     ...tier,
-    consumer: createTierConsumer(brokers, tier.topic === eventsTopic ? group : tier.topic),
+    consumer: createTierConsumer(brokers, kafkaGroupOf(tier.topic)),
   }));
 
   let topicsReady: Promise<void> | undefined;
@@ -190,11 +216,14 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
   /** One stream of a tier, from the group's committed offsets until stop, the stream's end or a failure. */
   const session = async (tier: Tier) => {
     await ensureOwnTopics();
-    const stream = await tier.consumer.consume({
-      topics: [tier.topic],
-      mode: MessagesStreamModes.COMMITTED,
-      fallbackMode: MessagesStreamFallbackModes.EARLIEST,
-    });
+    const stream = await joined(
+      tier.consumer.consume({
+        topics: [tier.topic],
+        mode: MessagesStreamModes.COMMITTED,
+        fallbackMode: MessagesStreamFallbackModes.EARLIEST,
+      }),
+      tier.topic,
+    );
     const queues = createPartitionQueues();
     const committer = createOffsetCommitter(group, log);
     try {
@@ -250,6 +279,11 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
           { group, topic: tier.topic, delayMs, err: error },
           'The consumer lost Kafka (is the broker up?); it reconnects after a pause.',
         );
+        // A client whose group join failed while the broker restarted was seen never to consume again (its next
+        // consume() stayed silent): each reconnect starts from a new client.
+        const failed = tier.consumer;
+        tier.consumer = createTierConsumer(brokers, kafkaGroupOf(tier.topic));
+        await failed.close(true).catch(() => {});
         await pause(delayMs, stopping.signal);
       }
     }

@@ -6,6 +6,7 @@ export type EventsErrorCode =
   | 'EVENTS_INVALID_KEY'
   | 'EVENTS_OUTBOX_MISSING'
   | 'EVENTS_MALFORMED_MESSAGE'
-  | 'EVENTS_INVALID_OPTIONS';
+  | 'EVENTS_INVALID_OPTIONS'
+  | 'EVENTS_JOIN_TIMEOUT';
 
 export class EventsError extends CodedError<EventsErrorCode> {}
