@@ -1,8 +1,6 @@
 import { stackRestart, stackServiceStatus } from '@scaling/stack';
 import type { Drill } from '../experiment.ts';
-import { threeShards } from '../experiments/sharding-columns.ts';
-import { consumerLag, outboxUnpublished, processCpu, relayPublishRate } from '../server-series.ts';
-import { runEventDrill } from './event-delivery.ts';
+import { eventDrill } from './event-delivery.ts';
 
 const events: [number, number] = [4_000, 1_500];
 const writesPerSecond = 80;
@@ -17,40 +15,30 @@ const description =
   'be published and the notifications consumer caught up: the events the outboxes hold must equal the events the ' +
   'consumer recorded, and the notifications owed those found, none twice.';
 
-export const brokerRestart: Drill = {
-  name: 'broker-restart',
+export const brokerRestart: Drill = eventDrill('broker-restart', {
   title,
   description,
-  scale: 1,
-  seeded: false,
-  boot: threeShards.boot ?? {},
-  serverSeries: [consumerLag, outboxUnpublished, relayPublishRate, processCpu],
-  run: (context) =>
-    runEventDrill(context, {
-      title,
-      description,
-      events,
-      writesPerSecond,
-      async inject({ mark, at, output }) {
-        const stage = context.session.stage;
-        const before = (await stackServiceStatus(stage, 'kafka')).pid;
-        await at(restartAt);
-        mark('Kafka restart');
-        await stackRestart(stage, 'kafka', { output, readyTimeoutMs: 120_000 });
-        mark('Kafka ready again');
-        return {
-          'kafka pid before → after': `${before} → ${(await stackServiceStatus(stage, 'kafka')).pid}`,
-        };
+  events,
+  writesPerSecond,
+  inject: (stage) =>
+    async function inject({ mark, at, output }) {
+      const before = (await stackServiceStatus(stage, 'kafka')).pid;
+      await at(restartAt);
+      mark('Kafka restart');
+      await stackRestart(stage, 'kafka', { output, readyTimeoutMs: 120_000 });
+      mark('Kafka ready again');
+      return {
+        'kafka pid before → after': `${before} → ${(await stackServiceStatus(stage, 'kafka')).pid}`,
+      };
+    },
+  faultChecks: (facts) => {
+    const [before, after] = String(facts['kafka pid before → after'] ?? '').split(' → ');
+    return [
+      {
+        name: 'Kafka was restarted (a new process)',
+        passed: before !== undefined && after !== undefined && before !== after && after !== 'null',
+        detail: `pid ${before} → ${after}.`,
       },
-      faultChecks: (facts) => {
-        const [before, after] = String(facts['kafka pid before → after'] ?? '').split(' → ');
-        return [
-          {
-            name: 'Kafka was restarted (a new process)',
-            passed: before !== undefined && after !== undefined && before !== after && after !== 'null',
-            detail: `pid ${before} → ${after}.`,
-          },
-        ];
-      },
-    }),
-};
+    ];
+  },
+});

@@ -12,11 +12,13 @@ import {
   outboxEvents,
   processedEvents,
 } from '../event-audit.ts';
-import type { DrillContext, DrillReport } from '../experiment.ts';
+import type { Drill, DrillContext, DrillReport } from '../experiment.ts';
+import { threeShards } from '../experiments/sharding-columns.ts';
 import { writeMixShape } from '../experiments/write-throughput.ts';
 import { type FaultRun, runWithFault } from '../fault-run.ts';
 import { caughtUp, kafkaBrokers, waitForNoLag, watchKafka } from '../kafka-watch.ts';
 import { failedRequests } from '../load-summary.ts';
+import { consumerLag, outboxUnpublished, processCpu, relayPublishRate } from '../server-series.ts';
 import { plannedWrites, prepareWriteWorkload, writeTemplates } from '../write-workload.ts';
 
 /** How long the events may take to reach the consumer once the writes stop. */
@@ -200,4 +202,24 @@ async function waitForOutboxes(
     }
     await sleep(1_000);
   }
+}
+
+/**
+ * One of stage 6's event drills: the three-shard boot, the event series on record, and runEventDrill with the fault
+ * `inject(stage)` makes for the booted stage.
+ */
+export function eventDrill(
+  name: string,
+  options: Omit<EventDrillOptions, 'inject'> & { inject(stage: number): EventDrillOptions['inject'] },
+): Drill {
+  return {
+    name,
+    title: options.title,
+    description: options.description,
+    scale: 1,
+    seeded: false,
+    boot: threeShards.boot ?? {},
+    serverSeries: [consumerLag, outboxUnpublished, relayPublishRate, processCpu],
+    run: (context) => runEventDrill(context, { ...options, inject: options.inject(context.session.stage) }),
+  };
 }

@@ -1,10 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { notificationsGroup } from '../event-audit.ts';
 import type { Drill } from '../experiment.ts';
-import { threeShards } from '../experiments/sharding-columns.ts';
 import { eventsTopic, findMessage, kafkaBrokers, produceRaw } from '../kafka-watch.ts';
-import { consumerLag, outboxUnpublished, processCpu, relayPublishRate } from '../server-series.ts';
-import { runEventDrill } from './event-delivery.ts';
+import { eventDrill } from './event-delivery.ts';
 
 const events: [number, number] = [2_000, 1_000];
 const writesPerSecond = 50;
@@ -24,64 +22,54 @@ const description =
   'its error and tries in the headers, while the other events keep flowing: afterwards the events the outboxes hold ' +
   'must equal the events the consumer recorded, and the notifications owed those found.';
 
-export const poisonMessage: Drill = {
-  name: 'poison-message',
+export const poisonMessage: Drill = eventDrill('poison-message', {
   title,
   description,
-  scale: 1,
-  seeded: false,
-  boot: threeShards.boot ?? {},
-  serverSeries: [consumerLag, outboxUnpublished, relayPublishRate, processCpu],
-  run: (context) =>
-    runEventDrill(context, {
-      title,
-      description,
-      events,
-      writesPerSecond,
-      async inject({ mark, at, output }) {
-        const brokers = kafkaBrokers(context.session.stage);
-        const key = `poison:${randomBytes(4).toString('hex')}`;
-        await at(poisonAt);
-        // A well-formed event whose data breaks its type's promise (a producer's bug): it passes the consumer's
-        // parsing and fails in the handler, inside the transaction that would record it.
-        const eventId = randomUUID();
-        const sent = await produceRaw(brokers, {
-          topic: eventsTopic,
+  events,
+  writesPerSecond,
+  inject: (stage) =>
+    async function inject({ mark, at, output }) {
+      const brokers = kafkaBrokers(stage);
+      const key = `poison:${randomBytes(4).toString('hex')}`;
+      await at(poisonAt);
+      // A well-formed event whose data breaks its type's promise (a producer's bug): it passes the consumer's
+      // parsing and fails in the handler, inside the transaction that would record it.
+      const eventId = randomUUID();
+      const sent = await produceRaw(brokers, {
+        topic: eventsTopic,
+        key,
+        value: JSON.stringify({
+          id: eventId,
+          type: 'comment.added',
           key,
-          value: JSON.stringify({
-            id: eventId,
-            type: 'comment.added',
-            key,
-            occurredAt: new Date().toISOString(),
-            data: { articleId: 'not an id', commentId: 'not an id either' },
-          }),
-          headers: { 'event-id': eventId },
-        });
-        const sentAt = mark('poison message sent');
-        output(
-          `Poison message ${key} on ${eventsTopic} partition ${sent.partition}; waiting for ${deadLetterTopic}...`,
-        );
-        const found = await findMessage(brokers, deadLetterTopic, key, deadLetterTimeoutMs);
-        if (found) mark(`poison message in ${deadLetterTopic}`);
-        return {
-          'poison message key': key,
-          'poison message sent at, ms': sentAt,
-          [`found in ${deadLetterTopic}`]: found ? 'yes' : 'no',
-          'dead-letter headers': JSON.stringify(found?.headers ?? {}),
-          'from sent to seen in the dead-letter topic, ms': found ? found.seenAfterMs : 'never',
-        };
+          occurredAt: new Date().toISOString(),
+          data: { articleId: 'not an id', commentId: 'not an id either' },
+        }),
+        headers: { 'event-id': eventId },
+      });
+      const sentAt = mark('poison message sent');
+      output(
+        `Poison message ${key} on ${eventsTopic} partition ${sent.partition}; waiting for ${deadLetterTopic}...`,
+      );
+      const found = await findMessage(brokers, deadLetterTopic, key, deadLetterTimeoutMs);
+      if (found) mark(`poison message in ${deadLetterTopic}`);
+      return {
+        'poison message key': key,
+        'poison message sent at, ms': sentAt,
+        [`found in ${deadLetterTopic}`]: found ? 'yes' : 'no',
+        'dead-letter headers': JSON.stringify(found?.headers ?? {}),
+        'from sent to seen in the dead-letter topic, ms': found ? found.seenAfterMs : 'never',
+      };
+    },
+  faultChecks: (facts) => {
+    const headers = JSON.parse(String(facts['dead-letter headers'] ?? '{}')) as Record<string, string>;
+    return [
+      {
+        name: `The poison message landed in ${deadLetterTopic} after ${triesBeforeDeadLetter} tries`,
+        passed:
+          facts[`found in ${deadLetterTopic}`] === 'yes' && Number(headers.tries) === triesBeforeDeadLetter,
+        detail: `found: ${facts[`found in ${deadLetterTopic}`]}; headers ${JSON.stringify(headers)}.`,
       },
-      faultChecks: (facts) => {
-        const headers = JSON.parse(String(facts['dead-letter headers'] ?? '{}')) as Record<string, string>;
-        return [
-          {
-            name: `The poison message landed in ${deadLetterTopic} after ${triesBeforeDeadLetter} tries`,
-            passed:
-              facts[`found in ${deadLetterTopic}`] === 'yes' &&
-              Number(headers.tries) === triesBeforeDeadLetter,
-            detail: `found: ${facts[`found in ${deadLetterTopic}`]}; headers ${JSON.stringify(headers)}.`,
-          },
-        ];
-      },
-    }),
-};
+    ];
+  },
+});

@@ -1,9 +1,7 @@
 import { stackKill, stackServiceStatus, stackWaitReady } from '@scaling/stack';
 import type { DrillCheck } from '../drill-report.ts';
 import type { Drill } from '../experiment.ts';
-import { threeShards } from '../experiments/sharding-columns.ts';
-import { consumerLag, outboxUnpublished, processCpu, relayPublishRate } from '../server-series.ts';
-import { type EventFaultTools, runEventDrill } from './event-delivery.ts';
+import { type EventFaultTools, eventDrill } from './event-delivery.ts';
 
 const kills = 3;
 const events: [number, number] = [10_000, 2_000];
@@ -46,24 +44,14 @@ function processKillDrill(name: string, service: string, what: string): Drill {
     `\`${service}\` gets SIGKILL at a quarter, half and three quarters of the writes and its supervisor restarts ` +
     'it. Then every outbox row must be published and the notifications consumer caught up; the events the ' +
     'outboxes hold must equal the events the consumer recorded, and the notifications owed those found, none twice.';
-  return {
-    name,
+  return eventDrill(name, {
     title,
     description,
-    scale: 1,
-    seeded: false,
-    boot: threeShards.boot ?? {},
-    serverSeries: [consumerLag, outboxUnpublished, relayPublishRate, processCpu],
-    run: (context) =>
-      runEventDrill(context, {
-        title,
-        description,
-        events,
-        writesPerSecond,
-        inject: killThrice(context.session.stage, service),
-        faultChecks: restartedEachTime(service),
-      }),
-  };
+    events,
+    writesPerSecond,
+    inject: (stage) => killThrice(stage, service),
+    faultChecks: restartedEachTime(service),
+  });
 }
 
 export const relayKill = processKillDrill('relay-kill', 'relay', 'outbox relay');
