@@ -1,6 +1,6 @@
 import { Counter, Gauge, metricOnce, type Registry } from '@scaling/metrics';
 
-export type ConsumeOutcome = 'processed' | 'duplicate' | 'retried' | 'dead_lettered';
+export type ConsumeOutcome = 'processed' | 'duplicate' | 'ignored' | 'retried' | 'dead_lettered';
 
 export interface ConsumerMetrics {
   consumed(outcome: ConsumeOutcome): void;
@@ -21,7 +21,7 @@ export function createConsumerMetrics(registry: Registry | undefined, group: str
     () =>
       new Counter({
         name: 'events_consumed_total',
-        help: 'Messages a consumer group finished with: processed, duplicate (already processed), retried, dead_lettered.',
+        help: 'Messages a consumer group finished with: processed, duplicate (already processed), ignored (a type it does not handle), retried, dead_lettered.',
         labelNames: ['group', 'outcome'],
         registers: [registry],
       }),

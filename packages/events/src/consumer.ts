@@ -12,7 +12,7 @@ import { pause, retryBackoff } from './backoff.ts';
 import { monitorLag } from './consumer-lag.ts';
 import { type ConsumeOutcome, createConsumerMetrics } from './consumer-metrics.ts';
 import { EventsError } from './errors.ts';
-import { type ConduitEvent, eventsTopic, eventsTopicPartitions } from './event-types.ts';
+import { type ConduitEvent, type EventType, eventsTopic, eventsTopicPartitions } from './event-types.ts';
 import { createFailureForwarder } from './failure-forwarder.ts';
 import { clientTimeouts, ensureTopics } from './kafka-clients.ts';
 import type { EventsLogger } from './logger.ts';
@@ -29,6 +29,11 @@ export interface ConsumerOptions {
   db: pg.Pool;
   /** Applies one event inside `tx`; throwing sends the event to the next retry topic. */
   handle(event: ConduitEvent, tx: pg.PoolClient): Promise<void>;
+  /**
+   * The event types `handle` acts on (default: every type). The others are committed without a transaction and
+   * without a processed_events row: an event with no effect needs no record that its effect was made.
+   */
+  types?: readonly EventType[];
   /** Delays before the second and third tries (default 1 s and 10 s). */
   retryDelaysMs?: [number, number];
   /** How often kafka_consumer_lag is refreshed (default 5 s). */
@@ -139,6 +144,7 @@ async function joined<T>(consuming: Promise<T>, topic: string): Promise<T> {
 export async function startConsumer(options: ConsumerOptions): Promise<EventConsumer> {
   const { retryDelaysMs, lagIntervalMs } = validate(options);
   const { group, brokers, db, handle, log } = options;
+  const handled = options.types ? new Set<string>(options.types) : undefined;
   const topics = retryTopics(group);
   const metrics = createConsumerMetrics(options.metrics, group);
   const forwarder = createFailureForwarder({ group, brokers, metrics, log });
@@ -176,6 +182,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
     } catch (error) {
       return { failure: error };
     }
+    if (handled && !handled.has(event.type)) return 'ignored';
     for (let outage = 1; ; outage++) {
       try {
         const applied = await withTransaction(db, async (tx) => {

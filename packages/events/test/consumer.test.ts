@@ -143,6 +143,28 @@ describe('startConsumer', () => {
     expect(await sample(metrics, 'events_consumed_total', { group, outcome: 'duplicate' })).toEqual([1]);
   }, 60_000);
 
+  it('When a consumer names the types it handles, then it applies those and commits the others without a record', async () => {
+    const group = buildGroup('types');
+    const metrics = createMetricsRegistry();
+    const comment = asPublished(buildEvent({ type: 'comment.added' }));
+    const published = asPublished(buildEvent({ key: comment.key }));
+    await publishEvents(kafka.brokers, [comment, published]);
+
+    await startRecordingConsumer(group, { metrics, types: ['article.published'] });
+
+    // Same key, same partition: once `published` is applied, `comment` was finished before it.
+    await eventually(async () => expect(await effectsOf(group, [published])).toHaveLength(1), {
+      timeoutMs: 40_000,
+    });
+    expect(await effectsOf(group, [comment])).toHaveLength(0);
+    const { rows } = await database.pool.query(
+      'SELECT event_id FROM processed_events WHERE consumer = $1 AND event_id = $2',
+      [group, comment.id],
+    );
+    expect(rows).toHaveLength(0);
+    expect(await sample(metrics, 'events_consumed_total', { group, outcome: 'ignored' })).toEqual([1]);
+  }, 60_000);
+
   it('When one event always fails, then it reaches the dead-letter topic after 3 tries with its story while the others flow', async () => {
     const group = buildGroup('poison');
     const poison = asPublished(buildEvent());

@@ -1,18 +1,20 @@
 import type { Queryable } from '@scaling/db';
 import { withTransaction } from '@scaling/db';
-import type { ConduitEvent } from '@scaling/events';
+import type { EventType } from '@scaling/events';
 import { enqueue, type JobHandler } from '@scaling/jobs';
 import type pg from 'pg';
 
 const recount = 'recompute-popular-tags';
+
+/** The events that change the tag counts: the only ones the consumer group `worker` takes a transaction for. */
+export const tagCountEvents: readonly EventType[] = ['article.published', 'article.deleted'];
 
 /**
  * The consumer group `worker`: a published or deleted article changes the tag counts, so it queues a recount,
  * unless one is already queued and not yet started, which will count this article too. A burst of a thousand
  * articles then costs a few recounts, not a thousand. Inside the consumer's transaction, with the event's id.
  */
-export async function queueTagRecount(event: ConduitEvent, tx: Queryable): Promise<void> {
-  if (event.type !== 'article.published' && event.type !== 'article.deleted') return;
+export async function queueTagRecount(tx: Queryable): Promise<void> {
   const { rowCount } = await tx.query(
     `SELECT 1 FROM jobs
       WHERE kind = $1 AND finished_at IS NULL AND failed_at IS NULL AND locked_until IS NULL

@@ -5,7 +5,7 @@ import { startMetricsServer } from '@scaling/metrics';
 import pino from 'pino';
 import { loadWorkerConfig } from './config.ts';
 import { openEventDatabases } from './event-databases.ts';
-import { queueTagRecount, recountTagsOnShards } from './popular-tags.ts';
+import { queueTagRecount, recountTagsOnShards, tagCountEvents } from './popular-tags.ts';
 
 // Stage 5's worker process, fed by events: the consumer group `worker` turns each event into the background work
 // the writer used to queue itself, and the jobs run as before (the tag recount now asks every shard).
@@ -26,7 +26,8 @@ const consumer = await startConsumer({
   group: 'worker',
   brokers: config.KAFKA_BROKERS,
   db: databases.global,
-  handle: queueTagRecount,
+  handle: (_event, tx) => queueTagRecount(tx),
+  types: tagCountEvents,
   retryDelaysMs: config.CONSUMER_RETRY_DELAYS_MS,
   metrics: registry,
   log: logger,
