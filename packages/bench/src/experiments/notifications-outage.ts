@@ -17,6 +17,7 @@ import {
 } from '../event-audit.ts';
 import { defineExperiment } from '../experiment.ts';
 import { caughtUp, type KafkaWatch, kafkaBrokers, watchKafka } from '../kafka-watch.ts';
+import { type LatencyWindow, latencyWindows } from '../latency-windows.ts';
 import { loadProgress } from '../live-progress.ts';
 import { failedRequests } from '../load-summary.ts';
 import { type OpenLoadResult, type RequestOutcome, runOpenLoad } from '../open-load.ts';
@@ -31,6 +32,10 @@ const shareOfSaturation = 0.5;
 /** Publish p95 while the service is stopped may differ from running by this much (the goal). */
 const p95Tolerance = 0.1;
 const workerGroup = 'worker';
+/** The chart's p95 is taken per window of this many seconds, by when each write was due. */
+const windowSeconds = 5;
+/** A write unanswered this long counts as this slow in its window (the open load's timeout). */
+const unansweredAsMs = 10_000;
 const drainTimeoutMs = 300_000;
 
 interface LagSample {
@@ -49,6 +54,8 @@ export interface OutageSide {
   load: OpenLoadResult;
   /** p95 ms of the writes due in each phase: every write, and article publishes alone. */
   p95: Record<'running' | 'stopped' | 'after', { all: number; publish: number; writes: number }>;
+  /** Every write's latency per window, warm-up included: shows when in a phase the slow writes were. */
+  windows: LatencyWindow[];
   lag: LagSample[];
   /** The highest lag sampled before the stop: the level of a group keeping up under this load. */
   runningLagLevel: number;
@@ -217,6 +224,7 @@ export const notificationsOutage = defineExperiment<OutageSide>({
       );
       const atZero = afterStart.find((sample) => notificationLag(sample) === 0);
       return {
+        windows: latencyWindows(outcomes, durationSeconds, windowSeconds, unansweredAsMs),
         saturationWritesPerSecond: saturation.requestsPerSecond,
         writesPerSecond,
         phases,
@@ -250,6 +258,14 @@ export const notificationsOutage = defineExperiment<OutageSide>({
       { label: 'p95 ms, article publishes, running', values: value((s) => s.p95.running.publish) },
       { label: 'p95 ms, article publishes, stopped', values: value((s) => s.p95.stopped.publish) },
       { label: 'p95 ms, every write, after the restart', values: value((s) => s.p95.after.all) },
+      {
+        label: `p95 ms, slowest ${windowSeconds} s of the running phase`,
+        values: value((s) => slowestWindow(s, s.phases.warmUpSeconds * 1000, s.stoppedAtMs)),
+      },
+      {
+        label: `p95 ms, slowest ${windowSeconds} s of the stopped phase`,
+        values: value((s) => slowestWindow(s, s.stoppedAtMs, s.startedAtMs)),
+      },
       { label: 'failed writes', values: value((s) => failedRequests(s.load)), decimals: 0 },
       {
         label: 'consumer lag, highest while running (messages)',
@@ -309,6 +325,19 @@ export const notificationsOutage = defineExperiment<OutageSide>({
                 ),
               })),
             },
+            {
+              name: 'write-p95',
+              title:
+                `p95 of the writes due in each ${windowSeconds} s (ms); notifications stopped from ` +
+                `${Math.round(side.stoppedAtMs / 1000)} s to ${Math.round(side.startedAtMs / 1000)} s`,
+              unit: 'ms',
+              series: [
+                {
+                  name: 'every write',
+                  points: side.windows.map((window) => ({ second: window.fromSecond, value: window.p95Ms })),
+                },
+              ],
+            },
           ]
         : [],
       details: side
@@ -327,6 +356,14 @@ export const notificationsOutage = defineExperiment<OutageSide>({
     };
   },
 });
+
+/** The highest windowed p95 among the windows that start in [fromMs, toMs): one stall shows, however short. */
+function slowestWindow(side: OutageSide, fromMs: number, toMs: number): number | undefined {
+  const inPhase = side.windows.filter(
+    (window) => window.fromSecond * 1000 >= fromMs && window.fromSecond * 1000 < toMs,
+  );
+  return inPhase.length > 0 ? Math.max(...inPhase.map((window) => window.p95Ms)) : undefined;
+}
 
 function ratioPercent(part: number, whole: number): number | undefined {
   return whole > 0 ? (part / whole) * 100 : undefined;
