@@ -55,13 +55,13 @@ describe('stage 6 configuration', () => {
     ]);
   });
 
-  it("When the load-test variant is applied, then every database server of Conduit's data gets the same quarter of a CPU and nothing else about it changes", () => {
+  it("When the load-test variant is applied, then every database server of Conduit's data gets the same tenth of a CPU and nothing else about it changes", () => {
     const base = composed();
     const loadTest = composed('load-test');
 
     for (const server of databaseServers) {
-      expect(loadTest[server]).toEqual({ ...base[server], cpus: 0.25 });
+      expect(loadTest[server]).toEqual({ ...base[server], cpus: 0.1 });
     }
-    expect(Number(base.postgres?.cpus)).toBeGreaterThan(0.25);
+    expect(Number(base.postgres?.cpus)).toBeGreaterThan(0.1);
   });
 });
