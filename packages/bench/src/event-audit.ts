@@ -137,12 +137,17 @@ export interface NotificationAudit {
   found: number;
   /** Owed and not there. */
   missing: number;
+  /** Which ones, at most `missingKeysShown` of them: who should have been told, by whom, of which article. */
+  missingKeys: ExpectedNotification[];
   /** There more often than owed, beyond what unanswered writes may have caused. */
   duplicates: number;
   /** There for writes that got no answer (done after all), or owed to nobody the run knows. */
   fromUnansweredWrites: number;
   unexpected: number;
 }
+
+/** Enough missing notifications to tell one cause from another, few enough for a report's line. */
+export const missingKeysShown = 10;
 
 /** Compares, key by key, the notifications owed with those found: each key's count, so a double shows. */
 export function auditNotifications(
@@ -155,11 +160,16 @@ export function auditNotifications(
     expected: owed.confirmed.length,
     found: [...found.values()].reduce((sum, count) => sum + count, 0),
     missing: 0,
+    missingKeys: [],
     duplicates: 0,
     fromUnansweredWrites: 0,
     unexpected: 0,
   };
-  for (const [key, count] of confirmed) audit.missing += Math.max(0, count - (found.get(key) ?? 0));
+  for (const [key, count] of confirmed) {
+    const missing = Math.max(0, count - (found.get(key) ?? 0));
+    audit.missing += missing;
+    if (missing > 0 && audit.missingKeys.length < missingKeysShown) audit.missingKeys.push(fromKey(key));
+  }
   for (const [key, count] of found) {
     const surplus = count - (confirmed.get(key) ?? 0);
     if (surplus <= 0) continue;
@@ -173,6 +183,22 @@ export function auditNotifications(
 
 function notificationKey(notification: ExpectedNotification): string {
   return JSON.stringify([notification.recipient, notification.actor, notification.title ?? null]);
+}
+
+function fromKey(key: string): ExpectedNotification {
+  const [recipient, actor, title] = JSON.parse(key) as [string, string, string | null];
+  return { recipient, actor, title };
+}
+
+/** The missing notifications for a report, e.g. `Missing: to w1a2b3-4 from w1a2b3-7 about "Title"; ...`. */
+export function describeMissing(audit: NotificationAudit): string {
+  if (audit.missingKeys.length === 0) return '';
+  const shown = audit.missingKeys.map(
+    ({ recipient, actor, title }) =>
+      `to ${recipient} from ${actor} ${title === null ? '(a follow)' : `about ${JSON.stringify(title)}`}`,
+  );
+  const inAll = audit.missing > shown.length ? ` (${audit.missing} in all)` : '';
+  return `Missing${inAll}: ${shown.join('; ')}.`;
 }
 
 function countKeys(notifications: ExpectedNotification[]): Map<string, number> {

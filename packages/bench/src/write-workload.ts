@@ -48,8 +48,6 @@ export interface WorkloadOptions {
   articlesEach: number;
   /** Writer i follows the next `followsEach` writers (wrapping around), so everyone has that many followers. */
   followsEach: number;
-  /** Runs between the follows and the first articles, e.g. to let a consumer learn the follows first. */
-  afterFollows?: () => Promise<void>;
   output: (line: string) => void;
 }
 
@@ -100,7 +98,6 @@ export async function prepareWriteWorkload(options: WorkloadOptions): Promise<Wr
       title: null,
     });
   });
-  await options.afterFollows?.();
   output(`${writers.length * options.articlesEach} articles to comment on and favorite...`);
   const articles = await inBatches(
     writers.flatMap((_, author) =>

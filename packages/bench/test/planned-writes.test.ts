@@ -1,6 +1,6 @@
 import { mulberry32 } from '@scaling/seed';
 import { describe, expect, it } from 'vitest';
-import { auditNotifications } from '../src/event-audit.ts';
+import { auditNotifications, describeMissing } from '../src/event-audit.ts';
 import { type ExpectedNotification, plannedWrites, type WriteWorkload } from '../src/write-workload.ts';
 import { buildOutcome } from './builders.ts';
 
@@ -85,6 +85,8 @@ describe('auditNotifications', () => {
     const audit = auditNotifications({ confirmed: owed, unsure: [] }, counted(owed));
 
     expect(audit).toMatchObject({ expected: 2, found: 2, missing: 0, duplicates: 0, unexpected: 0 });
+    expect(audit.missingKeys).toEqual([]);
+    expect(describeMissing(audit)).toBe('');
   });
 
   it('When one is missing and another is there twice, then both show, though the totals match', () => {
@@ -94,6 +96,23 @@ describe('auditNotifications', () => {
     const audit = auditNotifications({ confirmed: owed, unsure: [] }, found);
 
     expect(audit).toMatchObject({ expected: 2, found: 2, missing: 1, duplicates: 1 });
+    expect(audit.missingKeys).toEqual([buildNotification({ title: 'Other' })]);
+    expect(describeMissing(audit)).toBe('Missing: to ann from bob about "Other".');
+  });
+
+  it('When many are missing, then the first ten are named and the report gives the total', () => {
+    const owed = [
+      buildNotification({ recipient: 'cat', title: null }),
+      ...Array.from({ length: 12 }, (_, index) => buildNotification({ actor: `writer${index}` })),
+    ];
+
+    const audit = auditNotifications({ confirmed: owed, unsure: [] }, new Map());
+
+    expect(audit.missing).toBe(13);
+    expect(audit.missingKeys).toEqual(owed.slice(0, 10));
+    expect(describeMissing(audit)).toMatch(
+      /^Missing \(13 in all\): to cat from bob \(a follow\); to ann from writer0 about "Ann first"; .* writer8 about "Ann first"\.$/,
+    );
   });
 
   it('When a write without an answer was done after all, then its notification is not counted as a double', () => {

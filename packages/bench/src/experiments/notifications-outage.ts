@@ -6,6 +6,7 @@ import { runClosedLoad } from '../closed-load.ts';
 import {
   auditNotifications,
   compareEvents,
+  describeMissing,
   type EventComparison,
   eventSources,
   type NotificationAudit,
@@ -99,9 +100,6 @@ export const notificationsOutage = defineExperiment<OutageSide>({
         baseUrl: session.baseUrl,
         runId: randomBytes(3).toString('hex'),
         ...writeMixShape,
-        afterFollows: async () => {
-          await caughtUp(watch, notificationsGroup, 60_000, output);
-        },
         output,
       });
       const writes = plannedWrites(workload, mulberry32(5));
@@ -351,6 +349,7 @@ export const notificationsOutage = defineExperiment<OutageSide>({
               `${side.notifications.fromUnansweredWrites} from writes without an answer, ${side.notifications.unexpected} unexpected. ` +
               `Events: ${side.events.events} in the outboxes, ${side.events.processed} recorded by the consumer, ` +
               `${side.events.lost} lost, ${side.events.unknown} unknown.`,
+            ...(side.notifications.missing > 0 ? [describeMissing(side.notifications)] : []),
           ].join('\n')
         : '',
     };
