@@ -13,9 +13,10 @@ const notificationsSet = {
 
 /**
  * Brings the service's own database up to date: @scaling/events' processed_events (the consumer records each applied
- * event in it), then its tables (people, follows, notifications) and, under the same lock, the roles given (the
- * service's least-privilege role: rows only, as the app's on the app's database), granted both sets' tables. Safe on
- * every boot and from several replicas at once: they queue on advisory locks and the late ones find nothing to do.
+ * event in it), then its tables (people, follows, articles, notifications) and, under the same lock, the roles given
+ * (the service's least-privilege role: rows only, as the app's on the app's database), granted both sets' tables.
+ * Safe on every boot and from several replicas at once: they queue on advisory locks and the late ones find nothing
+ * to do.
  */
 export async function migrateNotifications(databaseUrl: string, roles: MigrationRoles = {}): Promise<void> {
   await migrateEvents(databaseUrl);
