@@ -2,6 +2,8 @@ export { articlePublished } from './article-published.ts';
 export { exponentialBackoff } from './backoff.ts';
 export {
   digestPeriod,
+  digestUsersPerBatch,
+  parseDay,
   type WeeklyDigestOptions,
   weeklyDigestDefaults,
   weeklyDigestPayload,

@@ -6,14 +6,20 @@ import pino from 'pino';
 import { loadWorkerConfig } from './config.ts';
 import { openEventDatabases } from './event-databases.ts';
 import { queueTagRecount, recountTagsOnShards, tagCountEvents } from './popular-tags.ts';
+import { weeklyDigestOnShards } from './weekly-digest.ts';
 
 // Stage 5's worker process, fed by events: the consumer group `worker` turns each event into the background work
-// the writer used to queue itself, and the jobs run as before (the tag recount now asks every shard).
+// the writer used to queue itself, and the jobs run as before (the tag recount and the weekly digest now ask every
+// shard).
 const config = loadWorkerConfig();
 const logger = pino({ level: config.LOG_LEVEL });
 const registry = createMetricsRegistry();
 const databases = openEventDatabases(config, logger, registry);
-const handlers = { ...jobHandlers, 'recompute-popular-tags': recountTagsOnShards(databases.shards) };
+const handlers = {
+  ...jobHandlers,
+  'recompute-popular-tags': recountTagsOnShards(databases.shards),
+  'weekly-digest': weeklyDigestOnShards(databases.shards),
+};
 observeJobQueue({ pool: databases.global, registry, kinds: Object.keys(handlers), logger });
 const metricsServer = await startMetricsServer(registry, metricsListen(config));
 const jobs = createWorker({

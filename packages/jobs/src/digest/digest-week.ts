@@ -4,6 +4,9 @@ const dayMs = 24 * 3600 * 1000;
 
 export const weeklyDigestDefaults = { days: 7, articlesPerDigest: 5 };
 
+/** Users per round trip: enough to keep the SQL set-based, few enough that a batch's rows stay a few MB. */
+export const digestUsersPerBatch = 200;
+
 /** The Monday (UTC) of the week that holds `date`, as YYYY-MM-DD: the key digests are stored under. */
 export function weekStart(date: Date): string {
   if (Number.isNaN(date.getTime())) {

@@ -1,9 +1,6 @@
-import { digestPeriod, parseDay, weekStart } from '../digest/digest-week.ts';
+import { digestPeriod, digestUsersPerBatch, parseDay, weekStart } from '../digest/digest-week.ts';
 import { type DigestArticle, renderDigest } from '../digest/render-digest.ts';
 import type { JobHandler, WeeklyDigestPayload } from '../types.ts';
-
-/** Users per round trip: enough to keep the SQL set-based, few enough that a batch's rows stay a few MB. */
-const usersPerBatch = 200;
 
 interface DigestRow {
   user_id: string;
@@ -92,7 +89,7 @@ export const weeklyDigest: JobHandler<WeeklyDigestPayload> = async (payload, { p
   for (;;) {
     const { rows } = await pool.query<DigestRow>(batchSql, [
       afterUserId,
-      usersPerBatch,
+      digestUsersPerBatch,
       since,
       until,
       payload.articlesPerDigest,
@@ -113,7 +110,7 @@ export const weeklyDigest: JobHandler<WeeklyDigestPayload> = async (payload, { p
     users += readers.length;
     digests += withArticles.length;
     const last = readers.at(-1);
-    if (last === undefined || readers.length < usersPerBatch) break;
+    if (last === undefined || readers.length < digestUsersPerBatch) break;
     afterUserId = last.userId;
   }
   logger.info({ jobId: job.id, week, users, digests }, 'Weekly digests rendered.');

@@ -1,0 +1,158 @@
+import {
+  type DigestArticle,
+  digestPeriod,
+  digestUsersPerBatch,
+  type JobHandler,
+  parseDay,
+  renderDigest,
+  type WeeklyDigestPayload,
+  weekStart,
+} from '@scaling/jobs';
+import type pg from 'pg';
+
+interface TopArticleRow {
+  id: string;
+  author_id: string;
+  title: string;
+  slug: string;
+  description: string;
+  body: string;
+  favorites_count: number;
+  created_at: Date;
+}
+
+type RankedArticle = DigestArticle & { id: number; authorId: number };
+
+/**
+ * Each given author's top articles of the period, on one shard. A reader's top N is among the top N of each author
+ * they follow, so N per author is enough, and a batch's rows stay at most (followed authors x N) per shard. The rows
+ * of an author being moved are on two shards for a moment: each shard skips its departed and arriving authors.
+ */
+const topArticlesSql = `
+  SELECT top.id, author.id AS author_id, top.title, top.slug, top.description, top.body,
+         top.favorites_count, top.created_at
+  FROM unnest($1::bigint[]) AS author(id)
+  CROSS JOIN LATERAL (
+    SELECT articles.id, articles.title, articles.slug, articles.description, articles.body,
+           articles.favorites_count, articles.created_at
+    FROM articles
+    WHERE articles.author_id = author.id AND articles.created_at >= $2 AND articles.created_at < $3
+    ORDER BY articles.favorites_count DESC, articles.created_at DESC, articles.id DESC
+    LIMIT $4
+  ) AS top
+  WHERE author.id NOT IN (SELECT author_id FROM departed_authors)
+    AND author.id NOT IN (SELECT author_id FROM arriving_authors)`;
+
+/** Same statement as stage 2's: the primary key turns a rerun into an overwrite with the counts of that moment. */
+const upsertSql = `
+  INSERT INTO digests (user_id, week, body, article_count)
+  SELECT digest.user_id, $1::date, digest.body, digest.article_count
+  FROM unnest($2::bigint[], $3::text[], $4::int[]) AS digest(user_id, body, article_count)
+  ON CONFLICT (user_id, week) DO UPDATE
+  SET body = excluded.body, article_count = excluded.article_count, created_at = now()`;
+
+// Stage 2's order: most favorited, then newest, then the higher id (ids are unique across shards).
+const byRank = (a: RankedArticle, b: RankedArticle) =>
+  b.favoritesCount - a.favoritesCount || b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id;
+
+async function topArticlesOnRing(
+  global: pg.Pool,
+  shards: ReadonlyMap<string, pg.Pool>,
+  params: [authorIds: number[], since: Date, until: Date, perAuthor: number],
+): Promise<TopArticleRow[]> {
+  // Read per batch, not per job: a shard added while the job runs is asked from the next batch on.
+  const { rows: members } = await global.query<{ name: string }>('SELECT name FROM shard_ring');
+  const perShard = await Promise.all(
+    members.map(async ({ name }) => {
+      const shard = shards.get(name);
+      if (!shard) {
+        throw new Error(
+          `The ring names ${name} but the worker has no URL for it: add ${name}=postgres://... to its SHARD_URLS.`,
+        );
+      }
+      return (await shard.query<TopArticleRow>(topArticlesSql, params)).rows;
+    }),
+  );
+  return perShard.flat();
+}
+
+/**
+ * Stage 2's weekly digest on sharded data: the readers, their follows and the authors' names come from the global
+ * database, the articles from every shard of the ring (in parallel, one statement per shard per batch of readers),
+ * and each reader's top articles are merged here. Same payload, same rows in `digests`, same text.
+ */
+export function weeklyDigestOnShards(shards: ReadonlyMap<string, pg.Pool>): JobHandler<WeeklyDigestPayload> {
+  return async (payload, { pool, job, logger }) => {
+    const week = weekStart(parseDay(payload.week));
+    const { since, until } = digestPeriod(week, payload.days);
+    let afterUserId = 0;
+    let users = 0;
+    let digests = 0;
+    for (;;) {
+      const { rows: readers } = await pool.query<{ id: number; username: string }>(
+        'SELECT id::float8 AS id, username FROM users WHERE id > $1 ORDER BY id LIMIT $2',
+        [afterUserId, digestUsersPerBatch],
+      );
+      const { rows: follows } = await pool.query<{ follower: number; followee: number }>(
+        `SELECT follower_id::float8 AS follower, followee_id::float8 AS followee
+           FROM follows WHERE follower_id = ANY($1::bigint[])`,
+        [readers.map((reader) => reader.id)],
+      );
+      const authorIds = [...new Set(follows.map((follow) => follow.followee))];
+      const rows =
+        authorIds.length === 0
+          ? []
+          : await topArticlesOnRing(pool, shards, [authorIds, since, until, payload.articlesPerDigest]);
+      const { rows: authors } = await pool.query<{ id: number; username: string }>(
+        'SELECT id::float8 AS id, username FROM users WHERE id = ANY($1::bigint[])',
+        [[...new Set(rows.map((row) => Number(row.author_id)))]],
+      );
+      const nameOf = new Map(authors.map((author) => [author.id, author.username]));
+      const byAuthor = Map.groupBy(
+        rows.flatMap((row): RankedArticle[] => {
+          const author = nameOf.get(Number(row.author_id));
+          // No user row, no byline: the shards keep no foreign key to the global users, so skip what has no author.
+          if (author === undefined) return [];
+          return [
+            {
+              id: Number(row.id),
+              authorId: Number(row.author_id),
+              title: row.title,
+              slug: row.slug,
+              description: row.description,
+              body: row.body,
+              author,
+              favoritesCount: row.favorites_count,
+              createdAt: row.created_at,
+            },
+          ];
+        }),
+        (article) => article.authorId,
+      );
+      const followeesOf = Map.groupBy(follows, (follow) => follow.follower);
+      const rendered = readers.flatMap((reader) => {
+        const articles = (followeesOf.get(reader.id) ?? [])
+          .flatMap((follow) => byAuthor.get(follow.followee) ?? [])
+          .toSorted(byRank)
+          .slice(0, payload.articlesPerDigest);
+        if (articles.length === 0) return [];
+        const body = renderDigest({ reader: reader.username, week, days: payload.days, articles });
+        return [{ userId: reader.id, body, count: articles.length }];
+      });
+      if (rendered.length > 0) {
+        await pool.query(upsertSql, [
+          week,
+          rendered.map((digest) => digest.userId),
+          rendered.map((digest) => digest.body),
+          rendered.map((digest) => digest.count),
+        ]);
+      }
+      users += readers.length;
+      digests += rendered.length;
+      const last = readers.at(-1);
+      if (last === undefined || readers.length < digestUsersPerBatch) break;
+      afterUserId = last.id;
+    }
+    logger.info({ jobId: job.id, week, users, digests }, 'Weekly digests rendered from the shards.');
+  };
+}
