@@ -10,6 +10,7 @@ export {
   weekStart,
 } from './digest/digest-week.ts';
 export { type DigestArticle, type DigestInput, renderDigest } from './digest/render-digest.ts';
+export { type RenderedDigest, storeDigests } from './digest/store-digests.ts';
 export { defaultMaxAttempts, type EnqueueOptions, enqueue } from './enqueue.ts';
 export { jobHandlers } from './handlers/index.ts';
 export { notifyFollowers } from './handlers/notify-followers.ts';

@@ -5,6 +5,7 @@ import {
   type JobHandler,
   parseDay,
   renderDigest,
+  storeDigests,
   type WeeklyDigestPayload,
   weekStart,
 } from '@scaling/jobs';
@@ -43,14 +44,6 @@ const topArticlesSql = `
   WHERE author.id NOT IN (SELECT author_id FROM departed_authors)
     AND author.id NOT IN (SELECT author_id FROM arriving_authors)`;
 
-/** Same statement as stage 2's: the primary key turns a rerun into an overwrite with the counts of that moment. */
-const upsertSql = `
-  INSERT INTO digests (user_id, week, body, article_count)
-  SELECT digest.user_id, $1::date, digest.body, digest.article_count
-  FROM unnest($2::bigint[], $3::text[], $4::int[]) AS digest(user_id, body, article_count)
-  ON CONFLICT (user_id, week) DO UPDATE
-  SET body = excluded.body, article_count = excluded.article_count, created_at = now()`;
-
 // Stage 2's order: most favorited, then newest, then the higher id (ids are unique across shards).
 const byRank = (a: RankedArticle, b: RankedArticle) =>
   b.favoritesCount - a.favoritesCount || b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id;
@@ -74,6 +67,31 @@ async function topArticlesOnRing(
     }),
   );
   return perShard.flat();
+}
+
+/** The shards' rows as digest articles, each with its author's name from the global users. */
+async function withBylines(global: pg.Pool, rows: TopArticleRow[]): Promise<RankedArticle[]> {
+  const { rows: authors } = await global.query<{ id: number; username: string }>(
+    'SELECT id::float8 AS id, username FROM users WHERE id = ANY($1::bigint[])',
+    [[...new Set(rows.map((row) => Number(row.author_id)))]],
+  );
+  const nameOf = new Map(authors.map((author) => [author.id, author.username]));
+  return rows.flatMap((row) => {
+    const author = nameOf.get(Number(row.author_id));
+    // The shards keep no foreign key to the global users: an article whose author is gone has no byline, so no place.
+    if (author === undefined) return [];
+    const { id, author_id, favorites_count, created_at, ...text } = row;
+    return [
+      {
+        ...text,
+        id: Number(id),
+        authorId: Number(author_id),
+        author,
+        favoritesCount: favorites_count,
+        createdAt: created_at,
+      },
+    ];
+  });
 }
 
 /**
@@ -103,32 +121,7 @@ export function weeklyDigestOnShards(shards: ReadonlyMap<string, pg.Pool>): JobH
         authorIds.length === 0
           ? []
           : await topArticlesOnRing(pool, shards, [authorIds, since, until, payload.articlesPerDigest]);
-      const { rows: authors } = await pool.query<{ id: number; username: string }>(
-        'SELECT id::float8 AS id, username FROM users WHERE id = ANY($1::bigint[])',
-        [[...new Set(rows.map((row) => Number(row.author_id)))]],
-      );
-      const nameOf = new Map(authors.map((author) => [author.id, author.username]));
-      const byAuthor = Map.groupBy(
-        rows.flatMap((row): RankedArticle[] => {
-          const author = nameOf.get(Number(row.author_id));
-          // No user row, no byline: the shards keep no foreign key to the global users, so skip what has no author.
-          if (author === undefined) return [];
-          return [
-            {
-              id: Number(row.id),
-              authorId: Number(row.author_id),
-              title: row.title,
-              slug: row.slug,
-              description: row.description,
-              body: row.body,
-              author,
-              favoritesCount: row.favorites_count,
-              createdAt: row.created_at,
-            },
-          ];
-        }),
-        (article) => article.authorId,
-      );
+      const byAuthor = Map.groupBy(await withBylines(pool, rows), (article) => article.authorId);
       const followeesOf = Map.groupBy(follows, (follow) => follow.follower);
       const rendered = readers.flatMap((reader) => {
         const articles = (followeesOf.get(reader.id) ?? [])
@@ -137,16 +130,9 @@ export function weeklyDigestOnShards(shards: ReadonlyMap<string, pg.Pool>): JobH
           .slice(0, payload.articlesPerDigest);
         if (articles.length === 0) return [];
         const body = renderDigest({ reader: reader.username, week, days: payload.days, articles });
-        return [{ userId: reader.id, body, count: articles.length }];
+        return [{ userId: reader.id, body, articleCount: articles.length }];
       });
-      if (rendered.length > 0) {
-        await pool.query(upsertSql, [
-          week,
-          rendered.map((digest) => digest.userId),
-          rendered.map((digest) => digest.body),
-          rendered.map((digest) => digest.count),
-        ]);
-      }
+      await storeDigests(pool, week, rendered);
       users += readers.length;
       digests += rendered.length;
       const last = readers.at(-1);

@@ -1,5 +1,6 @@
 import { digestPeriod, digestUsersPerBatch, parseDay, weekStart } from '../digest/digest-week.ts';
 import { type DigestArticle, renderDigest } from '../digest/render-digest.ts';
+import { storeDigests } from '../digest/store-digests.ts';
 import type { JobHandler, WeeklyDigestPayload } from '../types.ts';
 
 interface DigestRow {
@@ -43,14 +44,6 @@ const batchSql = `
     LIMIT $5
   ) AS top ON true
   ORDER BY readers.id, top.favorites_count DESC, top.created_at DESC, top.id DESC`;
-
-/** One statement per batch; the primary key turns a rerun into an overwrite with the counts of that moment. */
-const upsertSql = `
-  INSERT INTO digests (user_id, week, body, article_count)
-  SELECT digest.user_id, $1::date, digest.body, digest.article_count
-  FROM unnest($2::bigint[], $3::text[], $4::int[]) AS digest(user_id, body, article_count)
-  ON CONFLICT (user_id, week) DO UPDATE
-  SET body = excluded.body, article_count = excluded.article_count, created_at = now()`;
 
 function groupByReader(rows: DigestRow[]): Reader[] {
   const readers: Reader[] = [];
@@ -96,17 +89,15 @@ export const weeklyDigest: JobHandler<WeeklyDigestPayload> = async (payload, { p
     ]);
     const readers = groupByReader(rows);
     const withArticles = readers.filter((reader) => reader.articles.length > 0);
-    if (withArticles.length > 0) {
-      const bodies = withArticles.map((reader) =>
-        renderDigest({ reader: reader.name, week, days: payload.days, articles: reader.articles }),
-      );
-      await pool.query(upsertSql, [
-        week,
-        withArticles.map((reader) => reader.userId),
-        bodies,
-        withArticles.map((reader) => reader.articles.length),
-      ]);
-    }
+    await storeDigests(
+      pool,
+      week,
+      withArticles.map((reader) => ({
+        userId: reader.userId,
+        body: renderDigest({ reader: reader.name, week, days: payload.days, articles: reader.articles }),
+        articleCount: reader.articles.length,
+      })),
+    );
     users += readers.length;
     digests += withArticles.length;
     const last = readers.at(-1);
