@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { weeklyDigestOnShards } from '../src/weekly-digest.ts';
 
 // The handler against a global database and three shard databases on the test server, the data written through the
-// API on @scaling/shards' repositories (as stage 6 wires them): no booted stage, whose lock the benchmarks hold.
+// API on @scaling/shards' repositories (as stage 6 wires them): the job reads only databases, so it needs no boot.
 let databases: ShardedDatabases;
 let app: FastifyInstance;
 
