@@ -1,3 +1,4 @@
+import { weeklyDigestPayload } from '@scaling/jobs';
 import { createHashRing } from '@scaling/ring';
 import {
   ask,
@@ -9,7 +10,7 @@ import {
   uniqueSuffix,
 } from '@scaling/testing';
 import { describe, expect, it } from 'vitest';
-import { queryServer, signUp, useStage6 } from './support/booted-stage.ts';
+import { follow, queryServer, signUp, useStage6 } from './support/booted-stage.ts';
 
 const stage = useStage6();
 const shards = ['shard1', 'shard2', 'shard3'];
@@ -71,6 +72,39 @@ describe('Stage 6 booted natively: the API on three shards, through nginx', () =
 
     expect(created.status).toBe(201);
     expect(counted).toBe(1);
+  }, 40_000);
+
+  it("When the weekly digest is queued, then the worker renders a reader's digest from the articles of the authors they follow", async () => {
+    const [reader, author] = [await signUp(stage.apiUrl()), await signUp(stage.apiUrl())];
+    await follow(stage.apiUrl(), reader, author);
+    const article = buildArticle();
+    const created = await ask(stage.apiUrl(), '/articles', {
+      method: 'POST',
+      headers: asUser(author.token),
+      body: { article },
+    });
+
+    await queryServer('postgres', 'INSERT INTO jobs (kind, payload) VALUES ($1, $2)', [
+      'weekly-digest',
+      JSON.stringify(weeklyDigestPayload()),
+    ]);
+    const digest = await eventually(
+      async () => {
+        const rows = await queryServer<{ body: string; article_count: number }>(
+          'postgres',
+          `SELECT digests.body, digests.article_count FROM digests
+             JOIN users ON users.id = digests.user_id WHERE users.username = $1`,
+          [reader.username],
+        );
+        expect(rows).toHaveLength(1);
+        return rows[0];
+      },
+      { timeoutMs: 30_000 },
+    );
+
+    expect(created.status).toBe(201);
+    expect(digest?.article_count).toBe(1);
+    expect(digest?.body).toContain(article.title);
   }, 40_000);
 
   it('When stage 6 runs natively, then Prometheus scrapes both app replicas, the relay, the worker and the notifications service', async () => {
