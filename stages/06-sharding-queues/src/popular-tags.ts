@@ -3,6 +3,7 @@ import { withTransaction } from '@scaling/db';
 import type { EventType } from '@scaling/events';
 import { enqueue, type JobHandler } from '@scaling/jobs';
 import type pg from 'pg';
+import { queryRing } from './ring-query.ts';
 
 const recount = 'recompute-popular-tags';
 
@@ -24,35 +25,25 @@ export async function queueTagRecount(tx: Queryable): Promise<void> {
   if (rowCount === 0) await enqueue(tx, recount, {});
 }
 
+/** One shard's tag counts; an author being moved is counted where the router sends their writes, once. */
+const tagCountSql = `
+  SELECT tags.name AS tag, count(*)::int AS count
+    FROM article_tags
+    JOIN tags ON tags.id = article_tags.tag_id
+    JOIN articles ON articles.id = article_tags.article_id
+   WHERE articles.author_id NOT IN (SELECT author_id FROM departed_authors)
+     AND articles.author_id NOT IN (SELECT author_id FROM arriving_authors)
+   GROUP BY tags.name`;
+
 /**
  * Counts each tag on every shard of the ring (in parallel) and replaces the global popular_tags with the sums. The
  * rows of an author being moved are on two shards for a moment: each shard skips its departed and arriving authors.
  */
 export function recountTagsOnShards(shards: ReadonlyMap<string, pg.Pool>): JobHandler<Record<string, never>> {
   return async (_payload, { pool }) => {
-    const { rows: members } = await pool.query<{ name: string }>('SELECT name FROM shard_ring');
-    const perShard = await Promise.all(
-      members.map(async ({ name }) => {
-        const shard = shards.get(name);
-        if (!shard) {
-          throw new Error(
-            `The ring names ${name} but the worker has no URL for it: add ${name}=postgres://... to its SHARD_URLS.`,
-          );
-        }
-        const { rows } = await shard.query<{ tag: string; count: number }>(
-          `SELECT tags.name AS tag, count(*)::int AS count
-             FROM article_tags
-             JOIN tags ON tags.id = article_tags.tag_id
-             JOIN articles ON articles.id = article_tags.article_id
-            WHERE articles.author_id NOT IN (SELECT author_id FROM departed_authors)
-              AND articles.author_id NOT IN (SELECT author_id FROM arriving_authors)
-            GROUP BY tags.name`,
-        );
-        return rows;
-      }),
-    );
+    const counted = await queryRing<{ tag: string; count: number }>(pool, shards, tagCountSql);
     const totals = new Map<string, number>();
-    for (const { tag, count } of perShard.flat()) totals.set(tag, (totals.get(tag) ?? 0) + count);
+    for (const { tag, count } of counted) totals.set(tag, (totals.get(tag) ?? 0) + count);
     await withTransaction(pool, async (client) => {
       // Two recounts at once would both delete and then collide inserting the same tags: one at a time.
       await client.query("SELECT pg_advisory_xact_lock(hashtext('popular_tags'))");

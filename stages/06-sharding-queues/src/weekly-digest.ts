@@ -10,6 +10,7 @@ import {
   weekStart,
 } from '@scaling/jobs';
 import type pg from 'pg';
+import { queryRing } from './ring-query.ts';
 
 interface TopArticleRow {
   id: string;
@@ -47,27 +48,6 @@ const topArticlesSql = `
 // Stage 2's order: most favorited, then newest, then the higher id (ids are unique across shards).
 const byRank = (a: RankedArticle, b: RankedArticle) =>
   b.favoritesCount - a.favoritesCount || b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id;
-
-async function topArticlesOnRing(
-  global: pg.Pool,
-  shards: ReadonlyMap<string, pg.Pool>,
-  params: [authorIds: number[], since: Date, until: Date, perAuthor: number],
-): Promise<TopArticleRow[]> {
-  // Read per batch, not per job: a shard added while the job runs is asked from the next batch on.
-  const { rows: members } = await global.query<{ name: string }>('SELECT name FROM shard_ring');
-  const perShard = await Promise.all(
-    members.map(async ({ name }) => {
-      const shard = shards.get(name);
-      if (!shard) {
-        throw new Error(
-          `The ring names ${name} but the worker has no URL for it: add ${name}=postgres://... to its SHARD_URLS.`,
-        );
-      }
-      return (await shard.query<TopArticleRow>(topArticlesSql, params)).rows;
-    }),
-  );
-  return perShard.flat();
-}
 
 /** The shards' rows as digest articles, each with its author's name from the global users. */
 async function withBylines(global: pg.Pool, rows: TopArticleRow[]): Promise<RankedArticle[]> {
@@ -117,10 +97,16 @@ export function weeklyDigestOnShards(shards: ReadonlyMap<string, pg.Pool>): JobH
         [readers.map((reader) => reader.id)],
       );
       const authorIds = [...new Set(follows.map((follow) => follow.followee))];
+      // The ring is read per batch: a shard added while the job runs is asked from the next batch on.
       const rows =
         authorIds.length === 0
           ? []
-          : await topArticlesOnRing(pool, shards, [authorIds, since, until, payload.articlesPerDigest]);
+          : await queryRing<TopArticleRow>(pool, shards, topArticlesSql, [
+              authorIds,
+              since,
+              until,
+              payload.articlesPerDigest,
+            ]);
       const byAuthor = Map.groupBy(await withBylines(pool, rows), (article) => article.authorId);
       const followeesOf = Map.groupBy(follows, (follow) => follow.follower);
       const rendered = readers.flatMap((reader) => {
