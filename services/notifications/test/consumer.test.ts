@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   appendEvent,
   articleKey,
@@ -21,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { migrateNotifications } from '../src/migrations.ts';
 import { type AppKeys, startAppKeys } from './support/app-keys.ts';
 import { buildArticleEvent, buildPerson, type PersonInput } from './support/factories.ts';
-import { buildService } from './support/service.ts';
+import { buildService, listNotifications } from './support/service.ts';
 
 interface Listed {
   type: string;
@@ -86,19 +85,13 @@ describe('the notifications consumer', { timeout: 60_000 }, () => {
   const follow = (follower: PersonInput, followee: PersonInput, type: EventType = 'user.followed') =>
     publish(type, userKey(follower.userId), { followerId: follower.userId, followeeId: followee.userId });
 
-  async function notificationsOf(person: PersonInput): Promise<Listed[]> {
-    const token = await keys.tokens.sign({ userId: person.userId, sessionId: randomUUID() });
-    const response = await service.inject({
-      method: 'GET',
-      url: '/api/notifications?limit=100',
-      headers: { authorization: `Token ${token}` },
-    });
-    expect(response.statusCode).toBe(200);
-    // Ids and times are the service's own; what the events decide is who is told what.
-    return response
-      .json<{ notifications: Listed[] }>()
-      .notifications.map(({ type, actor, article }) => ({ type, actor, article }));
-  }
+  // Ids and times are the service's own; what the events decide is who is told what.
+  const notificationsOf = async (person: PersonInput): Promise<Listed[]> =>
+    (await listNotifications(service, keys, person.userId)).map(({ type, actor, article }) => ({
+      type,
+      actor,
+      article,
+    }));
 
   /** Waits until `person`'s list is exactly `expected`: what the events should have led to, and nothing more. */
   const expectNotifications = (person: PersonInput, expected: Listed[]) =>

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { ConduitEvent } from '@scaling/events';
 import { createOwnDatabase, type OwnDatabase } from '@scaling/testing';
 import type { FastifyInstance } from 'fastify';
@@ -13,15 +12,7 @@ import {
   buildPerson,
   type PersonInput,
 } from './support/factories.ts';
-import { buildService } from './support/service.ts';
-
-interface Listed {
-  id: number;
-  type: string;
-  createdAt: string;
-  actor: { username: string | null };
-  article: { slug: string; title: string } | null;
-}
+import { buildService, listNotifications } from './support/service.ts';
 
 /** Second `second` of the scenario's clock: what the app's servers stamped on each event. */
 const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, second)).toISOString();
@@ -72,16 +63,7 @@ describe('the notifications of articles, whatever the order of follows and artic
   const publishedAt = (second: number, article: ArticleEventInput) =>
     buildEvent('article.published', { ...article, tagList: [] }, { occurredAt: at(second) });
 
-  async function notificationsOf(person: PersonInput): Promise<Listed[]> {
-    const token = await keys.tokens.sign({ userId: person.userId, sessionId: randomUUID() });
-    const response = await service.inject({
-      method: 'GET',
-      url: '/api/notifications?limit=100',
-      headers: { authorization: `Token ${token}` },
-    });
-    expect(response.statusCode).toBe(200);
-    return response.json<{ notifications: Listed[] }>().notifications;
-  }
+  const notificationsOf = (person: PersonInput) => listNotifications(service, keys, person.userId);
 
   /** The follower's notifications of articles, as the titles and times they show. */
   const articlesNotified = async (person: PersonInput) =>
