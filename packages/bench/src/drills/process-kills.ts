@@ -5,7 +5,9 @@ import { type EventFaultTools, eventDrill } from './event-delivery.ts';
 
 const kills = 3;
 const events: [number, number] = [10_000, 2_000];
-const writesPerSecond = 100;
+// About half of what the load-test variant's three shards (0.1 of a CPU each) answer: the fault under test is the
+// kill, not an overload (at 100/s, with other work on the machine, writes timed out).
+const writesPerSecond = 60;
 
 /** SIGKILL to `service` at a quarter, half and three quarters of the writes; the supervisor restarts it each time. */
 function killThrice(stage: number, service: string) {
