@@ -29,7 +29,7 @@ interface OpenLoadSettings {
   fixtures: Fixtures;
   /** Where each request comes from instead of the weighted mix, e.g. a planned sequence of writes. */
   source?: () => ResolvedRequest;
-  /** A request without an answer after this long counts as an error. */
+  /** A request without an answer after this long counts as an error (default `openLoadTimeoutMs`). */
   timeoutMs?: number;
   /** Arrivals beyond this many requests in flight are not sent and count as errors ("dropped"). */
   maxInFlight?: number;
@@ -71,13 +71,16 @@ export interface OpenLoadResult extends ScenarioResult {
 
 const droppedMessage = 'dropped: too many requests in flight';
 
+/** How long an open-model request may go unanswered before it counts as an error, unless the caller says. */
+export const openLoadTimeoutMs = 10_000;
+
 /**
  * A true open model: requests are sent at a fixed arrival rate whatever the server does, and latency counts from
  * when each request was due. Unlike autocannon's rate limit, a server that stalls for a second cannot slow the
  * arrivals down and so hide its queue (coordinated omission).
  */
 export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadResult> {
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  const timeoutMs = options.timeoutMs ?? openLoadTimeoutMs;
   const maxInFlight = options.maxInFlight ?? 512;
   const schedule: ArrivalSchedule = options.phases
     ? phasedArrivals(options.phases)

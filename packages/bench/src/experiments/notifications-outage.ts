@@ -21,7 +21,7 @@ import { caughtUp, type KafkaWatch, kafkaBrokers, watchKafka } from '../kafka-wa
 import { type LatencyWindow, latencyWindows } from '../latency-windows.ts';
 import { loadProgress } from '../live-progress.ts';
 import { failedRequests } from '../load-summary.ts';
-import { type OpenLoadResult, type RequestOutcome, runOpenLoad } from '../open-load.ts';
+import { type OpenLoadResult, openLoadTimeoutMs, type RequestOutcome, runOpenLoad } from '../open-load.ts';
 import { summarizeLatencies } from '../percentiles.ts';
 import { consumerLag, outboxUnpublished, processCpu, requestP95, requestRate } from '../server-series.ts';
 import { plannedWrites, prepareWriteWorkload, writeTemplates } from '../write-workload.ts';
@@ -35,8 +35,6 @@ const p95Tolerance = 0.1;
 const workerGroup = 'worker';
 /** The chart's p95 is taken per window of this many seconds, by when each write was due. */
 const windowSeconds = 5;
-/** A write unanswered this long counts as this slow in its window (the open load's timeout). */
-const unansweredAsMs = 10_000;
 const drainTimeoutMs = 300_000;
 
 interface LagSample {
@@ -222,7 +220,7 @@ export const notificationsOutage = defineExperiment<OutageSide>({
       );
       const atZero = afterStart.find((sample) => notificationLag(sample) === 0);
       return {
-        windows: latencyWindows(outcomes, durationSeconds, windowSeconds, unansweredAsMs),
+        windows: latencyWindows(outcomes, durationSeconds, windowSeconds, openLoadTimeoutMs),
         saturationWritesPerSecond: saturation.requestsPerSecond,
         writesPerSecond,
         phases,
